@@ -1,0 +1,127 @@
+//! The one error type of every use case. `http::problem` maps it to a status and a stable
+//! `code`, in one place.
+
+use crate::domain::{InterviewId, QuestionId};
+use crate::ports::{CreateInterviewError, PositionWriteError, Unavailable, UpdateError};
+use serde::Serialize;
+
+/// One invalid field of a request: `field` is a JSON path such as `candidate.email`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl ToString) -> Self {
+        Self {
+            field: field.into(),
+            message: message.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Error {
+    #[error("the request has invalid fields")]
+    Validation(Vec<FieldError>),
+    #[error("{0}")]
+    Malformed(String),
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("missing or invalid credentials")]
+    Unauthorized,
+    #[error("no such position")]
+    PositionNotFound,
+    #[error("the position is archived and takes no new candidates")]
+    PositionArchived,
+    #[error("another position already uses this slug")]
+    SlugTaken,
+    #[error("no such interview")]
+    InterviewNotFound,
+    #[error("this candidate already has an interview for this position")]
+    InterviewAlreadyExists { existing: Option<InterviewId> },
+    #[error("this externalId is already used in this position")]
+    ExternalIdAlreadyExists,
+    #[error("the monthly invite limit of {limit} is reached")]
+    InviteQuotaExceeded { limit: u32 },
+    #[error("this Idempotency-Key was used with a different request")]
+    IdempotencyKeyReused,
+    #[error("a request with this Idempotency-Key is still being processed")]
+    IdempotencyInProgress,
+    /// Unknown, rotated and deleted candidate links all answer the same.
+    #[error("this interview link is not valid")]
+    LinkNotFound,
+    #[error("the deadline for this interview has passed")]
+    InterviewExpired,
+    #[error("this interview is already submitted")]
+    InterviewCompleted,
+    #[error("some questions have no answer yet")]
+    AnswersMissing(Vec<QuestionId>),
+    #[error("no such question in this interview")]
+    QuestionNotFound,
+    #[error("video type not accepted; use video/webm, video/mp4 or video/quicktime")]
+    UnsupportedContentType,
+    #[error("the recording is larger than the {max} bytes this position accepts")]
+    UploadTooLarge { max: u64 },
+    #[error("no retakes left for this question")]
+    RetakesExhausted,
+    #[error("no such upload for this question")]
+    UploadNotFound,
+    #[error("this upload is already completed")]
+    UploadAlreadyCompleted,
+    #[error("this upload was aborted")]
+    UploadAborted,
+    #[error("the upload expired; start a new one")]
+    UploadExpired,
+    #[error("{0}")]
+    UploadIncomplete(String),
+    #[error("this operation does not apply to a {0} upload")]
+    WrongUploadMethod(&'static str),
+    #[error("this position does not accept public applications")]
+    ApplyNotEnabled,
+    #[error("the item changed while we were writing it; retry the request")]
+    ConcurrentModification,
+    /// Details go to the log, never to the client.
+    #[error("internal error")]
+    Internal(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<Unavailable> for Error {
+    fn from(value: Unavailable) -> Self {
+        Self::Internal(value.0)
+    }
+}
+
+impl From<UpdateError> for Error {
+    fn from(value: UpdateError) -> Self {
+        match value {
+            UpdateError::Conflict => Self::ConcurrentModification,
+            UpdateError::Unavailable(why) => Self::Internal(why),
+        }
+    }
+}
+
+impl From<PositionWriteError> for Error {
+    fn from(value: PositionWriteError) -> Self {
+        match value {
+            PositionWriteError::SlugTaken => Self::SlugTaken,
+            PositionWriteError::Conflict => Self::ConcurrentModification,
+            PositionWriteError::Unavailable(why) => Self::Internal(why),
+        }
+    }
+}
+
+impl From<CreateInterviewError> for Error {
+    fn from(value: CreateInterviewError) -> Self {
+        match value {
+            CreateInterviewError::EmailTaken => Self::InterviewAlreadyExists { existing: None },
+            CreateInterviewError::ExternalIdTaken => Self::ExternalIdAlreadyExists,
+            // The limit is filled in by the caller, who knows it.
+            CreateInterviewError::QuotaExceeded => Self::InviteQuotaExceeded { limit: 0 },
+            CreateInterviewError::Unavailable(why) => Self::Internal(why),
+        }
+    }
+}

@@ -1,0 +1,144 @@
+use super::{Line, PositionId, QuestionId, TenantId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Upload types a candidate's browser may send: webm (Chrome, Firefox), mp4 (Safari),
+/// quicktime (iOS file pickers).
+pub const ALLOWED_VIDEO_TYPES: [&str; 3] = ["video/webm", "video/mp4", "video/quicktime"];
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 500 * 1024 * 1024;
+pub const DEFAULT_MAX_ANSWER_SECONDS: u32 = 120;
+pub const DEFAULT_THINKING_SECONDS: u32 = 30;
+pub const DEFAULT_RETAKES: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Question {
+    pub id: QuestionId,
+    pub text: String,
+    pub max_answer_seconds: u32,
+    pub thinking_seconds: u32,
+    /// Recordings allowed after the first one.
+    pub retakes: u32,
+}
+
+impl Question {
+    /// Confirmed recordings a candidate may make for this question.
+    pub fn max_attempts(&self) -> u32 {
+        self.retakes + 1
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PositionStatus {
+    Active,
+    Archived,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Position {
+    pub tenant_id: TenantId,
+    pub id: PositionId,
+    pub name: Line,
+    pub company_name: Option<Line>,
+    /// Shown on the candidate's welcome screen.
+    pub intro: Option<String>,
+    pub questions: Vec<Question>,
+    pub status: PositionStatus,
+    pub max_upload_bytes: u64,
+    /// Whether `/apply/{slug or id}` accepts self-service candidates.
+    pub public_apply: bool,
+    /// Optional human-friendly public name for the apply link; unique per deployment.
+    pub slug: Option<String>,
+    pub created_at: DateTime<Utc>,
+    /// Optimistic-concurrency counter, as on interviews.
+    #[serde(default)]
+    pub version: u64,
+}
+
+impl Position {
+    pub fn is_archived(&self) -> bool {
+        self.status == PositionStatus::Archived
+    }
+
+    pub fn question(&self, id: QuestionId) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    /// A candidate-facing estimate: every question's thinking and answer time, plus two
+    /// minutes for the camera check, rounded up to whole minutes.
+    pub fn estimated_minutes(&self) -> u32 {
+        let seconds: u32 = self
+            .questions
+            .iter()
+            .map(|q| q.thinking_seconds + q.max_answer_seconds)
+            .sum();
+        seconds.div_ceil(60) + 2
+    }
+
+    /// The name candidates see as the employer: the position's company, else the tenant's.
+    pub fn company_or<'a>(&'a self, tenant_name: &'a str) -> &'a str {
+        self.company_name
+            .as_ref()
+            .map(Line::as_str)
+            .unwrap_or(tenant_name)
+    }
+}
+
+/// A slug is lower-case ascii letters, digits and dashes, 3–64 long, and never a uuid (so it
+/// cannot shadow a position id in `/apply/{slugOrId}`).
+pub fn valid_slug(slug: &str) -> bool {
+    (3..=64).contains(&slug.len())
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && uuid::Uuid::parse_str(slug).is_err()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn question(thinking: u32, answer: u32) -> Question {
+        Question {
+            id: QuestionId::new(),
+            text: "Why us?".into(),
+            max_answer_seconds: answer,
+            thinking_seconds: thinking,
+            retakes: 1,
+        }
+    }
+
+    #[test]
+    fn estimate_rounds_up_and_adds_setup_time() {
+        let position = Position {
+            tenant_id: TenantId::new(),
+            id: PositionId::new(),
+            name: Line::parse("Engineer", 10).unwrap(),
+            company_name: None,
+            intro: None,
+            questions: vec![question(30, 120), question(30, 61)],
+            status: PositionStatus::Active,
+            max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            public_apply: false,
+            slug: None,
+            created_at: Utc::now(),
+            version: 0,
+        };
+        // 241 s -> 5 min, + 2 min setup.
+        assert_eq!(position.estimated_minutes(), 7);
+        assert_eq!(position.company_or("Acme"), "Acme");
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(valid_slug("backend-engineer-2026"));
+        assert!(!valid_slug("Backend"));
+        assert!(!valid_slug("-x-"));
+        assert!(!valid_slug("ab"));
+        assert!(!valid_slug("0190a7a4-8b0e-7c3d-9a7e-1f2a3b4c5d6e"));
+    }
+}

@@ -1,0 +1,173 @@
+//! Validated text values. Parse, don't validate: once constructed, a value is known good.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Why a text field was refused; becomes one entry of a `validation_failed` problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextError {
+    Empty,
+    TooLong { max: usize },
+    ControlCharacter,
+    InvalidEmail,
+}
+
+impl fmt::Display for TextError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TextError::Empty => write!(f, "must not be empty"),
+            TextError::TooLong { max } => write!(f, "must be at most {max} characters"),
+            TextError::ControlCharacter => {
+                write!(f, "must not contain line breaks or control characters")
+            }
+            TextError::InvalidEmail => write!(f, "must be a valid email address"),
+        }
+    }
+}
+
+/// Trims, then refuses empty, over-long and control-character input. `allow_newlines` is for
+/// multi-line prose (question texts); names and single-line fields never allow CR or LF, since
+/// they end up in email headers and subjects.
+pub fn clean_text(raw: &str, max: usize, allow_newlines: bool) -> Result<String, TextError> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Err(TextError::Empty);
+    }
+    if trimmed.chars().count() > max {
+        return Err(TextError::TooLong { max });
+    }
+    let bad = |c: char| c.is_control() && !(allow_newlines && (c == '\n' || c == '\t'));
+    if trimmed.chars().any(bad) {
+        return Err(TextError::ControlCharacter);
+    }
+    Ok(trimmed.to_string())
+}
+
+/// A single-line human-readable text (a person's name, a company, a position title).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Line(String);
+
+impl Line {
+    pub fn parse(raw: &str, max: usize) -> Result<Self, TextError> {
+        clean_text(raw, max, false).map(Self)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Line {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An email address as the candidate typed it (trimmed). Comparisons use [`Email::normalized`],
+/// so `Ana@X.com ` and `ana@x.com` are the same candidate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(String);
+
+impl Email {
+    pub const MAX_LEN: usize = 254;
+
+    pub fn parse(raw: &str) -> Result<Self, TextError> {
+        let value = clean_text(raw, Self::MAX_LEN, false)?;
+        let (local, domain) = value.rsplit_once('@').ok_or(TextError::InvalidEmail)?;
+        let local_ok = !local.is_empty()
+            && local.len() <= 64
+            && !local.contains('@')
+            && !local.starts_with('.')
+            && !local.ends_with('.')
+            && !local.contains("..");
+        let label_ok = |l: &str| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        };
+        let domain_ok = domain.contains('.') && domain.split('.').all(label_ok);
+        let no_specials = !value
+            .chars()
+            .any(|c| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | ',' | ';' | ':' | '\\' | '"' | '[' | ']'));
+        if local_ok && domain_ok && no_specials {
+            Ok(Self(value))
+        } else {
+            Err(TextError::InvalidEmail)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The comparison form: lower-cased. Used for the one-interview-per-email rule.
+    pub fn normalized(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+impl TryFrom<String> for Email {
+    type Error = TextError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Email> for String {
+    fn from(value: Email) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_is_trimmed_and_compared_case_insensitively() {
+        let a = Email::parse("  Ana.Silva@Example.COM ").unwrap();
+        assert_eq!(a.as_str(), "Ana.Silva@Example.COM");
+        assert_eq!(a.normalized(), "ana.silva@example.com");
+    }
+
+    #[test]
+    fn email_refuses_header_injection_and_garbage() {
+        for bad in [
+            "",
+            "no-at-sign",
+            "a@b",
+            "a@@b.com",
+            "a@b.com\r\nBcc: x@y.com",
+            "a b@c.com",
+            "<a@b.com>",
+            ".a@b.com",
+            "a@-b.com",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn line_refuses_cr_lf_and_controls_and_length() {
+        assert_eq!(Line::parse("Ana\r\nBcc", 10), Err(TextError::ControlCharacter));
+        assert_eq!(Line::parse("A\u{7}", 10), Err(TextError::ControlCharacter));
+        assert_eq!(Line::parse("   ", 10), Err(TextError::Empty));
+        assert_eq!(Line::parse("abcdefghijk", 10), Err(TextError::TooLong { max: 10 }));
+        assert_eq!(Line::parse(" Zoë ", 10).unwrap().as_str(), "Zoë");
+    }
+
+    #[test]
+    fn prose_may_span_lines() {
+        assert!(clean_text("line one\nline two", 100, true).is_ok());
+        assert!(clean_text("line one\nline two", 100, false).is_err());
+    }
+}

@@ -1,0 +1,112 @@
+//! Request extractors that turn every client mistake into a problem+json `Error`.
+
+use super::HttpState;
+use crate::app::{self, Caller, Error};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{header, request::Parts};
+use serde::de::DeserializeOwned;
+
+/// Largest JSON body any route accepts: a 100-row batch fits with room to spare.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// A JSON body: 413 above [`MAX_BODY_BYTES`], 400 `malformed_request` when it is not JSON of
+/// the expected shape. Field rules are checked later, by the use case, all at once.
+pub struct JsonBody<T>(pub T, pub Bytes);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|len| len > MAX_BODY_BYTES) {
+            return Err(Error::PayloadTooLarge { limit: MAX_BODY_BYTES });
+        }
+        let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES)
+            .await
+            .map_err(|_| Error::PayloadTooLarge { limit: MAX_BODY_BYTES })?;
+        let value = parse_json(&bytes)?;
+        Ok(JsonBody(value, bytes))
+    }
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    if bytes.is_empty() {
+        return Err(Error::Malformed("the request needs a JSON body".into()));
+    }
+    serde_json::from_slice(bytes).map_err(|e| Error::Malformed(format!("invalid JSON body: {e}")))
+}
+
+/// What an API Gateway authorizer put in the request context, when running on Lambda.
+fn lambda_authorizer(parts: &Parts) -> Option<&lambda_http::aws_lambda_events::apigw::ApiGatewayRequestAuthorizer> {
+    match parts.extensions.get::<lambda_http::request::RequestContext>()? {
+        lambda_http::request::RequestContext::ApiGatewayV2(ctx) => ctx.authorizer.as_ref(),
+        _ => None,
+    }
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// The tenant calling a recruiter route. On AWS the Lambda authorizer has already resolved it
+/// (its answer is cached by API Gateway); elsewhere the same lookup runs here.
+impl FromRequestParts<HttpState> for Caller {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &HttpState) -> Result<Self, Self::Rejection> {
+        if let Some(caller) = lambda_authorizer(parts).and_then(|a| super::authorizer::caller_from_context(&a.fields)) {
+            return Ok(caller);
+        }
+        let key = bearer(parts).ok_or(Error::Unauthorized)?;
+        app::tenants::authenticate(&state.app, key).await
+    }
+}
+
+/// An operator on an admin route: on AWS the route uses IAM authorization, so API Gateway has
+/// already checked a signed request; locally the bearer must equal `REELVIEW_ADMIN_KEY`.
+pub struct Operator;
+
+impl FromRequestParts<HttpState> for Operator {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &HttpState) -> Result<Self, Self::Rejection> {
+        if lambda_authorizer(parts).is_some_and(|a| a.iam.is_some()) {
+            return Ok(Operator);
+        }
+        let expected = state.admin_key.as_deref().ok_or(Error::Unauthorized)?;
+        let presented = bearer(parts).ok_or(Error::Unauthorized)?;
+        if constant_time_eq(presented.as_bytes(), expected.as_bytes()) {
+            Ok(Operator)
+        } else {
+            Err(Error::Unauthorized)
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The `Idempotency-Key` header, if the client sent one.
+pub fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>, Error> {
+    match headers.get("idempotency-key") {
+        None => Ok(None),
+        Some(v) => {
+            let key = v.to_str().ok().map(str::trim).unwrap_or("");
+            if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+                Err(Error::Malformed(
+                    "Idempotency-Key must be 1-255 visible ASCII characters".into(),
+                ))
+            } else {
+                Ok(Some(key.to_string()))
+            }
+        }
+    }
+}

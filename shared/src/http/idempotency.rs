@@ -1,0 +1,94 @@
+//! `Idempotency-Key` on creating POSTs: the first response is stored for 24 h and replayed for
+//! the same key, so a client retrying after a timeout never creates or emails twice.
+
+use super::HttpState;
+use crate::app::{Caller, Error};
+use crate::ports::{IdempotencyClaim, StoredResponse};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use std::future::Future;
+
+pub const RETENTION_HOURS: i64 = 24;
+
+/// A handler's answer before it becomes an HTTP response.
+pub type Outcome = Result<(StatusCode, serde_json::Value), Error>;
+
+fn into_stored(outcome: Outcome) -> StoredResponse {
+    match outcome {
+        Ok((status, body)) => StoredResponse {
+            status: status.as_u16(),
+            body: body.to_string(),
+        },
+        Err(e) => StoredResponse {
+            status: e.status_and_code().0.as_u16(),
+            body: e.problem().to_string(),
+        },
+    }
+}
+
+fn respond(stored: StoredResponse, replayed: bool) -> Response {
+    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+    let content_type = if status.is_client_error() || status.is_server_error() {
+        "application/problem+json"
+    } else {
+        "application/json"
+    };
+    let mut response = (status, stored.body).into_response();
+    let headers = response.headers_mut();
+    headers.insert("content-type", HeaderValue::from_static(content_type));
+    if replayed {
+        headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    response
+}
+
+/// Runs `handler` at most once per (tenant, key). `request_identity` is whatever identifies
+/// the request (route and body): reusing a key for another request is refused.
+pub async fn run_once<F, Fut>(
+    state: &HttpState,
+    caller: &Caller,
+    key: Option<String>,
+    request_identity: &[&[u8]],
+    handler: F,
+) -> Response
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Outcome>,
+{
+    let Some(key) = key else {
+        return respond(into_stored(handler().await), false);
+    };
+    let mut hasher = Sha256::new();
+    for part in request_identity {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part);
+    }
+    let fingerprint = format!("{:x}", hasher.finalize());
+    let app = &state.app;
+    let now = app.clock.now();
+    let expires_at = now + chrono::Duration::hours(RETENTION_HOURS);
+    let claim = app
+        .idempotency
+        .claim(caller.tenant_id, &key, &fingerprint, now, expires_at)
+        .await;
+    match claim {
+        Err(e) => Error::from(e).into_response(),
+        Ok(IdempotencyClaim::Replay(stored)) => respond(stored, true),
+        Ok(IdempotencyClaim::Mismatch) => Error::IdempotencyKeyReused.into_response(),
+        Ok(IdempotencyClaim::InProgress) => Error::IdempotencyInProgress.into_response(),
+        Ok(IdempotencyClaim::Claimed) => {
+            let stored = into_stored(handler().await);
+            // A server error is not an answer worth replaying: free the key for a retry.
+            let recorded = if stored.status >= 500 {
+                app.idempotency.release(caller.tenant_id, &key).await
+            } else {
+                app.idempotency.finish(caller.tenant_id, &key, &stored).await
+            };
+            if let Err(e) = recorded {
+                tracing::error!(error = %e, "could not record idempotent response");
+            }
+            respond(stored, false)
+        }
+    }
+}

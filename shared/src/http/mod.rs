@@ -1,0 +1,72 @@
+//! What every HTTP function shares: authentication, JSON in, problem+json out, and the route
+//! table. Each Lambda serves one group of routes; `reelview-local` serves them all, so the
+//! deployed system and the local one run the same handlers.
+
+pub mod authorizer;
+pub mod extract;
+pub mod idempotency;
+pub mod problem;
+mod recruiter;
+pub mod views;
+
+use crate::app::{App, Error};
+use axum::routing::{get, post};
+use axum::Router;
+
+/// Per-process state handed to every handler.
+#[derive(Clone)]
+pub struct HttpState {
+    pub app: App,
+    /// Guards the admin routes where IAM authorization does not (local runs).
+    pub admin_key: Option<String>,
+}
+
+/// The groups of routes; each maps to one Lambda function in `infra/template.yaml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteGroup {
+    Admin,
+    Positions,
+    Invite,
+    Interviews,
+}
+
+impl RouteGroup {
+    pub const ALL: [RouteGroup; 4] = [
+        RouteGroup::Admin,
+        RouteGroup::Positions,
+        RouteGroup::Invite,
+        RouteGroup::Interviews,
+    ];
+
+    fn routes(self) -> Router<HttpState> {
+        use recruiter::*;
+        match self {
+            RouteGroup::Admin => Router::new().route("/admin/v1/tenants", post(create_tenant)),
+            RouteGroup::Positions => Router::new()
+                .route("/v1/positions", post(create_position).get(list_positions))
+                .route("/v1/positions/{positionId}", get(get_position))
+                .route("/v1/positions/{positionId}/archive", post(archive_position))
+                .route("/v1/positions/{positionId}/unarchive", post(unarchive_position)),
+            RouteGroup::Invite => Router::new()
+                .route("/v1/positions/{positionId}/interviews", post(invite))
+                .route("/v1/positions/{positionId}/interviews/batch", post(invite_batch)),
+            RouteGroup::Interviews => Router::new()
+                .route("/v1/positions/{positionId}/interviews", get(list_interviews))
+                .route("/v1/interviews/{interviewId}", get(get_interview))
+                .route("/v1/interviews/{interviewId}/resend", post(resend)),
+        }
+    }
+}
+
+async fn not_found() -> Error {
+    Error::Malformed("no such route".into())
+}
+
+/// The router of the given groups, with problem+json for unknown routes.
+pub fn router(state: HttpState, groups: &[RouteGroup]) -> Router {
+    let mut router = Router::new();
+    for group in groups {
+        router = router.merge(group.routes());
+    }
+    router.fallback(not_found).with_state(state)
+}

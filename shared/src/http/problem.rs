@@ -1,0 +1,88 @@
+//! RFC 9457 problem details. The error → status and `code` map lives here and nowhere else.
+
+use crate::app::Error;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+impl Error {
+    /// The HTTP status and the stable machine-readable `code` of an error.
+    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
+        use Error::*;
+        match self {
+            Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            Malformed(_) => (StatusCode::BAD_REQUEST, "malformed_request"),
+            PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            PositionNotFound => (StatusCode::NOT_FOUND, "position_not_found"),
+            PositionArchived => (StatusCode::CONFLICT, "position_archived"),
+            SlugTaken => (StatusCode::CONFLICT, "slug_taken"),
+            InterviewNotFound => (StatusCode::NOT_FOUND, "interview_not_found"),
+            InterviewAlreadyExists { .. } => {
+                (StatusCode::CONFLICT, "interview_already_exists_in_position")
+            }
+            ExternalIdAlreadyExists => (StatusCode::CONFLICT, "external_id_already_exists_in_position"),
+            InviteQuotaExceeded { .. } => (StatusCode::FORBIDDEN, "invite_quota_exceeded"),
+            IdempotencyKeyReused => (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
+            IdempotencyInProgress => (StatusCode::CONFLICT, "idempotency_request_in_progress"),
+            LinkNotFound => (StatusCode::NOT_FOUND, "link_not_found"),
+            InterviewExpired => (StatusCode::GONE, "interview_expired"),
+            InterviewCompleted => (StatusCode::CONFLICT, "interview_completed"),
+            AnswersMissing(_) => (StatusCode::CONFLICT, "answers_missing"),
+            QuestionNotFound => (StatusCode::NOT_FOUND, "question_not_found"),
+            UnsupportedContentType => (StatusCode::UNPROCESSABLE_ENTITY, "unsupported_content_type"),
+            UploadTooLarge { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "upload_too_large"),
+            RetakesExhausted => (StatusCode::CONFLICT, "retakes_exhausted"),
+            UploadNotFound => (StatusCode::NOT_FOUND, "upload_not_found"),
+            UploadAlreadyCompleted => (StatusCode::CONFLICT, "upload_already_completed"),
+            UploadAborted => (StatusCode::CONFLICT, "upload_aborted"),
+            UploadExpired => (StatusCode::GONE, "upload_expired"),
+            UploadIncomplete(_) => (StatusCode::CONFLICT, "upload_incomplete"),
+            WrongUploadMethod(_) => (StatusCode::CONFLICT, "wrong_upload_method"),
+            ApplyNotEnabled => (StatusCode::NOT_FOUND, "position_not_found"),
+            ConcurrentModification => (StatusCode::CONFLICT, "concurrent_modification"),
+            Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
+        }
+    }
+
+    /// The problem+json body of an error.
+    pub fn problem(&self) -> Value {
+        let (status, code) = self.status_and_code();
+        let mut body = json!({
+            "type": format!("https://reelview.dev/problems/{}", code.replace('_', "-")),
+            "title": status.canonical_reason().unwrap_or("Error"),
+            "status": status.as_u16(),
+            "detail": self.to_string(),
+            "code": code,
+        });
+        match self {
+            Error::Validation(errors) => body["errors"] = json!(errors),
+            Error::InterviewAlreadyExists { existing: Some(id) } => {
+                body["interviewId"] = json!(id)
+            }
+            Error::InviteQuotaExceeded { limit } => body["limit"] = json!(limit),
+            Error::UploadTooLarge { max } => body["maxBytes"] = json!(max),
+            Error::AnswersMissing(questions) => body["missingQuestionIds"] = json!(questions),
+            Error::PayloadTooLarge { limit } => body["limitBytes"] = json!(limit),
+            Error::Internal(why) => tracing::error!(error = %why, "internal error"),
+            _ => {}
+        }
+        body
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let (status, _) = self.status_and_code();
+        problem_response(status, &self.problem())
+    }
+}
+
+pub fn problem_response(status: StatusCode, body: &Value) -> Response {
+    let mut response = (status, body.to_string()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    response
+}

@@ -1,0 +1,216 @@
+//! Recruiter and admin routes: thin adapters from HTTP to the use cases.
+
+use super::extract::{idempotency_key, JsonBody, Operator};
+use super::idempotency::{run_once, Outcome};
+use super::{views, HttpState};
+use crate::app::{self, invite, positions, tenants, Caller, Error};
+use crate::domain::PositionId;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub async fn create_tenant(
+    State(state): State<HttpState>,
+    _operator: Operator,
+    JsonBody(input, _): JsonBody<tenants::NewTenant>,
+) -> Result<(StatusCode, Json<Value>), Error> {
+    let created = tenants::create_tenant(&state.app, input).await?;
+    let mut body = views::tenant(&created.tenant);
+    body["apiKey"] = json!(created.api_key.expose());
+    Ok((StatusCode::CREATED, Json(body)))
+}
+
+pub async fn create_position(
+    State(state): State<HttpState>,
+    caller: Caller,
+    headers: HeaderMap,
+    JsonBody(input, raw): JsonBody<positions::NewPosition>,
+) -> Response {
+    let key = match idempotency_key(&headers) {
+        Ok(key) => key,
+        Err(e) => return axum::response::IntoResponse::into_response(e),
+    };
+    run_once(&state, &caller, key, &[b"POST /v1/positions", &raw], || async {
+        let position = positions::create_position(&state.app, &caller, input).await?;
+        Ok((StatusCode::CREATED, views::position(&position)))
+    })
+    .await
+}
+
+pub async fn get_position(
+    State(state): State<HttpState>,
+    caller: Caller,
+    Path(position_id): Path<String>,
+) -> Result<Json<Value>, Error> {
+    let position = positions::get_position(&state.app, &caller, &position_id).await?;
+    Ok(Json(views::position(&position)))
+}
+
+pub async fn list_positions(State(state): State<HttpState>, caller: Caller) -> Result<Json<Value>, Error> {
+    let all = positions::list_positions(&state.app, &caller).await?;
+    Ok(Json(json!({ "items": all.iter().map(views::position).collect::<Vec<_>>() })))
+}
+
+pub async fn archive_position(
+    State(state): State<HttpState>,
+    caller: Caller,
+    Path(position_id): Path<String>,
+) -> Result<Json<Value>, Error> {
+    let position = positions::set_archived(&state.app, &caller, &position_id, true).await?;
+    Ok(Json(views::position(&position)))
+}
+
+pub async fn unarchive_position(
+    State(state): State<HttpState>,
+    caller: Caller,
+    Path(position_id): Path<String>,
+) -> Result<Json<Value>, Error> {
+    let position = positions::set_archived(&state.app, &caller, &position_id, false).await?;
+    Ok(Json(views::position(&position)))
+}
+
+fn invited_view(invited: &invite::Invited) -> Value {
+    views::interview(&invited.interview, Some(&invited.url), &invited.company)
+}
+
+async fn company_of(state: &HttpState, caller: &Caller, position_id: PositionId) -> Result<String, Error> {
+    let position = state
+        .app
+        .positions
+        .get_position(caller.tenant_id, position_id)
+        .await?;
+    Ok(position
+        .map(|p| p.company_or(&caller.tenant_name).to_string())
+        .unwrap_or_else(|| caller.tenant_name.clone()))
+}
+
+pub async fn invite(
+    State(state): State<HttpState>,
+    caller: Caller,
+    Path(position_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let outcome = async {
+        let key = idempotency_key(&headers)?;
+        let input: invite::InviteInput = super::extract::parse_json(&body)?;
+        Ok::<_, Error>((key, input))
+    };
+    let (key, input) = match outcome.await {
+        Ok(v) => v,
+        Err(e) => return axum::response::IntoResponse::into_response(e),
+    };
+    let route = format!("POST /v1/positions/{position_id}/interviews");
+    run_once(&state, &caller, key, &[route.as_bytes(), &body], || async {
+        let invited = invite::invite(&state.app, &caller, &position_id, input).await?;
+        Ok((StatusCode::CREATED, invited_view(&invited)))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct BatchInput {
+    candidates: Option<Vec<Value>>,
+}
+
+pub async fn invite_batch(
+    State(state): State<HttpState>,
+    caller: Caller,
+    Path(position_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let parsed = async {
+        let key = idempotency_key(&headers)?;
+        let input: BatchInput = super::extract::parse_json(&body)?;
+        Ok::<_, Error>((key, input))
+    };
+    let (key, input) = match parsed.await {
+        Ok(v) => v,
+        Err(e) => return axum::response::IntoResponse::into_response(e),
+    };
+    let route = format!("POST /v1/positions/{position_id}/interviews/batch");
+    run_once(&state, &caller, key, &[route.as_bytes(), &body], || async {
+        let rows = input.candidates.unwrap_or_default();
+        let outcomes = invite::invite_batch(&state.app, &caller, &position_id, rows).await?;
+        let results: Vec<Value> = outcomes
+            .iter()
+            .enumerate()
+            .map(|(index, outcome)| match outcome {
+                Ok(invited) => json!({
+                    "index": index,
+                    "status": 201,
+                    "interview": invited_view(invited),
+                }),
+                Err(e) => json!({
+                    "index": index,
+                    "status": e.status_and_code().0.as_u16(),
+                    "problem": e.problem(),
+                }),
+            })
+            .collect();
+        let created = outcomes.iter().filter(|o| o.is_ok()).count();
+        let outcome: Outcome = Ok((
+            StatusCode::OK,
+            json!({ "created": created, "failed": outcomes.len() - created, "results": results }),
+        ));
+        outcome
+    })
+    .await
+}
+
+pub async fn get_interview(
+    State(state): State<HttpState>,
+    caller: Caller,
+    Path(interview_id): Path<String>,
+) -> Result<Json<Value>, Error> {
+    let interview = invite::get_interview(&state.app, &caller, &interview_id).await?;
+    let company = company_of(&state, &caller, interview.position_id).await?;
+    let url = invite::link_of(&state.app, &interview);
+    Ok(Json(views::interview(&interview, url.as_deref(), &company)))
+}
+
+pub async fn resend(
+    State(state): State<HttpState>,
+    caller: Caller,
+    Path(interview_id): Path<String>,
+) -> Result<Json<Value>, Error> {
+    let invited = invite::resend(&state.app, &caller, &interview_id).await?;
+    Ok(Json(invited_view(&invited)))
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+pub async fn list_interviews(
+    State(state): State<HttpState>,
+    caller: Caller,
+    Path(position_id): Path<String>,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Value>, Error> {
+    let position = positions::get_position(&state.app, &caller, &position_id).await?;
+    let limit = query.limit.unwrap_or(50).clamp(1, 100);
+    let page = state
+        .app
+        .interviews
+        .list_interviews(caller.tenant_id, position.id, query.cursor.as_deref(), limit)
+        .await
+        .map_err(|e| match e.0.as_str() {
+            "invalid cursor" => Error::Malformed("invalid cursor".into()),
+            _ => app::Error::from(e),
+        })?;
+    let company = position.company_or(&caller.tenant_name);
+    let items: Vec<Value> = page
+        .items
+        .iter()
+        .map(|i| views::interview(i, invite::link_of(&state.app, i).as_deref(), company))
+        .collect();
+    Ok(Json(json!({ "items": items, "nextCursor": page.next_cursor })))
+}

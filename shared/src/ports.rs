@@ -1,0 +1,286 @@
+//! What the application needs from the outside world, as narrow async traits. Each use case
+//! takes only the traits it uses; the `aws` and `local` modules implement all of them.
+
+use crate::domain::{
+    Interview, InterviewId, Position, PositionId, Secret, SecretHash, Tenant, TenantId,
+};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A failure of an outside system (network, throttling, a corrupt item). Never shown to
+/// clients: it becomes a 500 `internal_error` and a log line.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Unavailable(pub String);
+
+impl Unavailable {
+    pub fn from_err(context: &str, err: impl std::fmt::Display) -> Self {
+        Self(format!("{context}: {err}"))
+    }
+}
+
+pub type PortResult<T> = Result<T, Unavailable>;
+
+// ---------------------------------------------------------------------------------------------
+// Store, split by capability.
+
+#[async_trait]
+pub trait TenantStore: Send + Sync {
+    /// Stores the tenant and its API-key lookup together.
+    async fn create_tenant(&self, tenant: &Tenant) -> PortResult<()>;
+    async fn get_tenant(&self, id: TenantId) -> PortResult<Option<Tenant>>;
+    async fn tenant_by_api_key(&self, key_hash: &SecretHash) -> PortResult<Option<Tenant>>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PositionWriteError {
+    /// Another position already uses this public slug.
+    SlugTaken,
+    /// The position changed since it was read (optimistic concurrency).
+    Conflict,
+    Unavailable(String),
+}
+
+impl From<Unavailable> for PositionWriteError {
+    fn from(value: Unavailable) -> Self {
+        Self::Unavailable(value.0)
+    }
+}
+
+#[async_trait]
+pub trait PositionStore: Send + Sync {
+    /// Creates a position (and claims its slug, if any) atomically.
+    async fn create_position(&self, position: &Position) -> Result<(), PositionWriteError>;
+    /// Replaces a position; `previous` is what the caller read, used to move the slug claim.
+    async fn update_position(
+        &self,
+        previous: &Position,
+        next: &Position,
+    ) -> Result<(), PositionWriteError>;
+    async fn get_position(&self, tenant: TenantId, id: PositionId) -> PortResult<Option<Position>>;
+    async fn list_positions(&self, tenant: TenantId) -> PortResult<Vec<Position>>;
+    /// Resolves a public slug to its position, across tenants (the apply link is public).
+    async fn position_by_slug(&self, slug: &str) -> PortResult<Option<Position>>;
+    /// Resolves a position id without knowing the tenant (the apply link is public).
+    async fn position_by_id(&self, id: PositionId) -> PortResult<Option<Position>>;
+}
+
+/// The monthly invite counter to charge in the same write as a new interview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotaCharge {
+    pub month: String,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CreateInterviewError {
+    EmailTaken,
+    ExternalIdTaken,
+    QuotaExceeded,
+    Unavailable(String),
+}
+
+impl From<Unavailable> for CreateInterviewError {
+    fn from(value: Unavailable) -> Self {
+        Self::Unavailable(value.0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UpdateError {
+    /// Someone else changed the item since it was read: read again and retry.
+    Conflict,
+    Unavailable(String),
+}
+
+impl From<Unavailable> for UpdateError {
+    fn from(value: Unavailable) -> Self {
+        Self::Unavailable(value.0)
+    }
+}
+
+/// One page of a listing and the opaque cursor of the next page, if any.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+#[async_trait]
+pub trait InterviewStore: Send + Sync {
+    /// Writes, all or nothing: the interview, its token lookup, the one-interview-per-email
+    /// guard, the externalId guard (if any) and the monthly counter (if `quota`).
+    async fn create_interview(
+        &self,
+        interview: &Interview,
+        quota: Option<&QuotaCharge>,
+    ) -> Result<(), CreateInterviewError>;
+    async fn get_interview(
+        &self,
+        tenant: TenantId,
+        id: InterviewId,
+    ) -> PortResult<Option<Interview>>;
+    async fn interview_by_token(&self, token_hash: &SecretHash) -> PortResult<Option<Interview>>;
+    async fn interview_by_email(
+        &self,
+        tenant: TenantId,
+        position: PositionId,
+        normalized_email: &str,
+    ) -> PortResult<Option<Interview>>;
+    /// Stores `interview` if the stored version is still `interview.version - 1`.
+    async fn update_interview(&self, interview: &Interview) -> Result<(), UpdateError>;
+    /// Interviews of a position, oldest first.
+    async fn list_interviews(
+        &self,
+        tenant: TenantId,
+        position: PositionId,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> PortResult<Page<Interview>>;
+}
+
+/// What an idempotent request's first execution answered, replayed for its key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredResponse {
+    pub status: u16,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdempotencyClaim {
+    /// First use of the key: go ahead, then `finish` (or `release` on a server error).
+    Claimed,
+    /// Another request with the same key is still running.
+    InProgress,
+    /// The key was used for a different request.
+    Mismatch,
+    Replay(StoredResponse),
+}
+
+#[async_trait]
+pub trait IdempotencyStore: Send + Sync {
+    /// Claims `key` for a request whose body hashes to `fingerprint`. Records past `expires_at`
+    /// count as absent (storage TTL deletes late).
+    async fn claim(
+        &self,
+        tenant: TenantId,
+        key: &str,
+        fingerprint: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> PortResult<IdempotencyClaim>;
+    async fn finish(
+        &self,
+        tenant: TenantId,
+        key: &str,
+        response: &StoredResponse,
+    ) -> PortResult<()>;
+    async fn release(&self, tenant: TenantId, key: &str) -> PortResult<()>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Video storage.
+
+/// A URL the browser can use directly, with the headers it must send as signed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignedRequest {
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredObject {
+    pub size: u64,
+    pub content_type: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadedPart {
+    pub part_number: u32,
+    pub size: u64,
+    pub etag: String,
+}
+
+#[async_trait]
+pub trait VideoStorage: Send + Sync {
+    /// A PUT URL that only accepts exactly `size` bytes of `content_type` at `key`.
+    async fn presign_put(
+        &self,
+        key: &str,
+        content_type: &str,
+        size: u64,
+        expires_in: std::time::Duration,
+    ) -> PortResult<SignedRequest>;
+    async fn start_multipart(&self, key: &str, content_type: &str) -> PortResult<String>;
+    async fn presign_part(
+        &self,
+        key: &str,
+        storage_upload_id: &str,
+        part_number: u32,
+        size: u64,
+        expires_in: std::time::Duration,
+    ) -> PortResult<SignedRequest>;
+    async fn list_parts(&self, key: &str, storage_upload_id: &str)
+        -> PortResult<Vec<UploadedPart>>;
+    async fn complete_multipart(
+        &self,
+        key: &str,
+        storage_upload_id: &str,
+        parts: &[UploadedPart],
+    ) -> PortResult<()>;
+    async fn abort_multipart(&self, key: &str, storage_upload_id: &str) -> PortResult<()>;
+    async fn head(&self, key: &str) -> PortResult<Option<StoredObject>>;
+    async fn delete(&self, key: &str) -> PortResult<()>;
+    async fn presign_get(&self, key: &str, expires_in: std::time::Duration) -> PortResult<String>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mail, clock, randomness.
+
+/// A rendered email. `to` and `subject` are already validated single-line values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingEmail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct MailError(pub String);
+
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    /// Sends the message and returns the mail service's message id.
+    async fn send(&self, email: &OutgoingEmail) -> Result<String, MailError>;
+}
+
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+pub trait SecretSource: Send + Sync {
+    /// 32 bytes from a cryptographically secure generator.
+    fn secret(&self, prefix: &str) -> Secret;
+}
+
+pub struct OsRandom;
+
+impl SecretSource for OsRandom {
+    fn secret(&self, prefix: &str) -> Secret {
+        let bytes: [u8; 32] = rand::random();
+        Secret::from_bytes(prefix, bytes)
+    }
+}
