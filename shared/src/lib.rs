@@ -8,6 +8,7 @@
 pub mod app;
 pub mod domain;
 pub mod http;
+pub(crate) mod keys;
 pub mod ports;
 
 #[cfg(feature = "aws")]

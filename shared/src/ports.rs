@@ -161,21 +161,24 @@ pub enum IdempotencyClaim {
 
 #[async_trait]
 pub trait IdempotencyStore: Send + Sync {
-    /// Claims `key` for a request whose body hashes to `fingerprint`. Records past `expires_at`
-    /// count as absent (storage TTL deletes late).
+    /// Claims `key` for a request whose body hashes to `fingerprint`, until `lease_until` (so
+    /// a request that died mid-way does not lock its key for a day). Records past their expiry
+    /// count as absent: storage TTL deletes late.
     async fn claim(
         &self,
         tenant: TenantId,
         key: &str,
         fingerprint: &str,
         now: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
     ) -> PortResult<IdempotencyClaim>;
+    /// Stores the response to replay until `keep_until`.
     async fn finish(
         &self,
         tenant: TenantId,
         key: &str,
         response: &StoredResponse,
+        keep_until: DateTime<Utc>,
     ) -> PortResult<()>;
     async fn release(&self, tenant: TenantId, key: &str) -> PortResult<()>;
 }

@@ -10,6 +10,8 @@ use sha2::{Digest, Sha256};
 use std::future::Future;
 
 pub const RETENTION_HOURS: i64 = 24;
+/// How long a running request holds its key; longer than any request can take.
+const LEASE_SECONDS: i64 = 120;
 
 /// A handler's answer before it becomes an HTTP response.
 pub type Outcome = Result<(StatusCode, serde_json::Value), Error>;
@@ -67,10 +69,10 @@ where
     let fingerprint = format!("{:x}", hasher.finalize());
     let app = &state.app;
     let now = app.clock.now();
-    let expires_at = now + chrono::Duration::hours(RETENTION_HOURS);
+    let lease_until = now + chrono::Duration::seconds(LEASE_SECONDS);
     let claim = app
         .idempotency
-        .claim(caller.tenant_id, &key, &fingerprint, now, expires_at)
+        .claim(caller.tenant_id, &key, &fingerprint, now, lease_until)
         .await;
     match claim {
         Err(e) => Error::from(e).into_response(),
@@ -83,7 +85,10 @@ where
             let recorded = if stored.status >= 500 {
                 app.idempotency.release(caller.tenant_id, &key).await
             } else {
-                app.idempotency.finish(caller.tenant_id, &key, &stored).await
+                let keep_until = app.clock.now() + chrono::Duration::hours(RETENTION_HOURS);
+                app.idempotency
+                    .finish(caller.tenant_id, &key, &stored, keep_until)
+                    .await
             };
             if let Err(e) = recorded {
                 tracing::error!(error = %e, "could not record idempotent response");

@@ -1,0 +1,68 @@
+//! The single-table layout, shared by the DynamoDB adapter and the embedded store so both
+//! keep the same items under the same keys. Every tenant-owned key starts with its tenant.
+
+use crate::domain::{InterviewId, PositionId, SecretHash, TenantId};
+
+pub type Key = (String, String);
+
+pub fn tenant(t: TenantId) -> Key {
+    (format!("TENANT#{t}"), "TENANT".into())
+}
+
+/// API-key hash → tenant id.
+pub fn api_key(hash: &SecretHash) -> Key {
+    (format!("APIKEY#{}", hash.as_str()), "APIKEY".into())
+}
+
+/// The invite counter of one calendar month.
+pub fn quota(t: TenantId, month: &str) -> Key {
+    (format!("TENANT#{t}"), format!("QUOTA#{month}"))
+}
+
+pub fn position(t: TenantId, p: PositionId) -> Key {
+    (format!("TENANT#{t}"), format!("POSITION#{p}"))
+}
+
+pub const POSITION_PREFIX: &str = "POSITION#";
+
+/// Position id → tenant, for the public apply link.
+pub fn position_pointer(p: PositionId) -> Key {
+    (format!("POSITIONID#{p}"), "POSITIONID".into())
+}
+
+/// Public slug → position.
+pub fn slug(slug: &str) -> Key {
+    (format!("SLUG#{slug}"), "SLUG".into())
+}
+
+pub fn interview(t: TenantId, i: InterviewId) -> Key {
+    (format!("TENANT#{t}"), format!("INTERVIEW#{i}"))
+}
+
+/// The listing index (`gsi1`): interviews of one position, in creation order.
+pub fn interviews_of_position(t: TenantId, p: PositionId) -> String {
+    format!("TENANT#{t}#POSITION#{p}")
+}
+
+pub fn interview_sort(created_at: chrono::DateTime<chrono::Utc>, i: InterviewId) -> String {
+    format!("{}#{i}", created_at.format("%Y-%m-%dT%H:%M:%S%.6fZ"))
+}
+
+/// One interview per (position, normalised email).
+pub fn email_guard(t: TenantId, p: PositionId, normalized_email: &str) -> Key {
+    (format!("TENANT#{t}"), format!("GUARD#EMAIL#{p}#{normalized_email}"))
+}
+
+/// One interview per (position, externalId).
+pub fn external_guard(t: TenantId, p: PositionId, external_id: &str) -> Key {
+    (format!("TENANT#{t}"), format!("GUARD#EXTERNAL#{p}#{external_id}"))
+}
+
+/// Candidate token hash → interview.
+pub fn token(hash: &SecretHash) -> Key {
+    (format!("TOKEN#{}", hash.as_str()), "TOKEN".into())
+}
+
+pub fn idempotency(t: TenantId, key: &str) -> Key {
+    (format!("TENANT#{t}"), format!("IDEMPOTENCY#{key}"))
+}

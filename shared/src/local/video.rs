@@ -1,0 +1,381 @@
+//! Videos on disk, behind signed expiring URLs served by the local process: the browser
+//! uploads to `reelview-local` exactly as it would to S3, and the same rules hold (exact size,
+//! exact type, expiry, a signature over all of them).
+
+use crate::ports::{PortResult, SignedRequest, StoredObject, Unavailable, UploadedPart, VideoStorage};
+use async_trait::async_trait;
+use axum::body::Body;
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::put;
+use axum::Router;
+use futures::StreamExt;
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+
+pub const UPLOAD_ROUTE_PREFIX: &str = "/local-uploads";
+
+pub struct DiskVideos {
+    root: PathBuf,
+    base_url: String,
+    key: [u8; 32],
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Meta {
+    content_type: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Signed {
+    op: String,
+    #[serde(default)]
+    r#type: Option<String>,
+    #[serde(default)]
+    size: Option<u64>,
+    #[serde(default)]
+    upload_id: Option<String>,
+    #[serde(default)]
+    part_number: Option<u32>,
+    expires: i64,
+    sig: String,
+}
+
+/// Object keys are `tenant/interview/question/attempt`: uuid segments only, so no key can
+/// step outside the video folder.
+fn safe_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.split('/').all(|seg| {
+            !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
+fn safe_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+impl DiskVideos {
+    /// `base_url` is where this process is reachable (`PUBLIC_BASE_URL`). The signing key is
+    /// kept in the data directory so URLs stay valid across a restart.
+    pub fn open(data_dir: &Path, base_url: &str) -> Result<Self, Unavailable> {
+        let root = data_dir.join("videos");
+        std::fs::create_dir_all(root.join(".multipart"))
+            .map_err(|e| Unavailable::from_err("creating video folder", e))?;
+        let key_path = data_dir.join("upload-signing.key");
+        let key = match std::fs::read(&key_path) {
+            Ok(bytes) if bytes.len() == 32 => bytes.try_into().expect("32 bytes"),
+            _ => {
+                let key: [u8; 32] = rand::random();
+                std::fs::write(&key_path, key).map_err(|e| Unavailable::from_err("writing signing key", e))?;
+                key
+            }
+        };
+        Ok(Self {
+            root,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            key,
+        })
+    }
+
+    fn signature(&self, fields: &[&str]) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("any key length");
+        for field in fields {
+            mac.update(field.as_bytes());
+            mac.update(b"\n");
+        }
+        format!("{:x}", mac.finalize().into_bytes())
+    }
+
+    fn object_path(&self, key: &str) -> PathBuf {
+        self.root.join(key)
+    }
+
+    fn meta_path(&self, key: &str) -> PathBuf {
+        self.root.join(format!("{key}.meta.json"))
+    }
+
+    fn staging(&self, upload_id: &str) -> PathBuf {
+        self.root.join(".multipart").join(upload_id)
+    }
+
+    fn expiry(expires_in: Duration) -> i64 {
+        chrono::Utc::now().timestamp() + expires_in.as_secs() as i64
+    }
+
+    fn url(&self, key: &str, query: &[(&str, String)]) -> String {
+        let query: Vec<String> = query
+            .iter()
+            .map(|(k, v)| format!("{k}={}", crate::http::views::percent_encode(v)))
+            .collect();
+        format!("{}{UPLOAD_ROUTE_PREFIX}/{key}?{}", self.base_url, query.join("&"))
+    }
+
+    /// The routes that receive uploads and serve downloads; mounted by `reelview-local`.
+    pub fn routes(self: Arc<Self>) -> Router {
+        Router::new()
+            .route(&format!("{UPLOAD_ROUTE_PREFIX}/{{*key}}"), put(receive).get(serve))
+            .with_state(self)
+    }
+}
+
+async fn write_atomically(path: &Path, body: Body, expected: u64) -> Result<u64, Response> {
+    let fail = |status: StatusCode, what: &str| (status, what.to_string()).into_response();
+    if let Some(parent) = path.parent() {
+        tokio::fs::create_dir_all(parent)
+            .await
+            .map_err(|_| fail(StatusCode::INTERNAL_SERVER_ERROR, "storage unavailable"))?;
+    }
+    let partial = path.with_extension("partial");
+    let mut file = tokio::fs::File::create(&partial)
+        .await
+        .map_err(|_| fail(StatusCode::INTERNAL_SERVER_ERROR, "storage unavailable"))?;
+    let mut written = 0u64;
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| fail(StatusCode::BAD_REQUEST, "upload interrupted"))?;
+        written += chunk.len() as u64;
+        if written > expected {
+            let _ = tokio::fs::remove_file(&partial).await;
+            return Err(fail(StatusCode::BAD_REQUEST, "body larger than the signed size"));
+        }
+        file.write_all(&chunk)
+            .await
+            .map_err(|_| fail(StatusCode::INTERNAL_SERVER_ERROR, "storage unavailable"))?;
+    }
+    if written != expected {
+        let _ = tokio::fs::remove_file(&partial).await;
+        return Err(fail(StatusCode::BAD_REQUEST, "body size differs from the signed size"));
+    }
+    file.flush().await.ok();
+    file.sync_all().await.ok();
+    tokio::fs::rename(&partial, path)
+        .await
+        .map_err(|_| fail(StatusCode::INTERNAL_SERVER_ERROR, "storage unavailable"))?;
+    Ok(written)
+}
+
+fn denied(status: StatusCode, reason: &str) -> Response {
+    (status, reason.to_string()).into_response()
+}
+
+/// `PUT` of a whole object or of one multipart part.
+async fn receive(
+    State(videos): State<Arc<DiskVideos>>,
+    UrlPath(key): UrlPath<String>,
+    Query(q): Query<Signed>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    if !safe_key(&key) {
+        return denied(StatusCode::BAD_REQUEST, "invalid key");
+    }
+    if q.expires < chrono::Utc::now().timestamp() {
+        return denied(StatusCode::FORBIDDEN, "the upload URL has expired");
+    }
+    let size = q.size.unwrap_or(0);
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|d| d != size) {
+        return denied(StatusCode::FORBIDDEN, "Content-Length differs from the signed size");
+    }
+    match q.op.as_str() {
+        "put" => {
+            let content_type = q.r#type.clone().unwrap_or_default();
+            let expected = videos.signature(&["put", &key, &content_type, &size.to_string(), &q.expires.to_string()]);
+            if expected != q.sig {
+                return denied(StatusCode::FORBIDDEN, "signature does not match");
+            }
+            let sent_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+            if sent_type != Some(content_type.as_str()) {
+                return denied(StatusCode::FORBIDDEN, "Content-Type differs from the signed type");
+            }
+            if let Err(r) = write_atomically(&videos.object_path(&key), body, size).await {
+                return r;
+            }
+            let meta = serde_json::to_vec(&Meta { content_type }).expect("serializable");
+            if tokio::fs::write(videos.meta_path(&key), meta).await.is_err() {
+                return denied(StatusCode::INTERNAL_SERVER_ERROR, "storage unavailable");
+            }
+            (StatusCode::OK, [(header::ETAG, format!("\"{size}\""))]).into_response()
+        }
+        "part" => {
+            let (Some(upload_id), Some(part)) = (q.upload_id.as_deref(), q.part_number) else {
+                return denied(StatusCode::BAD_REQUEST, "missing upload id or part number");
+            };
+            let expected = videos.signature(&["part", &key, upload_id, &part.to_string(), &size.to_string(), &q.expires.to_string()]);
+            if expected != q.sig || !safe_id(upload_id) {
+                return denied(StatusCode::FORBIDDEN, "signature does not match");
+            }
+            let staging = videos.staging(upload_id);
+            if !staging.is_dir() {
+                return denied(StatusCode::NOT_FOUND, "no such multipart upload");
+            }
+            if let Err(r) = write_atomically(&staging.join(format!("part-{part:05}")), body, size).await {
+                return r;
+            }
+            (StatusCode::OK, [(header::ETAG, format!("\"{part}-{size}\""))]).into_response()
+        }
+        _ => denied(StatusCode::BAD_REQUEST, "unknown operation"),
+    }
+}
+
+/// `GET` of an object through a signed download URL.
+async fn serve(
+    State(videos): State<Arc<DiskVideos>>,
+    UrlPath(key): UrlPath<String>,
+    Query(q): Query<Signed>,
+) -> Response {
+    if !safe_key(&key) || q.op != "get" {
+        return denied(StatusCode::BAD_REQUEST, "invalid request");
+    }
+    if q.expires < chrono::Utc::now().timestamp() {
+        return denied(StatusCode::FORBIDDEN, "the download URL has expired");
+    }
+    if videos.signature(&["get", &key, &q.expires.to_string()]) != q.sig {
+        return denied(StatusCode::FORBIDDEN, "signature does not match");
+    }
+    let Ok(bytes) = tokio::fs::read(videos.object_path(&key)).await else {
+        return denied(StatusCode::NOT_FOUND, "no such object");
+    };
+    let content_type = tokio::fs::read(videos.meta_path(&key))
+        .await
+        .ok()
+        .and_then(|m| serde_json::from_slice::<Meta>(&m).ok())
+        .map(|m| m.content_type)
+        .unwrap_or_else(|| "application/octet-stream".into());
+    ([(header::CONTENT_TYPE, content_type)], bytes).into_response()
+}
+
+fn io(context: &str) -> impl Fn(std::io::Error) -> Unavailable + '_ {
+    move |e| Unavailable::from_err(context, e)
+}
+
+#[async_trait]
+impl VideoStorage for DiskVideos {
+    async fn presign_put(&self, key: &str, content_type: &str, size: u64, expires_in: Duration) -> PortResult<SignedRequest> {
+        let expires = Self::expiry(expires_in);
+        let sig = self.signature(&["put", key, content_type, &size.to_string(), &expires.to_string()]);
+        Ok(SignedRequest {
+            url: self.url(key, &[("op", "put".into()), ("type", content_type.into()), ("size", size.to_string()), ("expires", expires.to_string()), ("sig", sig)]),
+            headers: vec![("content-type".into(), content_type.into())],
+        })
+    }
+
+    async fn start_multipart(&self, key: &str, content_type: &str) -> PortResult<String> {
+        let upload_id = uuid::Uuid::new_v4().to_string();
+        let staging = self.staging(&upload_id);
+        tokio::fs::create_dir_all(&staging).await.map_err(io("starting multipart upload"))?;
+        let meta = serde_json::json!({ "key": key, "contentType": content_type });
+        tokio::fs::write(staging.join("upload.json"), meta.to_string())
+            .await
+            .map_err(io("starting multipart upload"))?;
+        Ok(upload_id)
+    }
+
+    async fn presign_part(&self, key: &str, storage_upload_id: &str, part_number: u32, size: u64, expires_in: Duration) -> PortResult<SignedRequest> {
+        let expires = Self::expiry(expires_in);
+        let sig = self.signature(&["part", key, storage_upload_id, &part_number.to_string(), &size.to_string(), &expires.to_string()]);
+        Ok(SignedRequest {
+            url: self.url(key, &[("op", "part".into()), ("uploadId", storage_upload_id.into()), ("partNumber", part_number.to_string()), ("size", size.to_string()), ("expires", expires.to_string()), ("sig", sig)]),
+            headers: vec![],
+        })
+    }
+
+    async fn list_parts(&self, _key: &str, storage_upload_id: &str) -> PortResult<Vec<UploadedPart>> {
+        if !safe_id(storage_upload_id) {
+            return Ok(vec![]);
+        }
+        let mut parts = Vec::new();
+        let mut dir = match tokio::fs::read_dir(self.staging(storage_upload_id)).await {
+            Ok(dir) => dir,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+            Err(e) => return Err(Unavailable::from_err("listing parts", e)),
+        };
+        while let Some(entry) = dir.next_entry().await.map_err(io("listing parts"))? {
+            let name = entry.file_name().to_string_lossy().to_string();
+            if let Some(number) = name.strip_prefix("part-").and_then(|n| n.parse::<u32>().ok()) {
+                let size = entry.metadata().await.map_err(io("listing parts"))?.len();
+                parts.push(UploadedPart { part_number: number, size, etag: format!("\"{number}-{size}\"") });
+            }
+        }
+        parts.sort_by_key(|p| p.part_number);
+        Ok(parts)
+    }
+
+    async fn complete_multipart(&self, key: &str, storage_upload_id: &str, parts: &[UploadedPart]) -> PortResult<()> {
+        let staging = self.staging(storage_upload_id);
+        let meta: HashMap<String, String> = serde_json::from_slice(
+            &tokio::fs::read(staging.join("upload.json")).await.map_err(io("completing multipart upload"))?,
+        )
+        .map_err(|e| Unavailable::from_err("completing multipart upload", e))?;
+        let target = self.object_path(key);
+        if let Some(parent) = target.parent() {
+            tokio::fs::create_dir_all(parent).await.map_err(io("completing multipart upload"))?;
+        }
+        let partial = target.with_extension("partial");
+        let mut out = tokio::fs::File::create(&partial).await.map_err(io("completing multipart upload"))?;
+        for part in parts {
+            let bytes = tokio::fs::read(staging.join(format!("part-{:05}", part.part_number)))
+                .await
+                .map_err(io("completing multipart upload"))?;
+            out.write_all(&bytes).await.map_err(io("completing multipart upload"))?;
+        }
+        out.sync_all().await.map_err(io("completing multipart upload"))?;
+        tokio::fs::rename(&partial, &target).await.map_err(io("completing multipart upload"))?;
+        let content_type = meta.get("contentType").cloned().unwrap_or_default();
+        tokio::fs::write(self.meta_path(key), serde_json::to_vec(&Meta { content_type }).expect("serializable"))
+            .await
+            .map_err(io("completing multipart upload"))?;
+        let _ = tokio::fs::remove_dir_all(&staging).await;
+        Ok(())
+    }
+
+    async fn abort_multipart(&self, _key: &str, storage_upload_id: &str) -> PortResult<()> {
+        if safe_id(storage_upload_id) {
+            let _ = tokio::fs::remove_dir_all(self.staging(storage_upload_id)).await;
+        }
+        Ok(())
+    }
+
+    async fn head(&self, key: &str) -> PortResult<Option<StoredObject>> {
+        if !safe_key(key) {
+            return Ok(None);
+        }
+        let metadata = match tokio::fs::metadata(self.object_path(key)).await {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Unavailable::from_err("reading object", e)),
+        };
+        let content_type = tokio::fs::read(self.meta_path(key))
+            .await
+            .ok()
+            .and_then(|m| serde_json::from_slice::<Meta>(&m).ok())
+            .map(|m| m.content_type);
+        Ok(Some(StoredObject { size: metadata.len(), content_type }))
+    }
+
+    async fn delete(&self, key: &str) -> PortResult<()> {
+        if safe_key(key) {
+            let _ = tokio::fs::remove_file(self.object_path(key)).await;
+            let _ = tokio::fs::remove_file(self.meta_path(key)).await;
+        }
+        Ok(())
+    }
+
+    async fn presign_get(&self, key: &str, expires_in: Duration) -> PortResult<String> {
+        let expires = Self::expiry(expires_in);
+        let sig = self.signature(&["get", key, &expires.to_string()]);
+        Ok(self.url(key, &[("op", "get".into()), ("expires", expires.to_string()), ("sig", sig)]))
+    }
+}
