@@ -10,6 +10,7 @@ pub mod domain;
 pub mod http;
 pub(crate) mod keys;
 pub mod ports;
+pub mod runtime;
 
 #[cfg(feature = "aws")]
 pub mod aws;

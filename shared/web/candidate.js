@@ -63,7 +63,7 @@
     if (isNaN(d.getTime())) return String(iso);
     try {
       return new Intl.DateTimeFormat(undefined, {
-        dateStyle: 'full', timeStyle: 'short'
+        weekday: 'short', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short'
       }).format(d);
     } catch (e) {
       return d.toLocaleString();
@@ -511,7 +511,6 @@
     var s = state.session;
     var company = s.company || '';
     var position = s.position || 'Video interview';
-    setText('welcome-company', company);
     setText('welcome-title', position);
     var firstName = s.candidate && s.candidate.firstName;
     setText('welcome-greeting',

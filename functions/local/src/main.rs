@@ -1,1 +1,76 @@
-fn main() {}
+//! `reelview-local`: every handler in one process on 127.0.0.1, state under a data directory,
+//! emails as .eml files. `REELVIEW_BACKEND=aws` swaps in the AWS adapters (for emulators).
+
+use reelview::http::{router, HttpState, RouteGroup};
+use reelview::ports::{OsRandom, SecretSource};
+use reelview::runtime::{self, env, AwsSettings};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    runtime::init_tracing();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("reelview-local: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let port: u16 = env("PORT").unwrap_or_else(|| "3000".into()).parse().map_err(|_| "PORT must be a number")?;
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    let base_url = env("PUBLIC_BASE_URL").unwrap_or_else(|| format!("http://127.0.0.1:{port}"));
+    let data_dir = PathBuf::from(env("REELVIEW_DATA_DIR").unwrap_or_else(|| "./.reelview".into()));
+    let outbox = env("REELVIEW_OUTBOX_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("outbox"));
+    let mail_from = env("REELVIEW_MAIL_FROM").unwrap_or_else(|| runtime::LOCAL_MAIL_FROM.into());
+    let admin_key = env("REELVIEW_ADMIN_KEY")
+        .unwrap_or_else(|| OsRandom.secret("rv_admin_").expose().to_string());
+
+    let (app, upload_routes) = match env("REELVIEW_BACKEND").as_deref().unwrap_or("local") {
+        "local" => runtime::local_app(&data_dir, &base_url, outbox.clone(), mail_from)?,
+        "aws" => {
+            // Against an emulator or a real account; links stay stable across restarts by
+            // keeping the link key in the data directory unless REELVIEW_LINK_KEY is set.
+            let settings = AwsSettings {
+                table: runtime::require_env("REELVIEW_TABLE")?,
+                video_bucket: runtime::require_env("REELVIEW_VIDEO_BUCKET")?,
+                mail_from,
+                link_key: runtime::local_link_key(&data_dir)?,
+                public_base_url: base_url.clone(),
+            };
+            (runtime::aws_app(settings).await, axum::Router::new())
+        }
+        other => return Err(format!("REELVIEW_BACKEND must be local or aws, not {other}")),
+    };
+    let state = HttpState { app, admin_key: Some(admin_key.clone()) };
+    let service = router(state, &RouteGroup::ALL).merge(upload_routes);
+
+    print_banner(&base_url, &admin_key, &data_dir, &outbox);
+    axum::serve(listener, service)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+}
+
+fn print_banner(base: &str, admin_key: &str, data_dir: &std::path::Path, outbox: &std::path::Path) {
+    println!("Reelview is listening on {base}");
+    println!("Data directory: {} (emails: {})", data_dir.display(), outbox.display());
+    println!("Admin key: {admin_key}");
+    println!();
+    println!("Create a tenant (prints its apiKey once):");
+    println!("  curl -s -X POST {base}/admin/v1/tenants -H 'Authorization: Bearer {admin_key}' -H 'Content-Type: application/json' -d '{{\"name\":\"Acme\"}}'");
+    println!("Create a position (replace API_KEY):");
+    println!("  curl -s -X POST {base}/v1/positions -H 'Authorization: Bearer API_KEY' -H 'Content-Type: application/json' -d '{{\"name\":\"Backend Engineer\",\"questions\":[{{\"text\":\"Tell us about yourself\"}},{{\"text\":\"Why this role?\"}}]}}'");
+    println!("Invite a candidate (replace API_KEY and POSITION_ID):");
+    println!("  curl -s -X POST {base}/v1/positions/POSITION_ID/interviews -H 'Authorization: Bearer API_KEY' -H 'Content-Type: application/json' -d '{{\"candidate\":{{\"email\":\"ana@example.com\",\"firstName\":\"Ana\",\"lastName\":\"Silva\"}}}}'");
+    println!();
+    println!("reelview-local listening on {base}");
+}

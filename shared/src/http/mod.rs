@@ -21,6 +21,24 @@ pub struct HttpState {
     pub admin_key: Option<String>,
 }
 
+impl HttpState {
+    /// The app as seen by one request. Where no public base URL is configured (a deployment
+    /// without a custom domain), candidate links use the host the request came in on.
+    pub fn app_for(&self, headers: &axum::http::HeaderMap) -> std::borrow::Cow<'_, App> {
+        if !self.app.config.public_base_url.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.app);
+        }
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:".contains(&b)))
+            .unwrap_or("localhost");
+        let mut app = self.app.clone();
+        app.config.public_base_url = format!("https://{host}");
+        std::borrow::Cow::Owned(app)
+    }
+}
+
 /// The groups of routes; each maps to one Lambda function in `infra/template.yaml`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RouteGroup {

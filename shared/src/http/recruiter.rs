@@ -106,7 +106,7 @@ pub async fn invite(
     };
     let route = format!("POST /v1/positions/{position_id}/interviews");
     run_once(&state, &caller, key, &[route.as_bytes(), &body], || async {
-        let invited = invite::invite(&state.app, &caller, &position_id, input).await?;
+        let invited = invite::invite(&state.app_for(&headers), &caller, &position_id, input).await?;
         Ok((StatusCode::CREATED, invited_view(&invited)))
     })
     .await
@@ -136,7 +136,7 @@ pub async fn invite_batch(
     let route = format!("POST /v1/positions/{position_id}/interviews/batch");
     run_once(&state, &caller, key, &[route.as_bytes(), &body], || async {
         let rows = input.candidates.unwrap_or_default();
-        let outcomes = invite::invite_batch(&state.app, &caller, &position_id, rows).await?;
+        let outcomes = invite::invite_batch(&state.app_for(&headers), &caller, &position_id, rows).await?;
         let results: Vec<Value> = outcomes
             .iter()
             .enumerate()
@@ -167,10 +167,11 @@ pub async fn get_interview(
     State(state): State<HttpState>,
     caller: Caller,
     Path(interview_id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Json<Value>, Error> {
     let interview = invite::get_interview(&state.app, &caller, &interview_id).await?;
     let company = company_of(&state, &caller, interview.position_id).await?;
-    let url = invite::link_of(&state.app, &interview);
+    let url = invite::link_of(&state.app_for(&headers), &interview);
     Ok(Json(views::interview(&interview, url.as_deref(), &company)))
 }
 
@@ -178,8 +179,9 @@ pub async fn resend(
     State(state): State<HttpState>,
     caller: Caller,
     Path(interview_id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Json<Value>, Error> {
-    let invited = invite::resend(&state.app, &caller, &interview_id).await?;
+    let invited = invite::resend(&state.app_for(&headers), &caller, &interview_id).await?;
     Ok(Json(invited_view(&invited)))
 }
 
@@ -194,7 +196,9 @@ pub async fn list_interviews(
     caller: Caller,
     Path(position_id): Path<String>,
     Query(query): Query<ListQuery>,
+    headers: HeaderMap,
 ) -> Result<Json<Value>, Error> {
+    let app = state.app_for(&headers);
     let position = positions::get_position(&state.app, &caller, &position_id).await?;
     let limit = query.limit.unwrap_or(50).clamp(1, 100);
     let page = state
@@ -210,7 +214,7 @@ pub async fn list_interviews(
     let items: Vec<Value> = page
         .items
         .iter()
-        .map(|i| views::interview(i, invite::link_of(&state.app, i).as_deref(), company))
+        .map(|i| views::interview(i, invite::link_of(&app, i).as_deref(), company))
         .collect();
     Ok(Json(json!({ "items": items, "nextCursor": page.next_cursor })))
 }
