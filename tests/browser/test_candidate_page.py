@@ -423,6 +423,43 @@ def test_candidate_answers_resumes_after_reload_and_submits(server, api_key, dri
     assert_no_csp_violations(console(driver))
 
 
+def test_a_recording_not_yet_sent_survives_a_reload(server, api_key, driver):
+    position = create_position(server, api_key)
+    interview_id, url = invite(server, api_key, position["id"], first_name="Katherine")
+
+    driver.get(url)
+    wait_screen(driver, "welcome")
+    click(driver, "start")
+    wait_screen(driver, "camera")
+    click(driver, "camera-ok")
+    record_answer(driver)
+    assert stored_recordings(driver) == 1
+
+    # The page is closed before the take is sent: it is offered again, without a new recording.
+    driver.refresh()
+    wait_screen(driver, "welcome")
+    assert "not been sent yet" in text(driver, "welcome-resume"), text(driver, "welcome-resume")
+    click(driver, "start")
+    wait_screen(driver, "review")
+    assert displayed(driver, "review-restored")
+    assert text(driver, "progress") == "Question 1 of 2"
+    assert element(driver, "review-video").get_attribute("src").startswith("blob:")
+
+    click(driver, "upload")
+    wait_for(driver, lambda d: displayed(d, "next"), UPLOAD_WAIT, "the restored answer to be confirmed")
+    assert stored_recordings(driver) == 0
+    interview = check(requests.get(server.url(f"/v1/interviews/{interview_id}"), headers=auth(api_key), timeout=10), 200)
+    assert len(interview["answers"]) == 1 and interview["answers"][0]["size"] > 0, interview
+
+    # The next question needs the camera again, which the reload switched off.
+    click(driver, "next")
+    wait_screen(driver, "camera")
+    click(driver, "camera-ok")
+    wait_screen(driver, "question")
+    assert text(driver, "progress") == "Question 2 of 2"
+    assert_no_csp_violations(console(driver))
+
+
 def test_unknown_link_shows_a_clear_message(server, driver):
     driver.get(server.url("/i/" + "A" * 43))
     wait_screen(driver, "error")
