@@ -324,10 +324,19 @@
     return run();
   }
 
-  /** PUTs a blob with real upload progress; resolves on 2xx. */
-  function xhrPut(url, blob, headers, onProgress) {
+  /** PUTs a blob with real upload progress; resolves on 2xx. `active`, if given, holds the
+   *  request while it runs so that a failing sibling can cancel it. */
+  function xhrPut(url, blob, headers, onProgress, active) {
     return new Promise(function (resolve, reject) {
       var xhr = new XMLHttpRequest();
+      var settle = function (fn, value) {
+        if (active) {
+          var at = active.indexOf(xhr);
+          if (at >= 0) active.splice(at, 1);
+        }
+        fn(value);
+      };
+      if (active) active.push(xhr);
       xhr.open('PUT', url, true);
       Object.keys(headers || {}).forEach(function (name) {
         // The browser sets these itself and refuses to let a page set them.
@@ -340,19 +349,17 @@
       xhr.onload = function () {
         if (xhr.status >= 200 && xhr.status < 300) {
           if (onProgress) onProgress(blob.size);
-          resolve();
+          settle(resolve);
         } else {
-          var body = null;
-          try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
-          var err = new ApiError(xhr.status, body);
+          var err = new ApiError(xhr.status, null);
           // A refused upload URL has usually expired: a fresh one fixes it.
           err.storage = true;
-          reject(err);
+          settle(reject, err);
         }
       };
-      xhr.onerror = function () { reject(new NetworkError('upload failed')); };
-      xhr.ontimeout = function () { reject(new NetworkError('upload timed out')); };
-      xhr.onabort = function () { reject(new NetworkError('upload aborted')); };
+      xhr.onerror = function () { settle(reject, new NetworkError('upload failed')); };
+      xhr.ontimeout = function () { settle(reject, new NetworkError('upload timed out')); };
+      xhr.onabort = function () { settle(reject, new NetworkError('upload cancelled')); };
       xhr.send(blob);
     });
   }
@@ -914,9 +921,10 @@
     video.src = state.reviewUrl;
     // Recorded WebM has no duration until the player has seen the end; seek there once.
     video.onloadedmetadata = function () {
-      if (video.duration === Infinity) {
-        video.ontimeupdate = function () {
-          video.ontimeupdate = null;
+      video.onloadedmetadata = null;
+      if (video.duration === Infinity || isNaN(video.duration)) {
+        video.onseeked = function () {
+          video.onseeked = null;
           video.currentTime = 0;
         };
         video.currentTime = 1e101;
@@ -1189,16 +1197,25 @@
       setUploadProgress(sum / total);
     };
     var queue = parts.slice().sort(function (a, b) { return a.partNumber - b.partNumber; });
+    var active = [];
+    var failed = false;
     report();
     function worker() {
-      var part = queue.shift();
+      var part = failed ? null : queue.shift();
       if (!part) return Promise.resolve();
       var start = (part.partNumber - 1) * partSize;
       var slice = blob.slice(start, Math.min(start + partSize, blob.size));
       return xhrPut(part.url, slice, {}, function (n) {
         loaded[part.partNumber] = n;
         report();
-      }).then(worker);
+      }, active).then(worker, function (err) {
+        // One part failed: stop the others; the next attempt asks which parts are missing.
+        if (!failed) {
+          failed = true;
+          active.slice().forEach(function (xhr) { xhr.abort(); });
+        }
+        throw err;
+      });
     }
     var workers = [];
     for (var i = 0; i < Math.min(PART_CONCURRENCY, queue.length || 1); i++) workers.push(worker());

@@ -80,6 +80,8 @@ pub enum Error {
     WrongUploadMethod(&'static str),
     #[error("this position does not accept public applications")]
     ApplyNotEnabled,
+    #[error("no such route")]
+    RouteNotFound,
     #[error("the item changed while we were writing it; retry the request")]
     ConcurrentModification,
     /// Details go to the log, never to the client.

@@ -168,7 +168,7 @@ pub async fn invite_batch(
     Ok(outcomes)
 }
 
-async fn invite_to(app: &App, caller: &Caller, position: &Position, input: InviteInput) -> Result<Invited> {
+pub(crate) async fn invite_to(app: &App, caller: &Caller, position: &Position, input: InviteInput) -> Result<Invited> {
     let now = app.clock.now();
     let valid = parse_invite(input, now)?;
     let id = InterviewId::new();

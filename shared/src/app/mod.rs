@@ -1,10 +1,12 @@
 //! Use cases, one module each. All business rules live here, once, as functions over ports.
 
+pub mod candidate;
 pub mod email;
 mod error;
 pub mod invite;
 pub mod positions;
 pub mod tenants;
+pub mod upload;
 
 pub use error::{Error, FieldError, Result};
 

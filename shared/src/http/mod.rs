@@ -3,6 +3,7 @@
 //! deployed system and the local one run the same handlers.
 
 pub mod authorizer;
+mod candidate;
 pub mod extract;
 pub mod idempotency;
 pub mod problem;
@@ -46,14 +47,22 @@ pub enum RouteGroup {
     Positions,
     Invite,
     Interviews,
+    CandidateSession,
+    AnswerUpload,
+    CandidatePage,
+    Apply,
 }
 
 impl RouteGroup {
-    pub const ALL: [RouteGroup; 4] = [
+    pub const ALL: [RouteGroup; 8] = [
         RouteGroup::Admin,
         RouteGroup::Positions,
         RouteGroup::Invite,
         RouteGroup::Interviews,
+        RouteGroup::CandidateSession,
+        RouteGroup::AnswerUpload,
+        RouteGroup::CandidatePage,
+        RouteGroup::Apply,
     ];
 
     fn routes(self) -> Router<HttpState> {
@@ -72,12 +81,35 @@ impl RouteGroup {
                 .route("/v1/positions/{positionId}/interviews", get(list_interviews))
                 .route("/v1/interviews/{interviewId}", get(get_interview))
                 .route("/v1/interviews/{interviewId}/resend", post(resend)),
+            RouteGroup::CandidateSession => Router::new()
+                .route("/v1/candidate/{token}", get(candidate::get_session))
+                .route("/v1/candidate/{token}/submit", post(candidate::submit)),
+            RouteGroup::AnswerUpload => Router::new()
+                .route(
+                    "/v1/candidate/{token}/answers/{questionId}/uploads",
+                    post(candidate::create_upload),
+                )
+                .route(
+                    "/v1/candidate/{token}/answers/{questionId}/uploads/{uploadId}",
+                    get(candidate::upload_status).delete(candidate::abort_upload),
+                )
+                .route(
+                    "/v1/candidate/{token}/answers/{questionId}/uploads/{uploadId}/complete",
+                    post(candidate::complete_upload),
+                ),
+            RouteGroup::CandidatePage => Router::new()
+                .route("/i/{token}", get(candidate::candidate_page))
+                .route("/assets/{asset}", get(candidate::asset)),
+            RouteGroup::Apply => Router::new().route(
+                "/apply/{slugOrId}",
+                get(candidate::apply_page).post(candidate::apply),
+            ),
         }
     }
 }
 
 async fn not_found() -> Error {
-    Error::Malformed("no such route".into())
+    Error::RouteNotFound
 }
 
 /// The router of the given groups, with problem+json for unknown routes.

@@ -40,6 +40,7 @@ impl Error {
             UploadIncomplete(_) => (StatusCode::CONFLICT, "upload_incomplete"),
             WrongUploadMethod(_) => (StatusCode::CONFLICT, "wrong_upload_method"),
             ApplyNotEnabled => (StatusCode::NOT_FOUND, "position_not_found"),
+            RouteNotFound => (StatusCode::NOT_FOUND, "not_found"),
             ConcurrentModification => (StatusCode::CONFLICT, "concurrent_modification"),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         }

@@ -1,0 +1,11 @@
+//! The candidate web page and its assets, compiled into the binary.
+
+use reelview::http::{router, RouteGroup};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    reelview::runtime::init_tracing();
+    // Clients and configuration are built once, at cold start.
+    let state = reelview::runtime::lambda_state().await?;
+    lambda_http::run(router(state, &[RouteGroup::CandidatePage])).await
+}

@@ -1,0 +1,11 @@
+//! Candidate routes: opening the interview link and submitting.
+
+use reelview::http::{router, RouteGroup};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    reelview::runtime::init_tracing();
+    // Clients and configuration are built once, at cold start.
+    let state = reelview::runtime::lambda_state().await?;
+    lambda_http::run(router(state, &[RouteGroup::CandidateSession])).await
+}

@@ -1,0 +1,387 @@
+//! Answer uploads. The browser sends video straight to storage through presigned URLs; the
+//! server only signs, checks (the object exists with the size and type it signed for) and
+//! records. Every attempt has its own object key, and a superseded answer is deleted only
+//! after the new one is stored, so no confirmed recording is ever lost.
+
+use super::candidate::{load_open, Session};
+use super::{retry_on_conflict, App, Error, FieldError, Result};
+use crate::domain::{
+    object_key, Answer, QuestionId, Upload, UploadId, UploadMethod, UploadState,
+    ALLOWED_VIDEO_TYPES,
+};
+use crate::ports::{SignedRequest, UploadedPart};
+use chrono::Duration;
+use serde::Deserialize;
+
+/// Presigned URLs live this long: enough for a slow connection, short enough to be useless
+/// if leaked.
+pub const URL_TTL_MINUTES: i64 = 15;
+/// Multipart uploads can be resumed (with fresh part URLs) for this long.
+pub const RESUMABLE_HOURS: i64 = 24;
+/// At or above this size an upload is multipart, so a dropped connection loses one part.
+pub const MULTIPART_THRESHOLD_BYTES: u64 = 32 * 1024 * 1024;
+/// S3 parts must be at least 5 MiB (but the last).
+pub const PART_SIZE_BYTES: u64 = 8 * 1024 * 1024;
+/// Pending attempts kept per question; older pending ones are dropped.
+const MAX_PENDING_PER_QUESTION: usize = 5;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewUpload {
+    pub content_type: Option<String>,
+    pub size: Option<u64>,
+    pub multipart: Option<bool>,
+}
+
+/// One part of a multipart upload and where to send it.
+#[derive(Debug, Clone)]
+pub struct PartTarget {
+    pub part_number: u32,
+    pub size: u64,
+    pub request: SignedRequest,
+}
+
+#[derive(Debug, Clone)]
+pub struct UploadTicket {
+    pub upload: Upload,
+    /// For a single PUT.
+    pub put: Option<SignedRequest>,
+    /// For multipart: the parts still to send.
+    pub parts: Vec<PartTarget>,
+    pub uploaded_parts: Vec<UploadedPart>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn ttl() -> std::time::Duration {
+    std::time::Duration::from_secs(URL_TTL_MINUTES as u64 * 60)
+}
+
+fn part_size(upload_size: u64, part_size: u64, part: u32) -> u64 {
+    let start = (part as u64 - 1) * part_size;
+    part_size.min(upload_size - start)
+}
+
+/// The media type without parameters, lower-cased: `video/webm;codecs=vp8` → `video/webm`.
+fn base_type(raw: &str) -> String {
+    raw.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
+fn find_question(session: &Session, question_id: &str) -> Result<QuestionId> {
+    let id = QuestionId::parse(question_id).ok_or(Error::QuestionNotFound)?;
+    session.position.question(id).map(|q| q.id).ok_or(Error::QuestionNotFound)
+}
+
+fn find_upload(session: &Session, question: QuestionId, upload_id: &str) -> Result<Upload> {
+    let id = UploadId::parse(upload_id).ok_or(Error::UploadNotFound)?;
+    session
+        .interview
+        .upload(id)
+        .filter(|u| u.question_id == question)
+        .cloned()
+        .ok_or(Error::UploadNotFound)
+}
+
+/// Starts an upload attempt for a question.
+pub async fn create(app: &App, token: &str, question_id: &str, input: NewUpload) -> Result<UploadTicket> {
+    let mut fields = Vec::new();
+    let content_type = match input.content_type.as_deref().map(base_type) {
+        None => {
+            fields.push(FieldError::new("contentType", "is required"));
+            String::new()
+        }
+        Some(t) => t,
+    };
+    let size = match input.size {
+        None | Some(0) => {
+            fields.push(FieldError::new("size", "must be a positive number of bytes"));
+            0
+        }
+        Some(size) => size,
+    };
+    let session = load_open(app, token).await?;
+    let question_id = find_question(&session, question_id)?;
+    if !fields.is_empty() {
+        return Err(Error::Validation(fields));
+    }
+    if !ALLOWED_VIDEO_TYPES.contains(&content_type.as_str()) {
+        return Err(Error::UnsupportedContentType);
+    }
+    if size > session.position.max_upload_bytes {
+        return Err(Error::UploadTooLarge { max: session.position.max_upload_bytes });
+    }
+    let multipart = input.multipart.unwrap_or(false) || size >= MULTIPART_THRESHOLD_BYTES;
+
+    let upload_id = UploadId::new();
+    let key = object_key(session.interview.tenant_id, session.interview.id, question_id, upload_id);
+    let method = if multipart {
+        let part_count = size.div_ceil(PART_SIZE_BYTES) as u32;
+        UploadMethod::Multipart {
+            storage_upload_id: app.videos.start_multipart(&key, &content_type).await?,
+            part_size: PART_SIZE_BYTES,
+            part_count,
+        }
+    } else {
+        UploadMethod::Put
+    };
+
+    let recorded = retry_on_conflict(|| async {
+        let mut session = load_open(app, token).await?;
+        let question = session.position.question(question_id).ok_or(Error::QuestionNotFound)?;
+        let progress = session.interview.progress_of(question_id);
+        if progress.confirmed_attempts >= question.max_attempts() {
+            return Err(Error::RetakesExhausted);
+        }
+        let now = app.clock.now();
+        let upload = Upload {
+            id: upload_id,
+            question_id,
+            object_key: key.clone(),
+            content_type: content_type.clone(),
+            size,
+            method: method.clone(),
+            state: UploadState::Pending,
+            created_at: now,
+            expires_at: now + Duration::minutes(URL_TTL_MINUTES),
+            resumable_until: if multipart {
+                now + Duration::hours(RESUMABLE_HOURS)
+            } else {
+                now + Duration::minutes(URL_TTL_MINUTES)
+            },
+        };
+        let interview = &mut session.interview;
+        interview.prune_uploads(now);
+        let pending: Vec<UploadId> = interview
+            .uploads
+            .iter()
+            .filter(|u| u.question_id == question_id && u.state == UploadState::Pending)
+            .map(|u| u.id)
+            .collect();
+        if pending.len() >= MAX_PENDING_PER_QUESTION {
+            let drop = &pending[..=pending.len() - MAX_PENDING_PER_QUESTION];
+            interview.uploads.retain(|u| !drop.contains(&u.id));
+        }
+        interview.open(now);
+        interview.uploads.push(upload.clone());
+        interview.version += 1;
+        app.interviews.update_interview(interview).await?;
+        Ok(upload)
+    })
+    .await;
+    let upload = match recorded {
+        Ok(upload) => upload,
+        Err(e) => {
+            if let UploadMethod::Multipart { storage_upload_id, .. } = &method {
+                let _ = app.videos.abort_multipart(&key, storage_upload_id).await;
+            }
+            return Err(e);
+        }
+    };
+    ticket(app, upload, Vec::new()).await
+}
+
+/// URLs for what is still to be sent.
+async fn ticket(app: &App, upload: Upload, uploaded_parts: Vec<UploadedPart>) -> Result<UploadTicket> {
+    let expires_at = app.clock.now() + Duration::minutes(URL_TTL_MINUTES);
+    match &upload.method {
+        UploadMethod::Put => {
+            let put = app
+                .videos
+                .presign_put(&upload.object_key, &upload.content_type, upload.size, ttl())
+                .await?;
+            Ok(UploadTicket { expires_at: upload.expires_at, upload, put: Some(put), parts: vec![], uploaded_parts })
+        }
+        UploadMethod::Multipart { storage_upload_id, part_size, part_count } => {
+            let mut parts = Vec::new();
+            for number in 1..=*part_count {
+                let size = part_size_of(upload.size, *part_size, number);
+                let done = uploaded_parts.iter().any(|p| p.part_number == number && p.size == size);
+                if !done {
+                    let request = app
+                        .videos
+                        .presign_part(&upload.object_key, storage_upload_id, number, size, ttl())
+                        .await?;
+                    parts.push(PartTarget { part_number: number, size, request });
+                }
+            }
+            Ok(UploadTicket { upload, put: None, parts, uploaded_parts, expires_at })
+        }
+    }
+}
+
+fn part_size_of(upload_size: u64, part_size_bytes: u64, part: u32) -> u64 {
+    part_size(upload_size, part_size_bytes, part)
+}
+
+/// Where an upload stands, with fresh URLs for the parts still missing: how a browser resumes
+/// after a dropped connection or a reload.
+pub async fn status(app: &App, token: &str, question_id: &str, upload_id: &str) -> Result<UploadTicket> {
+    let session = load_open(app, token).await?;
+    let question = find_question(&session, question_id)?;
+    let upload = find_upload(&session, question, upload_id)?;
+    match upload.state {
+        UploadState::Completed => return Err(Error::UploadAlreadyCompleted),
+        UploadState::Aborted => return Err(Error::UploadAborted),
+        UploadState::Pending => {}
+    }
+    if app.clock.now() >= upload.resumable_until {
+        return Err(Error::UploadExpired);
+    }
+    let uploaded = match &upload.method {
+        UploadMethod::Put => Vec::new(),
+        UploadMethod::Multipart { storage_upload_id, .. } => {
+            app.videos.list_parts(&upload.object_key, storage_upload_id).await?
+        }
+    };
+    ticket(app, upload, uploaded).await
+}
+
+/// The confirmed answer after `complete`.
+#[derive(Debug, Clone)]
+pub struct Confirmed {
+    pub question_id: QuestionId,
+    pub answer: Answer,
+    pub confirmed_attempts: u32,
+    pub max_attempts: u32,
+}
+
+/// Checks the uploaded object and records it as the question's answer.
+pub async fn complete(app: &App, token: &str, question_id: &str, upload_id: &str) -> Result<Confirmed> {
+    let session = load_open(app, token).await?;
+    let question = find_question(&session, question_id)?;
+    let upload = find_upload(&session, question, upload_id)?;
+    match upload.state {
+        UploadState::Completed => return Err(Error::UploadAlreadyCompleted),
+        UploadState::Aborted => return Err(Error::UploadAborted),
+        UploadState::Pending => {}
+    }
+    let progress = session.interview.progress_of(question);
+    let max_attempts = session.position.question(question).map_or(1, |q| q.max_attempts());
+    if progress.confirmed_attempts >= max_attempts {
+        return Err(Error::RetakesExhausted);
+    }
+
+    // The object must exist with the size and type we signed for. A multipart upload is
+    // assembled first (unless an earlier, interrupted completion already did).
+    let mut object = app.videos.head(&upload.object_key).await?;
+    if object.is_none() {
+        if app.clock.now() >= upload.resumable_until {
+            return Err(Error::UploadExpired);
+        }
+        if let UploadMethod::Multipart { storage_upload_id, part_size, part_count } = &upload.method {
+            let parts = app.videos.list_parts(&upload.object_key, storage_upload_id).await?;
+            let complete = (1..=*part_count).all(|n| {
+                parts
+                    .iter()
+                    .any(|p| p.part_number == n && p.size == part_size_of(upload.size, *part_size, n))
+            });
+            if !complete {
+                let have = parts.iter().filter(|p| p.part_number <= *part_count).count();
+                return Err(Error::UploadIncomplete(format!(
+                    "{have} of {part_count} parts are uploaded; send the missing parts and complete again"
+                )));
+            }
+            let parts: Vec<UploadedPart> = parts.into_iter().filter(|p| p.part_number <= *part_count).collect();
+            app.videos.complete_multipart(&upload.object_key, storage_upload_id, &parts).await?;
+            object = app.videos.head(&upload.object_key).await?;
+        }
+    }
+    let Some(object) = object else {
+        return Err(Error::UploadIncomplete("the video has not arrived yet; upload it, then complete".into()));
+    };
+    let type_matches = object.content_type.as_deref().map(base_type).is_none_or(|t| t == upload.content_type);
+    if object.size != upload.size || !type_matches {
+        return Err(Error::UploadIncomplete(format!(
+            "the stored video has {} bytes, not the {} signed for",
+            object.size, upload.size
+        )));
+    }
+
+    let now = app.clock.now();
+    let (confirmed, superseded) = retry_on_conflict(|| async {
+        let mut session = load_open(app, token).await?;
+        let current = find_upload(&session, question, upload_id)?;
+        if current.state != UploadState::Pending {
+            return Err(Error::UploadAlreadyCompleted);
+        }
+        let interview = &mut session.interview;
+        let progress = interview.progress.entry(question).or_default();
+        if progress.confirmed_attempts >= max_attempts {
+            return Err(Error::RetakesExhausted);
+        }
+        let answer = Answer {
+            upload_id: current.id,
+            object_key: current.object_key.clone(),
+            content_type: current.content_type.clone(),
+            size: current.size,
+            confirmed_at: now,
+        };
+        let superseded = progress.answer.replace(answer.clone());
+        progress.confirmed_attempts += 1;
+        let confirmed_attempts = progress.confirmed_attempts;
+        let superseded_id = superseded.as_ref().map(|a| a.upload_id);
+        // The superseded attempt's record goes with its object; this one is now the answer.
+        interview.uploads.retain(|u| Some(u.id) != superseded_id);
+        if let Some(u) = interview.uploads.iter_mut().find(|u| u.id == current.id) {
+            u.state = UploadState::Completed;
+        }
+        interview.open(now);
+        interview.version += 1;
+        app.interviews.update_interview(interview).await?;
+        Ok((
+            Confirmed { question_id: question, answer, confirmed_attempts, max_attempts },
+            superseded,
+        ))
+    })
+    .await?;
+    // Only now, with the new answer stored, is the old recording safe to delete.
+    if let Some(old) = superseded {
+        if let Err(e) = app.videos.delete(&old.object_key).await {
+            tracing::warn!(error = %e, "could not delete a superseded answer; it stays in storage");
+        }
+    }
+    Ok(confirmed)
+}
+
+/// Abandons a pending upload: its URLs stop mattering and its storage is released.
+pub async fn abort(app: &App, token: &str, question_id: &str, upload_id: &str) -> Result<()> {
+    let upload = retry_on_conflict(|| async {
+        let mut session = load_open(app, token).await?;
+        let question = find_question(&session, question_id)?;
+        let upload = find_upload(&session, question, upload_id)?;
+        match upload.state {
+            UploadState::Completed => return Err(Error::UploadAlreadyCompleted),
+            UploadState::Aborted => return Ok(upload),
+            UploadState::Pending => {}
+        }
+        session.interview.uploads.retain(|u| u.id != upload.id);
+        session.interview.version += 1;
+        app.interviews.update_interview(&session.interview).await?;
+        Ok(upload)
+    })
+    .await?;
+    if let UploadMethod::Multipart { storage_upload_id, .. } = &upload.method {
+        app.videos.abort_multipart(&upload.object_key, storage_upload_id).await?;
+    }
+    app.videos.delete(&upload.object_key).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_cover_the_upload_exactly() {
+        let size = 2 * PART_SIZE_BYTES + 123;
+        let count = size.div_ceil(PART_SIZE_BYTES) as u32;
+        assert_eq!(count, 3);
+        let total: u64 = (1..=count).map(|n| part_size(size, PART_SIZE_BYTES, n)).sum();
+        assert_eq!(total, size);
+        assert_eq!(part_size(size, PART_SIZE_BYTES, 3), 123);
+    }
+
+    #[test]
+    fn content_type_parameters_are_ignored() {
+        assert_eq!(base_type("Video/WebM;codecs=vp8,opus"), "video/webm");
+    }
+}
