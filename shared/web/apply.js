@@ -113,6 +113,7 @@
       }).then(function (result) {
         if (result.ok) {
           form.hidden = true;
+          $('apply-intro').hidden = true;
           showResult(result.data.message || 'Thank you! Check your email for your interview link.', false);
           $('apply-title').textContent = 'Thank you';
           $('apply-title').focus();

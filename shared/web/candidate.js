@@ -1058,6 +1058,9 @@
     state.uploading = false;
     // The recording is safe on this device, so leaving the page no longer loses anything.
     guardLeaving(false);
+    setUploadProgress(0);
+    setText('uploading-title', 'Your answer has not been sent yet');
+    setText('uploading-help', 'Nothing is lost: you can try again now, or come back to this link later.');
     setText('upload-status', 'We couldn’t send your answer' + (err instanceof NetworkError ? ' because the connection is down' : '') +
       '. Your recording is saved on this device. Check your internet connection and press Retry.');
     var retry = $('retry-upload');
@@ -1071,6 +1074,8 @@
     $('retry-upload').hidden = true;
     state.uploading = true;
     guardLeaving(true);
+    setText('uploading-title', 'Sending your answer');
+    setText('uploading-help', 'Please keep this page open until your answer is sent.');
     setText('upload-status', 'Trying again…');
     setUploadProgress(0);
     uploadWithRetry(state.current, state.take.record).then(function (confirmed) {

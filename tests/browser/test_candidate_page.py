@@ -460,6 +460,65 @@ def test_a_recording_not_yet_sent_survives_a_reload(server, api_key, driver):
     assert_no_csp_violations(console(driver))
 
 
+# Runs before the page's own script: every recording goes multipart, and the first part's PUT is
+# sent to an address that refuses it, as a dropped connection or an expired URL would.
+FORCE_MULTIPART_AND_DROP_FIRST_PART = r"""
+(() => {
+  const fetch0 = window.fetch;
+  window.__calls = [];
+  window.fetch = function (input, init) {
+    window.__calls.push(((init && init.method) || 'GET') + ' ' + String(input).replace(/^\/v1\/candidate\/[^/]+/, ''));
+    return fetch0.apply(this, arguments).then((response) => {
+      if (!/^\/v1\/candidate\/[^/]+$/.test(new URL(response.url).pathname) || !response.ok) return response;
+      return response.clone().json().then((session) => {
+        session.multipartThresholdBytes = 1;
+        return new Response(JSON.stringify(session), {status: response.status, headers: response.headers});
+      });
+    });
+  };
+  window.__partPuts = [];
+  let dropped = false;
+  const open0 = XMLHttpRequest.prototype.open;
+  XMLHttpRequest.prototype.open = function (method, url) {
+    const args = Array.from(arguments);
+    if (method === 'PUT') {
+      window.__partPuts.push(String(url));
+      if (!dropped) {
+        dropped = true;
+        args[1] = '/refused-upload-part';
+      }
+    }
+    return open0.apply(this, args);
+  };
+})();
+"""
+
+
+def test_multipart_upload_resumes_the_missing_part(server, api_key, driver):
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": FORCE_MULTIPART_AND_DROP_FIRST_PART})
+    position = create_position(server, api_key)
+    interview_id, url = invite(server, api_key, position["id"], first_name="Hedy")
+
+    driver.get(url)
+    wait_screen(driver, "welcome")
+    click(driver, "start")
+    wait_screen(driver, "camera")
+    click(driver, "camera-ok")
+    record_answer(driver)
+    click(driver, "upload")
+    wait_for(driver, lambda d: displayed(d, "next"), UPLOAD_WAIT, "the multipart answer to be confirmed")
+
+    puts = driver.execute_script("return window.__partPuts")
+    assert len(puts) == 2, f"the refused part is sent again, once: {puts}"
+    calls = driver.execute_script("return window.__calls")
+    upload_calls = [c for c in calls if "/uploads" in c]
+    assert [c.split(" ")[0] for c in upload_calls] == ["POST", "GET", "POST"], calls
+    assert upload_calls[2].endswith("/complete"), calls
+    interview = check(requests.get(server.url(f"/v1/interviews/{interview_id}"), headers=auth(api_key), timeout=10), 200)
+    assert len(interview["answers"]) == 1 and interview["answers"][0]["size"] > 0, interview
+    assert stored_recordings(driver) == 0
+
+
 def test_unknown_link_shows_a_clear_message(server, driver):
     driver.get(server.url("/i/" + "A" * 43))
     wait_screen(driver, "error")
@@ -483,6 +542,8 @@ def test_welcome_screen_on_desktop_and_phone(server, api_key, driver):
     wait_screen(driver, "welcome")
     assert no_horizontal_scroll(driver), "the welcome screen fits a phone's width"
     driver.save_screenshot(str(shots / "welcome-phone.png"))
+    driver.execute_script("document.getElementById('start').scrollIntoView({block: 'end'})")
+    driver.save_screenshot(str(shots / "welcome-phone-bottom.png"))
 
     click(driver, "start")
     wait_screen(driver, "camera")

@@ -1,1 +1,279 @@
+//! Test support: starts `reelview-local` (on port 0, with a fresh data directory) against the
+//! embedded adapters or against AWS adapters pointed at a moto server, and reads what it sent.
 
+pub mod emulator;
+pub mod mail;
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+}
+
+/// The `reelview-local` binary, built once per test run.
+pub fn local_binary() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            if let Ok(path) = std::env::var("REELVIEW_LOCAL_BIN") {
+                return PathBuf::from(path);
+            }
+            let status = Command::new(env!("CARGO"))
+                .args(["build", "-q", "-p", "reelview-local"])
+                .current_dir(workspace_root())
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building reelview-local failed");
+            let target = std::env::var("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|_| workspace_root().join("target"));
+            target.join("debug").join("reelview-local")
+        })
+        .clone()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded store, disk videos, .eml outbox.
+    Local,
+    /// DynamoDB, S3 and SESv2 adapters against moto.
+    Aws,
+}
+
+pub const BACKENDS: [Backend; 2] = [Backend::Local, Backend::Aws];
+
+/// How to start a server; `Default` is the normal, healthy configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Makes mail delivery fail: an unverified SES sender, or an outbox that cannot be written.
+    pub broken_mail: bool,
+}
+
+pub struct Server {
+    pub backend: Backend,
+    pub base: String,
+    pub admin_key: String,
+    pub http: reqwest::Client,
+    pub data_dir: tempfile::TempDir,
+    pub aws: Option<emulator::Resources>,
+    options: Options,
+    child: Option<Child>,
+}
+
+pub const MAIL_FROM: &str = "hiring@reelview.test";
+
+impl Server {
+    pub async fn start(backend: Backend) -> Server {
+        Self::start_with(backend, Options::default()).await
+    }
+
+    pub async fn start_with(backend: Backend, options: Options) -> Server {
+        let aws = match backend {
+            Backend::Local => None,
+            Backend::Aws => Some(emulator::Resources::create(!options.broken_mail).await),
+        };
+        let mut server = Server {
+            backend,
+            base: String::new(),
+            admin_key: format!("admin-{}", uuid::Uuid::new_v4().simple()),
+            http: reqwest::Client::new(),
+            data_dir: tempfile::tempdir().expect("temp dir"),
+            aws,
+            options,
+            child: None,
+        };
+        server.spawn();
+        server
+    }
+
+    fn spawn(&mut self) {
+        let mut command = Command::new(local_binary());
+        command
+            .env("PORT", "0")
+            .env("REELVIEW_DATA_DIR", self.data_dir.path())
+            .env("REELVIEW_ADMIN_KEY", &self.admin_key)
+            .env("RUST_LOG", "warn")
+            .env_remove("PUBLIC_BASE_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        if self.options.broken_mail && self.backend == Backend::Local {
+            // A file where the outbox folder should be: every write fails.
+            let blocker = self.data_dir.path().join("not-a-folder");
+            std::fs::write(&blocker, b"").expect("write blocker");
+            command.env("REELVIEW_OUTBOX_DIR", blocker.join("outbox"));
+        }
+        match &self.aws {
+            None => {
+                command.env("REELVIEW_BACKEND", "local");
+            }
+            Some(aws) => {
+                command
+                    .env("REELVIEW_BACKEND", "aws")
+                    .env("REELVIEW_TABLE", &aws.table)
+                    .env("REELVIEW_VIDEO_BUCKET", &aws.bucket)
+                    .env("REELVIEW_MAIL_FROM", &aws.mail_from);
+                for (k, v) in emulator::sdk_env() {
+                    command.env(k, v);
+                }
+            }
+        }
+        let mut child = command.spawn().expect("reelview-local starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let base = loop {
+            let line = lines
+                .next()
+                .expect("reelview-local printed its address")
+                .expect("readable stdout");
+            if let Some(url) = line.strip_prefix("reelview-local listening on ") {
+                break url.trim().to_string();
+            }
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines.by_ref() {});
+        self.base = base;
+        self.child = Some(child);
+    }
+
+    /// Stops the process and starts it again on the same data directory (and tables).
+    pub fn restart(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        self.spawn();
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Sends a request and returns (status, headers, JSON body or Null).
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        bearer: Option<&str>,
+        body: Option<&Value>,
+    ) -> Reply {
+        let mut request = self.http.request(method, self.url(path));
+        if let Some(key) = bearer {
+            request = request.bearer_auth(key);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        Reply::from(request.send().await.expect("server answers")).await
+    }
+
+    pub async fn post(&self, path: &str, key: &str, body: &Value) -> Reply {
+        self.call(reqwest::Method::POST, path, Some(key), Some(body)).await
+    }
+
+    pub async fn get(&self, path: &str, key: &str) -> Reply {
+        self.call(reqwest::Method::GET, path, Some(key), None).await
+    }
+
+    /// Creates a tenant and returns its API key.
+    pub async fn tenant(&self, name: &str, monthly_invite_limit: Option<u32>) -> String {
+        let admin_key = self.admin_key.clone();
+        let reply = self
+            .post(
+                "/admin/v1/tenants",
+                &admin_key,
+                &json!({ "name": name, "monthlyInviteLimit": monthly_invite_limit }),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "{:?}", reply.body);
+        reply.body["apiKey"].as_str().expect("apiKey").to_string()
+    }
+
+    /// Creates a position with `questions` questions and returns its JSON.
+    pub async fn position(&self, key: &str, extra: Value) -> Value {
+        let mut body = json!({
+            "name": "Backend Engineer",
+            "questions": [
+                { "text": "Tell us about a system you built.", "maxAnswerSeconds": 60, "thinkingSeconds": 10, "retakes": 1 },
+                { "text": "Why this role?", "maxAnswerSeconds": 60, "thinkingSeconds": 10, "retakes": 0 },
+            ],
+        });
+        if let (Some(target), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+            for (k, v) in extra {
+                target.insert(k.clone(), v.clone());
+            }
+        }
+        let reply = self.post("/v1/positions", key, &body).await;
+        assert_eq!(reply.status, 201, "{:?}", reply.body);
+        reply.body
+    }
+
+    /// Every email sent so far, oldest first.
+    pub async fn sent_mail(&self) -> Vec<mail::Mail> {
+        match &self.aws {
+            None => mail::read_outbox(&self.data_dir.path().join("outbox")),
+            Some(aws) => emulator::sent_mail(&aws.mail_from).await,
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    pub async fn from(response: reqwest::Response) -> Reply {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply { status, headers, body }
+    }
+
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+
+    /// Asserts an RFC 9457 problem with this status and code.
+    pub fn assert_problem(&self, status: u16, code: &str) {
+        assert_eq!(self.status, status, "unexpected status, body {:?}", self.body);
+        assert_eq!(self.code(), code, "unexpected code, body {:?}", self.body);
+        assert_eq!(self.content_type(), "application/problem+json");
+        assert_eq!(self.body["status"], status);
+        assert!(self.body["title"].is_string() && self.body["detail"].is_string() && self.body["type"].is_string());
+    }
+}
+
+pub fn candidate(email: &str) -> Value {
+    json!({ "candidate": { "email": email, "firstName": "Ana", "lastName": "Silva" } })
+}
+
+/// The token at the end of a candidate URL.
+pub fn token_of(url: &str) -> String {
+    url.rsplit('/').next().expect("token").to_string()
+}
+
+/// Waits briefly; used only to let a spawned process settle, never to time assertions.
+pub async fn settle() {
+    tokio::time::sleep(Duration::from_millis(50)).await;
+}

@@ -18,20 +18,34 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     type Rejection = Error;
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
-        let declared = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        if declared.is_some_and(|len| len > MAX_BODY_BYTES) {
-            return Err(Error::PayloadTooLarge { limit: MAX_BODY_BYTES });
-        }
-        let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES)
-            .await
-            .map_err(|_| Error::PayloadTooLarge { limit: MAX_BODY_BYTES })?;
+        let bytes = read_limited(req.into_body()).await?;
         let value = parse_json(&bytes)?;
         Ok(JsonBody(value, bytes))
     }
+}
+
+/// Reads a body of at most [`MAX_BODY_BYTES`]. An oversized body is still drained (up to a
+/// bound) before the 413 goes out, so the client finishes sending and reads the problem
+/// instead of seeing its connection reset mid-upload.
+async fn read_limited(body: axum::body::Body) -> Result<Bytes, Error> {
+    use futures::StreamExt;
+    const DRAIN_LIMIT: usize = 8 * 1024 * 1024;
+    let mut stream = body.into_data_stream();
+    let mut buffer = Vec::new();
+    let mut seen = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| Error::Malformed("the request body could not be read".into()))?;
+        seen += chunk.len();
+        if seen <= MAX_BODY_BYTES {
+            buffer.extend_from_slice(&chunk);
+        } else if seen > DRAIN_LIMIT {
+            break;
+        }
+    }
+    if seen > MAX_BODY_BYTES {
+        return Err(Error::PayloadTooLarge { limit: MAX_BODY_BYTES });
+    }
+    Ok(Bytes::from(buffer))
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {

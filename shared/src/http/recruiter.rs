@@ -5,7 +5,6 @@ use super::idempotency::{run_once, Outcome};
 use super::{views, HttpState};
 use crate::app::{self, invite, positions, tenants, Caller, Error};
 use crate::domain::PositionId;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -28,10 +27,10 @@ pub async fn create_position(
     State(state): State<HttpState>,
     caller: Caller,
     headers: HeaderMap,
-    JsonBody(input, raw): JsonBody<positions::NewPosition>,
+    body: Result<JsonBody<positions::NewPosition>, Error>,
 ) -> Response {
-    let key = match idempotency_key(&headers) {
-        Ok(key) => key,
+    let (key, input, raw) = match idempotency_key(&headers).and_then(|key| body.map(|JsonBody(input, raw)| (key, input, raw))) {
+        Ok(parts) => parts,
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
     run_once(&state, &caller, key, &[b"POST /v1/positions", &raw], || async {
@@ -93,14 +92,14 @@ pub async fn invite(
     caller: Caller,
     Path(position_id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<JsonBody<invite::InviteInput>, Error>,
 ) -> Response {
-    let outcome = async {
+    let outcome = || {
         let key = idempotency_key(&headers)?;
-        let input: invite::InviteInput = super::extract::parse_json(&body)?;
-        Ok::<_, Error>((key, input))
+        let JsonBody(input, raw) = body?;
+        Ok::<_, Error>((key, input, raw))
     };
-    let (key, input) = match outcome.await {
+    let (key, input, body) = match outcome() {
         Ok(v) => v,
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
@@ -122,14 +121,14 @@ pub async fn invite_batch(
     caller: Caller,
     Path(position_id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<JsonBody<BatchInput>, Error>,
 ) -> Response {
-    let parsed = async {
+    let parsed = || {
         let key = idempotency_key(&headers)?;
-        let input: BatchInput = super::extract::parse_json(&body)?;
-        Ok::<_, Error>((key, input))
+        let JsonBody(input, raw) = body?;
+        Ok::<_, Error>((key, input, raw))
     };
-    let (key, input) = match parsed.await {
+    let (key, input, body) = match parsed() {
         Ok(v) => v,
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
