@@ -13,10 +13,12 @@ macro_rules! both {
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn local() {
+                reelview_tests::use_binary(env!("CARGO_BIN_EXE_reelview-local"));
                 super::$name(Backend::Local).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn aws() {
+                reelview_tests::use_binary(env!("CARGO_BIN_EXE_reelview-local"));
                 super::$name(Backend::Aws).await
             }
         }

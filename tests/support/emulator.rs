@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
-/// The emulator's endpoint, starting `moto_server` on a free port if none is given.
+/// The emulator's endpoint, starting `tests/emulator/moto_server.py` on a free port unless
+/// `MOTO_ENDPOINT` names a running one.
 pub fn endpoint() -> String {
     static ENDPOINT: OnceLock<String> = OnceLock::new();
     ENDPOINT
@@ -18,17 +19,19 @@ pub fn endpoint() -> String {
                 .and_then(|l| l.local_addr())
                 .expect("free port")
                 .port();
-            let binary = std::env::var("MOTO_SERVER").map(PathBuf::from).unwrap_or_else(|_| {
-                let venv = super::workspace_root().join(".venv/bin/moto_server");
-                if venv.exists() { venv } else { PathBuf::from("moto_server") }
+            let python = std::env::var("MOTO_PYTHON").map(PathBuf::from).unwrap_or_else(|_| {
+                let venv = super::workspace_root().join(".venv/bin/python");
+                if venv.exists() { venv } else { PathBuf::from("python3") }
             });
+            let script = super::workspace_root().join("tests/emulator/moto_server.py");
             // Started from a thread that lives as long as the test process, so the server
             // dies with it (PR_SET_PDEATHSIG fires when the spawning thread ends).
             let (tx, rx) = std::sync::mpsc::channel();
             std::thread::spawn(move || {
-                let mut command = Command::new(&binary);
+                let mut command = Command::new(&python);
                 command
-                    .args(["-p", &port.to_string(), "-H", "127.0.0.1"])
+                    .arg(&script)
+                    .args(["127.0.0.1", &port.to_string()])
                     .stdout(Stdio::null())
                     .stderr(Stdio::null());
                 unsafe {
@@ -39,7 +42,7 @@ pub fn endpoint() -> String {
                     });
                 }
                 let child = command.spawn();
-                tx.send(child.map(|_| ()).map_err(|e| format!("{}: {e}", binary.display())))
+                tx.send(child.map(|_| ()).map_err(|e| format!("{}: {e}", python.display())))
                     .ok();
                 loop {
                     std::thread::park();

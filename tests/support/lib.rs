@@ -15,26 +15,20 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
 }
 
-/// The `reelview-local` binary, built once per test run.
-pub fn local_binary() -> PathBuf {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            if let Ok(path) = std::env::var("REELVIEW_LOCAL_BIN") {
-                return PathBuf::from(path);
-            }
-            let status = Command::new(env!("CARGO"))
-                .args(["build", "-q", "-p", "reelview-local"])
-                .current_dir(workspace_root())
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "building reelview-local failed");
-            let target = std::env::var("CARGO_TARGET_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|_| workspace_root().join("target"));
-            target.join("debug").join("reelview-local")
-        })
-        .clone()
+static BINARY: OnceLock<PathBuf> = OnceLock::new();
+
+/// Names the `reelview-local` binary under test; black-box tests pass
+/// `env!("CARGO_BIN_EXE_reelview-local")`, which cargo builds for them.
+pub fn use_binary(path: &str) {
+    let _ = BINARY.set(PathBuf::from(path));
+}
+
+fn local_binary() -> PathBuf {
+    BINARY
+        .get()
+        .cloned()
+        .or_else(|| std::env::var("REELVIEW_LOCAL_BIN").ok().map(PathBuf::from))
+        .expect("call reelview_tests::use_binary(env!(\"CARGO_BIN_EXE_reelview-local\")) first")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
