@@ -47,7 +47,9 @@ both!(invite_sends_a_multipart_email_with_the_link_and_escaped_values);
 async fn invite_sends_a_multipart_email_with_the_link_and_escaped_values(backend: Backend) {
     let server = Server::start(backend).await;
     let key = server.tenant("Acme <Hiring> & Co", None).await;
-    let position = server.position(&key, json!({ "name": "Backend <b>Engineer</b>" })).await;
+    let position = server
+        .position(&key, json!({ "name": "Backend <b>Engineer</b>" }))
+        .await;
     let id = position["id"].as_str().unwrap();
     assert_eq!(position["questions"].as_array().unwrap().len(), 2);
 
@@ -74,16 +76,29 @@ async fn invite_sends_a_multipart_email_with_the_link_and_escaped_values(backend
     assert!(url.starts_with(&format!("{}/i/", server.base)), "{url}");
     assert_eq!(token_of(url).len(), 43, "256-bit base64url token");
     for channel in ["mailto", "whatsapp", "sms"] {
-        assert!(body["share"][channel].as_str().unwrap().contains(&token_of(url)), "{channel}");
+        assert!(
+            body["share"][channel]
+                .as_str()
+                .unwrap()
+                .contains(&token_of(url)),
+            "{channel}"
+        );
     }
-    assert!(body["share"]["whatsapp"].as_str().unwrap().starts_with("https://wa.me/442079460958?text="));
+    assert!(body["share"]["whatsapp"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://wa.me/442079460958?text="));
 
     let mail = server.sent_mail().await;
     assert_eq!(mail.len(), 1);
     let mail = &mail[0];
     assert_eq!(mail.to, "Zoe.Doe@Example.com");
     assert!(mail.content_type.starts_with("multipart/alternative"));
-    assert!(mail.subject.contains("Acme <Hiring> & Co"), "{}", mail.subject);
+    assert!(
+        mail.subject.contains("Acme <Hiring> & Co"),
+        "{}",
+        mail.subject
+    );
     for part in [&mail.text, &mail.html] {
         assert!(part.contains(url), "link in every part");
         assert!(part.contains("2 questions"));
@@ -91,7 +106,10 @@ async fn invite_sends_a_multipart_email_with_the_link_and_escaped_values(backend
         assert!(part.to_lowercase().contains("microphone"));
         assert!(part.contains("31 January 2099"));
     }
-    assert!(mail.text.contains("Zoë <script>"), "text part is plain text");
+    assert!(
+        mail.text.contains("Zoë <script>"),
+        "text part is plain text"
+    );
     assert!(mail.html.contains("Zoë &lt;script&gt;"));
     assert!(mail.html.contains("Acme &lt;Hiring&gt; &amp; Co"));
     assert!(mail.html.contains("Backend &lt;b&gt;Engineer&lt;/b&gt;"));
@@ -115,7 +133,13 @@ async fn every_error_code_is_a_problem_and_writes_nothing(backend: Backend) {
     let id = position["id"].as_str().unwrap().to_string();
     let invite_path = format!("/v1/positions/{id}/interviews");
 
-    assert_eq!(server.post(&invite_path, &key, &candidate("ana@example.com")).await.status, 201);
+    assert_eq!(
+        server
+            .post(&invite_path, &key, &candidate("ana@example.com"))
+            .await
+            .status,
+        201
+    );
 
     // Same email, differently cased and padded.
     server
@@ -129,11 +153,24 @@ async fn every_error_code_is_a_problem_and_writes_nothing(backend: Backend) {
     assert_eq!(server.post(&invite_path, &key, &with_ext).await.status, 201);
     let mut clash = candidate("second@example.com");
     clash["externalId"] = json!("ATS-7");
-    server.post(&invite_path, &key, &clash).await.assert_problem(409, "external_id_already_exists_in_position");
-    assert_eq!(server.post(&invite_path, &key, &candidate("second@example.com")).await.status, 201, "the failed invite reserved nothing");
+    server
+        .post(&invite_path, &key, &clash)
+        .await
+        .assert_problem(409, "external_id_already_exists_in_position");
+    assert_eq!(
+        server
+            .post(&invite_path, &key, &candidate("second@example.com"))
+            .await
+            .status,
+        201,
+        "the failed invite reserved nothing"
+    );
 
     // The quota of 3 is used up; the refused invite reserved nothing either.
-    server.post(&invite_path, &key, &candidate("fourth@example.com")).await.assert_problem(403, "invite_quota_exceeded");
+    server
+        .post(&invite_path, &key, &candidate("fourth@example.com"))
+        .await
+        .assert_problem(403, "invite_quota_exceeded");
     assert_eq!(count_interviews(&server, &key, &id).await, 3);
 
     // Validation: every bad field reported.
@@ -145,12 +182,26 @@ async fn every_error_code_is_a_problem_and_writes_nothing(backend: Backend) {
         )
         .await;
     reply.assert_problem(422, "validation_failed");
-    let fields: Vec<&str> = reply.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
-    for field in ["candidate.email", "candidate.firstName", "candidate.lastName", "deadline"] {
+    let fields: Vec<&str> = reply.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for field in [
+        "candidate.email",
+        "candidate.firstName",
+        "candidate.lastName",
+        "deadline",
+    ] {
         assert!(fields.contains(&field), "{field} in {fields:?}");
     }
     server
-        .post("/v1/positions", &key, &json!({ "name": "Empty", "questions": [] }))
+        .post(
+            "/v1/positions",
+            &key,
+            &json!({ "name": "Empty", "questions": [] }),
+        )
         .await
         .assert_problem(422, "validation_failed");
 
@@ -164,27 +215,77 @@ async fn every_error_code_is_a_problem_and_writes_nothing(backend: Backend) {
         .send()
         .await
         .unwrap();
-    reelview_tests::Reply::from(raw).await.assert_problem(400, "malformed_request");
+    reelview_tests::Reply::from(raw)
+        .await
+        .assert_problem(400, "malformed_request");
     let huge = json!({ "candidate": { "email": "a@b.co", "firstName": "x".repeat(300_000), "lastName": "y" } });
-    server.post(&invite_path, &key, &huge).await.assert_problem(413, "payload_too_large");
+    server
+        .post(&invite_path, &key, &huge)
+        .await
+        .assert_problem(413, "payload_too_large");
 
     // Credentials.
-    server.call(Method::POST, &invite_path, None, Some(&candidate("x@example.com"))).await.assert_problem(401, "unauthorized");
-    server.post(&invite_path, "rv_live_wrong", &candidate("x@example.com")).await.assert_problem(401, "unauthorized");
-    server.post("/admin/v1/tenants", &key, &json!({ "name": "Evil" })).await.assert_problem(401, "unauthorized");
+    server
+        .call(
+            Method::POST,
+            &invite_path,
+            None,
+            Some(&candidate("x@example.com")),
+        )
+        .await
+        .assert_problem(401, "unauthorized");
+    server
+        .post(&invite_path, "rv_live_wrong", &candidate("x@example.com"))
+        .await
+        .assert_problem(401, "unauthorized");
+    server
+        .post("/admin/v1/tenants", &key, &json!({ "name": "Evil" }))
+        .await
+        .assert_problem(401, "unauthorized");
 
     // Unknown, malformed and another tenant's positions all read "not found".
     let unknown = uuid::Uuid::now_v7();
-    server.post(&format!("/v1/positions/{unknown}/interviews"), &key, &candidate("x@example.com")).await.assert_problem(404, "position_not_found");
-    server.post("/v1/positions/not-a-uuid/interviews", &key, &candidate("x@example.com")).await.assert_problem(404, "position_not_found");
-    server.post(&invite_path, &other_key, &candidate("x@example.com")).await.assert_problem(404, "position_not_found");
+    server
+        .post(
+            &format!("/v1/positions/{unknown}/interviews"),
+            &key,
+            &candidate("x@example.com"),
+        )
+        .await
+        .assert_problem(404, "position_not_found");
+    server
+        .post(
+            "/v1/positions/not-a-uuid/interviews",
+            &key,
+            &candidate("x@example.com"),
+        )
+        .await
+        .assert_problem(404, "position_not_found");
+    server
+        .post(&invite_path, &other_key, &candidate("x@example.com"))
+        .await
+        .assert_problem(404, "position_not_found");
 
     // Archived positions take nobody new.
     let archived = server.position(&other_key, json!({})).await;
     let archived_id = archived["id"].as_str().unwrap();
-    assert_eq!(server.post(&format!("/v1/positions/{archived_id}/archive"), &other_key, &json!({})).await.status, 200);
+    assert_eq!(
+        server
+            .post(
+                &format!("/v1/positions/{archived_id}/archive"),
+                &other_key,
+                &json!({})
+            )
+            .await
+            .status,
+        200
+    );
     server
-        .post(&format!("/v1/positions/{archived_id}/interviews"), &other_key, &candidate("x@example.com"))
+        .post(
+            &format!("/v1/positions/{archived_id}/interviews"),
+            &other_key,
+            &candidate("x@example.com"),
+        )
         .await
         .assert_problem(409, "position_archived");
     assert_eq!(count_interviews(&server, &other_key, archived_id).await, 0);
@@ -197,16 +298,56 @@ async fn tenants_never_see_each_other(backend: Backend) {
     let b = server.tenant("B", None).await;
     let position = server.position(&a, json!({})).await;
     let id = position["id"].as_str().unwrap();
-    let invited = server.post(&format!("/v1/positions/{id}/interviews"), &a, &candidate("ana@example.com")).await;
+    let invited = server
+        .post(
+            &format!("/v1/positions/{id}/interviews"),
+            &a,
+            &candidate("ana@example.com"),
+        )
+        .await;
     let interview = invited.body["id"].as_str().unwrap();
 
-    server.get(&format!("/v1/positions/{id}"), &b).await.assert_problem(404, "position_not_found");
-    server.get(&format!("/v1/positions/{id}/interviews"), &b).await.assert_problem(404, "position_not_found");
-    server.get(&format!("/v1/interviews/{interview}"), &b).await.assert_problem(404, "interview_not_found");
-    server.post(&format!("/v1/interviews/{interview}/resend"), &b, &json!({})).await.assert_problem(404, "interview_not_found");
-    assert_eq!(server.get("/v1/positions", &b).await.body["items"].as_array().unwrap().len(), 0);
-    assert_eq!(server.get("/v1/positions", &a).await.body["items"].as_array().unwrap().len(), 1);
-    assert_eq!(server.get(&format!("/v1/interviews/{interview}"), &a).await.status, 200);
+    server
+        .get(&format!("/v1/positions/{id}"), &b)
+        .await
+        .assert_problem(404, "position_not_found");
+    server
+        .get(&format!("/v1/positions/{id}/interviews"), &b)
+        .await
+        .assert_problem(404, "position_not_found");
+    server
+        .get(&format!("/v1/interviews/{interview}"), &b)
+        .await
+        .assert_problem(404, "interview_not_found");
+    server
+        .post(
+            &format!("/v1/interviews/{interview}/resend"),
+            &b,
+            &json!({}),
+        )
+        .await
+        .assert_problem(404, "interview_not_found");
+    assert_eq!(
+        server.get("/v1/positions", &b).await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    assert_eq!(
+        server.get("/v1/positions", &a).await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        server
+            .get(&format!("/v1/interviews/{interview}"), &a)
+            .await
+            .status,
+        200
+    );
 }
 
 both!(concurrent_identical_invites_create_exactly_one);
@@ -214,13 +355,27 @@ async fn concurrent_identical_invites_create_exactly_one(backend: Backend) {
     let server = Server::start(backend).await;
     let key = server.tenant("Acme", None).await;
     let position = server.position(&key, json!({})).await;
-    let path = format!("/v1/positions/{}/interviews", position["id"].as_str().unwrap());
+    let path = format!(
+        "/v1/positions/{}/interviews",
+        position["id"].as_str().unwrap()
+    );
     let body = candidate("same@example.com");
     let replies = join_all((0..20).map(|_| server.post(&path, &key, &body))).await;
     let created = replies.iter().filter(|r| r.status == 201).count();
-    let conflicts = replies.iter().filter(|r| r.status == 409 && r.code() == "interview_already_exists_in_position").count();
-    assert_eq!((created, conflicts), (1, 19), "{:?}", replies.iter().map(|r| r.status).collect::<Vec<_>>());
-    assert_eq!(count_interviews(&server, &key, position["id"].as_str().unwrap()).await, 1);
+    let conflicts = replies
+        .iter()
+        .filter(|r| r.status == 409 && r.code() == "interview_already_exists_in_position")
+        .count();
+    assert_eq!(
+        (created, conflicts),
+        (1, 19),
+        "{:?}",
+        replies.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        count_interviews(&server, &key, position["id"].as_str().unwrap()).await,
+        1
+    );
 }
 
 both!(concurrent_invites_never_exceed_the_monthly_quota);
@@ -230,11 +385,24 @@ async fn concurrent_invites_never_exceed_the_monthly_quota(backend: Backend) {
     let position = server.position(&key, json!({})).await;
     let id = position["id"].as_str().unwrap();
     let path = format!("/v1/positions/{id}/interviews");
-    let bodies: Vec<_> = (0..30).map(|i| candidate(&format!("c{i}@example.com"))).collect();
+    let bodies: Vec<_> = (0..30)
+        .map(|i| candidate(&format!("c{i}@example.com")))
+        .collect();
     let replies = join_all(bodies.iter().map(|b| server.post(&path, &key, b))).await;
     let created = replies.iter().filter(|r| r.status == 201).count();
-    let refused = replies.iter().filter(|r| r.status == 403 && r.code() == "invite_quota_exceeded").count();
-    assert_eq!((created, refused), (10, 20), "{:?}", replies.iter().map(|r| (r.status, r.code().to_string())).collect::<Vec<_>>());
+    let refused = replies
+        .iter()
+        .filter(|r| r.status == 403 && r.code() == "invite_quota_exceeded")
+        .count();
+    assert_eq!(
+        (created, refused),
+        (10, 20),
+        "{:?}",
+        replies
+            .iter()
+            .map(|r| (r.status, r.code().to_string()))
+            .collect::<Vec<_>>()
+    );
     assert_eq!(count_interviews(&server, &key, id).await, 10);
 }
 
@@ -244,15 +412,27 @@ async fn a_failed_email_keeps_the_interview_and_a_resend_delivers_the_same_link(
     let key = server.tenant("Acme", None).await;
     let position = server.position(&key, json!({})).await;
     let reply = server
-        .post(&format!("/v1/positions/{}/interviews", position["id"].as_str().unwrap()), &key, &candidate("ana@example.com"))
+        .post(
+            &format!(
+                "/v1/positions/{}/interviews",
+                position["id"].as_str().unwrap()
+            ),
+            &key,
+            &candidate("ana@example.com"),
+        )
         .await;
-    assert_eq!(reply.status, 201, "the interview is stored even though mail failed");
+    assert_eq!(
+        reply.status, 201,
+        "the interview is stored even though mail failed"
+    );
     assert_eq!(reply.body["email"]["status"], "failed");
     assert!(!reply.body["email"]["reason"].as_str().unwrap().is_empty());
     let url = reply.body["url"].as_str().unwrap().to_string();
     let interview = reply.body["id"].as_str().unwrap().to_string();
 
-    let stored = server.get(&format!("/v1/interviews/{interview}"), &key).await;
+    let stored = server
+        .get(&format!("/v1/interviews/{interview}"), &key)
+        .await;
     assert_eq!(stored.body["email"]["status"], "failed");
     assert_eq!(stored.body["url"], url.as_str());
     assert!(server.sent_mail().await.is_empty());
@@ -261,14 +441,25 @@ async fn a_failed_email_keeps_the_interview_and_a_resend_delivers_the_same_link(
     match &server.aws {
         Some(aws) => {
             let config = reelview_tests::emulator::sdk_config().await;
-            aws_sdk_sesv2::Client::new(&config).create_email_identity().email_identity(&aws.mail_from).send().await.unwrap();
+            aws_sdk_sesv2::Client::new(&config)
+                .create_email_identity()
+                .email_identity(&aws.mail_from)
+                .send()
+                .await
+                .unwrap();
         }
         None => std::fs::remove_file(server.data_dir.path().join("not-a-folder")).unwrap(),
     }
     if backend == Backend::Local {
         std::fs::create_dir_all(server.data_dir.path().join("not-a-folder/outbox")).unwrap();
     }
-    let resent = server.post(&format!("/v1/interviews/{interview}/resend"), &key, &json!({})).await;
+    let resent = server
+        .post(
+            &format!("/v1/interviews/{interview}/resend"),
+            &key,
+            &json!({}),
+        )
+        .await;
     assert_eq!(resent.status, 200, "{:?}", resent.body);
     assert_eq!(resent.body["email"]["status"], "sent");
     assert_eq!(resent.body["email"]["attempts"], 2);
@@ -278,7 +469,8 @@ async fn a_failed_email_keeps_the_interview_and_a_resend_delivers_the_same_link(
         assert_eq!(mail.len(), 1);
         assert!(mail[0].text.contains(&url));
     } else {
-        let mail = reelview_tests::mail::read_outbox(&server.data_dir.path().join("not-a-folder/outbox"));
+        let mail =
+            reelview_tests::mail::read_outbox(&server.data_dir.path().join("not-a-folder/outbox"));
         assert_eq!(mail.len(), 1);
         assert!(mail[0].html.contains(&url));
     }
@@ -289,9 +481,17 @@ async fn idempotency_key_replays_the_first_response_and_sends_one_email(backend:
     let server = Server::start(backend).await;
     let key = server.tenant("Acme", None).await;
     let position = server.position(&key, json!({})).await;
-    let url = server.url(&format!("/v1/positions/{}/interviews", position["id"].as_str().unwrap()));
+    let url = server.url(&format!(
+        "/v1/positions/{}/interviews",
+        position["id"].as_str().unwrap()
+    ));
     let send = |body: serde_json::Value, idem: &'static str| {
-        let request = server.http.post(&url).bearer_auth(&key).header("Idempotency-Key", idem).json(&body);
+        let request = server
+            .http
+            .post(&url)
+            .bearer_auth(&key)
+            .header("Idempotency-Key", idem)
+            .json(&body);
         async move { reelview_tests::Reply::from(request.send().await.unwrap()).await }
     };
     let first = send(candidate("ana@example.com"), "req-1").await;
@@ -301,11 +501,16 @@ async fn idempotency_key_replays_the_first_response_and_sends_one_email(backend:
     assert_eq!(first.body, again.body);
     assert_eq!(again.headers.get("idempotent-replayed").unwrap(), "true");
     assert_eq!(server.sent_mail().await.len(), 1);
-    send(candidate("someone-else@example.com"), "req-1").await.assert_problem(422, "idempotency_key_reused");
+    send(candidate("someone-else@example.com"), "req-1")
+        .await
+        .assert_problem(422, "idempotency_key_reused");
     // Errors are replayed too, not re-executed.
     let dup = send(candidate("ana@example.com"), "req-2").await;
     dup.assert_problem(409, "interview_already_exists_in_position");
-    assert_eq!(send(candidate("ana@example.com"), "req-2").await.body, dup.body);
+    assert_eq!(
+        send(candidate("ana@example.com"), "req-2").await.body,
+        dup.body
+    );
 }
 
 both!(batch_rows_succeed_or_fail_independently_in_order);
@@ -330,17 +535,31 @@ async fn batch_rows_succeed_or_fail_independently_in_order(backend: Backend) {
         .await;
     assert_eq!(reply.status, 200, "{:?}", reply.body);
     let results = reply.body["results"].as_array().unwrap();
-    let statuses: Vec<u64> = results.iter().map(|r| r["status"].as_u64().unwrap()).collect();
+    let statuses: Vec<u64> = results
+        .iter()
+        .map(|r| r["status"].as_u64().unwrap())
+        .collect();
     assert_eq!(statuses, [201, 422, 409, 400, 201]);
     assert_eq!(results[1]["problem"]["code"], "validation_failed");
-    assert_eq!(results[2]["problem"]["code"], "interview_already_exists_in_position");
-    assert_eq!(results[0]["interview"]["candidate"]["email"], "one@example.com");
+    assert_eq!(
+        results[2]["problem"]["code"],
+        "interview_already_exists_in_position"
+    );
+    assert_eq!(
+        results[0]["interview"]["candidate"]["email"],
+        "one@example.com"
+    );
     assert_eq!(reply.body["created"], 2);
     assert_eq!(count_interviews(&server, &key, id).await, 2);
     assert_eq!(server.sent_mail().await.len(), 2);
 
-    let too_many: Vec<_> = (0..101).map(|i| candidate(&format!("m{i}@example.com"))).collect();
-    server.post(&path, &key, &json!({ "candidates": too_many })).await.assert_problem(422, "validation_failed");
+    let too_many: Vec<_> = (0..101)
+        .map(|i| candidate(&format!("m{i}@example.com")))
+        .collect();
+    server
+        .post(&path, &key, &json!({ "candidates": too_many }))
+        .await
+        .assert_problem(422, "validation_failed");
     assert_eq!(count_interviews(&server, &key, id).await, 2);
 }
 
@@ -350,12 +569,27 @@ async fn state_survives_a_restart(backend: Backend) {
     let key = server.tenant("Acme", None).await;
     let position = server.position(&key, json!({})).await;
     let invited = server
-        .post(&format!("/v1/positions/{}/interviews", position["id"].as_str().unwrap()), &key, &candidate("ana@example.com"))
+        .post(
+            &format!(
+                "/v1/positions/{}/interviews",
+                position["id"].as_str().unwrap()
+            ),
+            &key,
+            &candidate("ana@example.com"),
+        )
         .await;
     let url = invited.body["url"].as_str().unwrap().to_string();
     server.restart();
-    let stored = server.get(&format!("/v1/interviews/{}", invited.body["id"].as_str().unwrap()), &key).await;
+    let stored = server
+        .get(
+            &format!("/v1/interviews/{}", invited.body["id"].as_str().unwrap()),
+            &key,
+        )
+        .await;
     assert_eq!(stored.status, 200, "the API key and the interview survive");
     // The port changes across restarts; the token does not.
-    assert_eq!(token_of(stored.body["url"].as_str().unwrap()), token_of(&url));
+    assert_eq!(
+        token_of(stored.body["url"].as_str().unwrap()),
+        token_of(&url)
+    );
 }

@@ -50,12 +50,18 @@ pub fn interview_sort(created_at: chrono::DateTime<chrono::Utc>, i: InterviewId)
 
 /// One interview per (position, normalised email).
 pub fn email_guard(t: TenantId, p: PositionId, normalized_email: &str) -> Key {
-    (format!("TENANT#{t}"), format!("GUARD#EMAIL#{p}#{normalized_email}"))
+    (
+        format!("TENANT#{t}"),
+        format!("GUARD#EMAIL#{p}#{normalized_email}"),
+    )
 }
 
 /// One interview per (position, externalId).
 pub fn external_guard(t: TenantId, p: PositionId, external_id: &str) -> Key {
-    (format!("TENANT#{t}"), format!("GUARD#EXTERNAL#{p}#{external_id}"))
+    (
+        format!("TENANT#{t}"),
+        format!("GUARD#EXTERNAL#{p}#{external_id}"),
+    )
 }
 
 /// Candidate token hash → interview.

@@ -19,10 +19,16 @@ pub fn endpoint() -> String {
                 .and_then(|l| l.local_addr())
                 .expect("free port")
                 .port();
-            let python = std::env::var("MOTO_PYTHON").map(PathBuf::from).unwrap_or_else(|_| {
-                let venv = super::workspace_root().join(".venv/bin/python");
-                if venv.exists() { venv } else { PathBuf::from("python3") }
-            });
+            let python = std::env::var("MOTO_PYTHON")
+                .map(PathBuf::from)
+                .unwrap_or_else(|_| {
+                    let venv = super::workspace_root().join(".venv/bin/python");
+                    if venv.exists() {
+                        venv
+                    } else {
+                        PathBuf::from("python3")
+                    }
+                });
             let script = super::workspace_root().join("tests/emulator/moto_server.py");
             // Started from a thread that lives as long as the test process, so the server
             // dies with it (PR_SET_PDEATHSIG fires when the spawning thread ends).
@@ -42,13 +48,19 @@ pub fn endpoint() -> String {
                     });
                 }
                 let child = command.spawn();
-                tx.send(child.map(|_| ()).map_err(|e| format!("{}: {e}", python.display())))
-                    .ok();
+                tx.send(
+                    child
+                        .map(|_| ())
+                        .map_err(|e| format!("{}: {e}", python.display())),
+                )
+                .ok();
                 loop {
                     std::thread::park();
                 }
             });
-            rx.recv().expect("spawner").expect("moto_server starts (pip install 'moto[server]')");
+            rx.recv()
+                .expect("spawner")
+                .expect("moto_server starts (pip install 'moto[server]')");
             let endpoint = format!("http://127.0.0.1:{port}");
             for _ in 0..300 {
                 if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
@@ -163,16 +175,25 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
         .table_name(name)
         .billing_mode(BillingMode::from(str_of(&props["BillingMode"]).as_str()))
         .set_key_schema(Some(keys(&props["KeySchema"])));
-    for attribute in props["AttributeDefinitions"].as_sequence().expect("attributes") {
+    for attribute in props["AttributeDefinitions"]
+        .as_sequence()
+        .expect("attributes")
+    {
         request = request.attribute_definitions(
             AttributeDefinition::builder()
                 .attribute_name(str_of(&attribute["AttributeName"]))
-                .attribute_type(ScalarAttributeType::from(str_of(&attribute["AttributeType"]).as_str()))
+                .attribute_type(ScalarAttributeType::from(
+                    str_of(&attribute["AttributeType"]).as_str(),
+                ))
                 .build()
                 .expect("attribute"),
         );
     }
-    for index in props["GlobalSecondaryIndexes"].as_sequence().into_iter().flatten() {
+    for index in props["GlobalSecondaryIndexes"]
+        .as_sequence()
+        .into_iter()
+        .flatten()
+    {
         request = request.global_secondary_indexes(
             GlobalSecondaryIndex::builder()
                 .index_name(str_of(&index["IndexName"]))

@@ -12,7 +12,10 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
 }
 
 static BINARY: OnceLock<PathBuf> = OnceLock::new();
@@ -166,7 +169,8 @@ impl Server {
     }
 
     pub async fn post(&self, path: &str, key: &str, body: &Value) -> Reply {
-        self.call(reqwest::Method::POST, path, Some(key), Some(body)).await
+        self.call(reqwest::Method::POST, path, Some(key), Some(body))
+            .await
     }
 
     pub async fn get(&self, path: &str, key: &str) -> Reply {
@@ -237,7 +241,11 @@ impl Reply {
         let headers = response.headers().clone();
         let text = response.text().await.unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply { status, headers, body }
+        Reply {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub fn code(&self) -> &str {
@@ -245,16 +253,27 @@ impl Reply {
     }
 
     pub fn content_type(&self) -> &str {
-        self.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 
     /// Asserts an RFC 9457 problem with this status and code.
     pub fn assert_problem(&self, status: u16, code: &str) {
-        assert_eq!(self.status, status, "unexpected status, body {:?}", self.body);
+        assert_eq!(
+            self.status, status,
+            "unexpected status, body {:?}",
+            self.body
+        );
         assert_eq!(self.code(), code, "unexpected code, body {:?}", self.body);
         assert_eq!(self.content_type(), "application/problem+json");
         assert_eq!(self.body["status"], status);
-        assert!(self.body["title"].is_string() && self.body["detail"].is_string() && self.body["type"].is_string());
+        assert!(
+            self.body["title"].is_string()
+                && self.body["detail"].is_string()
+                && self.body["type"].is_string()
+        );
     }
 }
 

@@ -24,8 +24,13 @@ fn header<'a>(head: &'a str, name: &str) -> &'a str {
 }
 
 fn decode_words(value: &str) -> String {
-    match value.strip_prefix("=?UTF-8?B?").and_then(|v| v.strip_suffix("?=")) {
-        Some(encoded) => String::from_utf8(STANDARD.decode(encoded).expect("base64 subject")).expect("utf-8"),
+    match value
+        .strip_prefix("=?UTF-8?B?")
+        .and_then(|v| v.strip_suffix("?="))
+    {
+        Some(encoded) => {
+            String::from_utf8(STANDARD.decode(encoded).expect("base64 subject")).expect("utf-8")
+        }
         None => value.to_string(),
     }
 }
@@ -44,9 +49,14 @@ impl Mail {
         let mut text = String::new();
         let mut html = String::new();
         for part in body.split(&format!("--{boundary}")) {
-            let Some((part_head, part_body)) = part.trim_start_matches('\n').split_once("\n\n") else { continue };
+            let Some((part_head, part_body)) = part.trim_start_matches('\n').split_once("\n\n")
+            else {
+                continue;
+            };
             let decoded = String::from_utf8(
-                STANDARD.decode(part_body.replace('\n', "").trim()).expect("base64 part"),
+                STANDARD
+                    .decode(part_body.replace('\n', "").trim())
+                    .expect("base64 part"),
             )
             .expect("utf-8 part");
             let part_type = header(part_head, "Content-Type");

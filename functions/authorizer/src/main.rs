@@ -18,9 +18,19 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     reelview::runtime::init_tracing();
     let state = reelview::runtime::lambda_state().await?;
     let app = &state.app;
-    lambda_runtime::run(service_fn(|event: LambdaEvent<AuthorizerEvent>| async move {
-        let response: AuthorizerResponse = authorize(app, event.payload.headers.get("authorization").map(String::as_str)).await;
-        Ok::<_, lambda_runtime::Error>(response)
-    }))
+    lambda_runtime::run(service_fn(
+        |event: LambdaEvent<AuthorizerEvent>| async move {
+            let response: AuthorizerResponse = authorize(
+                app,
+                event
+                    .payload
+                    .headers
+                    .get("authorization")
+                    .map(String::as_str),
+            )
+            .await;
+            Ok::<_, lambda_runtime::Error>(response)
+        },
+    ))
     .await
 }

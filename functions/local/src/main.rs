@@ -20,14 +20,19 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), String> {
-    let port: u16 = env("PORT").unwrap_or_else(|| "3000".into()).parse().map_err(|_| "PORT must be a number")?;
+    let port: u16 = env("PORT")
+        .unwrap_or_else(|| "3000".into())
+        .parse()
+        .map_err(|_| "PORT must be a number")?;
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
         .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
     let base_url = env("PUBLIC_BASE_URL").unwrap_or_else(|| format!("http://127.0.0.1:{port}"));
     let data_dir = PathBuf::from(env("REELVIEW_DATA_DIR").unwrap_or_else(|| "./.reelview".into()));
-    let outbox = env("REELVIEW_OUTBOX_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("outbox"));
+    let outbox = env("REELVIEW_OUTBOX_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| data_dir.join("outbox"));
     let mail_from = env("REELVIEW_MAIL_FROM").unwrap_or_else(|| runtime::LOCAL_MAIL_FROM.into());
     let admin_key = env("REELVIEW_ADMIN_KEY")
         .unwrap_or_else(|| OsRandom.secret("rv_admin_").expose().to_string());
@@ -46,9 +51,16 @@ async fn run() -> Result<(), String> {
             };
             (runtime::aws_app(settings).await, axum::Router::new())
         }
-        other => return Err(format!("REELVIEW_BACKEND must be local or aws, not {other}")),
+        other => {
+            return Err(format!(
+                "REELVIEW_BACKEND must be local or aws, not {other}"
+            ))
+        }
     };
-    let state = HttpState { app, admin_key: Some(admin_key.clone()) };
+    let state = HttpState {
+        app,
+        admin_key: Some(admin_key.clone()),
+    };
     let service = router(state, &RouteGroup::ALL).merge(upload_routes);
 
     print_banner(&base_url, &admin_key, &data_dir, &outbox);
@@ -62,7 +74,11 @@ async fn run() -> Result<(), String> {
 
 fn print_banner(base: &str, admin_key: &str, data_dir: &std::path::Path, outbox: &std::path::Path) {
     println!("Reelview is listening on {base}");
-    println!("Data directory: {} (emails: {})", data_dir.display(), outbox.display());
+    println!(
+        "Data directory: {} (emails: {})",
+        data_dir.display(),
+        outbox.display()
+    );
     println!("Admin key: {admin_key}");
     println!();
     println!("Create a tenant (prints its apiKey once):");

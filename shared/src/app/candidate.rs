@@ -3,7 +3,9 @@
 
 use super::invite::{self, CandidateInput, InviteInput};
 use super::{retry_on_conflict, App, Caller, Error, FieldError, Result};
-use crate::domain::{looks_like_token, Interview, InterviewStatus, Position, PositionId, SecretHash};
+use crate::domain::{
+    looks_like_token, Interview, InterviewStatus, Position, PositionId, SecretHash,
+};
 use serde::Deserialize;
 
 /// An interview opened through its link, with what the candidate sees of the position.
@@ -39,7 +41,11 @@ pub async fn load(app: &App, token: &str) -> Result<Session> {
             .map(|t| t.name.to_string())
             .unwrap_or_default(),
     };
-    Ok(Session { interview, position, company })
+    Ok(Session {
+        interview,
+        position,
+        company,
+    })
 }
 
 /// Loads a session the candidate may still work on: not expired, not completed.
@@ -112,7 +118,9 @@ pub struct Application {
 pub async fn public_position(app: &App, slug_or_id: &str) -> Result<Position> {
     let position = match PositionId::parse(slug_or_id) {
         Some(id) => app.positions.position_by_id(id).await?,
-        None if crate::domain::valid_slug(slug_or_id) => app.positions.position_by_slug(slug_or_id).await?,
+        None if crate::domain::valid_slug(slug_or_id) => {
+            app.positions.position_by_slug(slug_or_id).await?
+        }
         None => None,
     };
     match position {
@@ -149,11 +157,13 @@ pub async fn apply(app: &App, slug_or_id: &str, application: Application) -> Res
     match invite::invite_to(app, &caller, &position, input).await {
         Ok(_) => Ok(()),
         Err(Error::InterviewAlreadyExists { existing: Some(id) }) => {
-            let existing = app
-                .interviews
-                .get_interview(tenant.id, id)
-                .await?
-                .ok_or(Error::Internal("email guard points to a missing interview".into()))?;
+            let existing =
+                app.interviews
+                    .get_interview(tenant.id, id)
+                    .await?
+                    .ok_or(Error::Internal(
+                        "email guard points to a missing interview".into(),
+                    ))?;
             if existing.status != InterviewStatus::Completed {
                 invite::resend(app, &caller, &id.to_string()).await?;
             }

@@ -38,7 +38,11 @@ pub fn invitation(
     let title = position.name.as_str();
     let questions = position.questions.len();
     let minutes = position.estimated_minutes();
-    let question_word = if questions == 1 { "question" } else { "questions" };
+    let question_word = if questions == 1 {
+        "question"
+    } else {
+        "questions"
+    };
     let deadline = deadline_text(interview.deadline);
 
     let subject = format!("{company} invites you to a video interview: {title}");
@@ -63,7 +67,12 @@ pub fn invitation(
     let h = escape_html;
     let deadline_html = deadline
         .as_deref()
-        .map(|d| format!("<p>Please complete it before <strong>{}</strong>.</p>", h(d)))
+        .map(|d| {
+            format!(
+                "<p>Please complete it before <strong>{}</strong>.</p>",
+                h(d)
+            )
+        })
         .unwrap_or_default();
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{subject}</title></head>\
@@ -122,7 +131,12 @@ fn base64_lines(body: &str) -> String {
 /// Renders a complete RFC 5322 message: multipart/alternative with a text and an HTML part,
 /// both base64 so any character survives any transport. SES sends exactly these bytes; the
 /// local outbox stores them as `.eml`.
-pub fn render_mime(from: &str, email: &OutgoingEmail, message_id: Option<&str>, date: chrono::DateTime<chrono::Utc>) -> String {
+pub fn render_mime(
+    from: &str,
+    email: &OutgoingEmail,
+    message_id: Option<&str>,
+    date: chrono::DateTime<chrono::Utc>,
+) -> String {
     let boundary = format!("=_reelview_{}", uuid::Uuid::new_v4().simple());
     format!(
         "From: {from}\r\nTo: {to}\r\nSubject: {subject}\r\nDate: {date}\r\n{message_id}\
@@ -151,7 +165,12 @@ mod tests {
             text: "hello".into(),
             html: "<p>hello</p>".into(),
         };
-        let eml = render_mime("Reelview <no-reply@example.com>", &email, Some("id@x"), Utc::now());
+        let eml = render_mime(
+            "Reelview <no-reply@example.com>",
+            &email,
+            Some("id@x"),
+            Utc::now(),
+        );
         assert!(eml.contains("Subject: =?UTF-8?B?"));
         assert!(eml.contains("Message-ID: <id@x>"));
         assert!(eml.contains("multipart/alternative"));

@@ -40,7 +40,12 @@ struct ValidInvite {
     deadline: Option<DateTime<Utc>>,
 }
 
-fn parse_line(errors: &mut Vec<FieldError>, field: &str, raw: Option<&str>, max: usize) -> Option<Line> {
+fn parse_line(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    raw: Option<&str>,
+    max: usize,
+) -> Option<Line> {
     match raw {
         None => {
             errors.push(FieldError::new(field, "is required"));
@@ -64,8 +69,18 @@ fn parse_invite(input: InviteInput, now: DateTime<Utc>) -> Result<ValidInvite> {
             .map_err(|e| errors.push(FieldError::new("candidate.email", e)))
             .ok(),
     };
-    let first_name = parse_line(&mut errors, "candidate.firstName", candidate.first_name.as_deref(), 100);
-    let last_name = parse_line(&mut errors, "candidate.lastName", candidate.last_name.as_deref(), 100);
+    let first_name = parse_line(
+        &mut errors,
+        "candidate.firstName",
+        candidate.first_name.as_deref(),
+        100,
+    );
+    let last_name = parse_line(
+        &mut errors,
+        "candidate.lastName",
+        candidate.last_name.as_deref(),
+        100,
+    );
     let phone = candidate.phone.as_deref().and_then(|raw| {
         let phone = Line::parse(raw, 32)
             .map_err(|e| errors.push(FieldError::new("candidate.phone", e)))
@@ -86,19 +101,21 @@ fn parse_invite(input: InviteInput, now: DateTime<Utc>) -> Result<ValidInvite> {
             .map_err(|e| errors.push(FieldError::new("externalId", e)))
             .ok()
     });
-    let deadline = input.deadline.as_deref().and_then(|raw| {
-        match DateTime::parse_from_rfc3339(raw) {
-            Ok(d) if d.with_timezone(&Utc) > now => Some(d.with_timezone(&Utc)),
-            Ok(_) => {
-                errors.push(FieldError::new("deadline", "must be in the future"));
-                None
-            }
-            Err(_) => {
-                errors.push(FieldError::new("deadline", "must be an RFC 3339 date-time"));
-                None
-            }
-        }
-    });
+    let deadline =
+        input
+            .deadline
+            .as_deref()
+            .and_then(|raw| match DateTime::parse_from_rfc3339(raw) {
+                Ok(d) if d.with_timezone(&Utc) > now => Some(d.with_timezone(&Utc)),
+                Ok(_) => {
+                    errors.push(FieldError::new("deadline", "must be in the future"));
+                    None
+                }
+                Err(_) => {
+                    errors.push(FieldError::new("deadline", "must be an RFC 3339 date-time"));
+                    None
+                }
+            });
     match (email, first_name, last_name) {
         (Some(email), Some(first_name), Some(last_name)) if errors.is_empty() => Ok(ValidInvite {
             candidate: Candidate {
@@ -133,7 +150,12 @@ pub async fn open_position(app: &App, caller: &Caller, position_id: &str) -> Res
     Ok(position)
 }
 
-pub async fn invite(app: &App, caller: &Caller, position_id: &str, input: InviteInput) -> Result<Invited> {
+pub async fn invite(
+    app: &App,
+    caller: &Caller,
+    position_id: &str,
+    input: InviteInput,
+) -> Result<Invited> {
     let position = open_position(app, caller, position_id).await?;
     invite_to(app, caller, &position, input).await
 }
@@ -203,10 +225,18 @@ pub async fn invite_batch(
             Err(e) => Err(e),
         });
     }
-    Ok(outcomes.into_iter().map(|o| o.expect("every row ran")).collect())
+    Ok(outcomes
+        .into_iter()
+        .map(|o| o.expect("every row ran"))
+        .collect())
 }
 
-pub(crate) async fn invite_to(app: &App, caller: &Caller, position: &Position, input: InviteInput) -> Result<Invited> {
+pub(crate) async fn invite_to(
+    app: &App,
+    caller: &Caller,
+    position: &Position,
+    input: InviteInput,
+) -> Result<Invited> {
     let now = app.clock.now();
     let valid = parse_invite(input, now)?;
     let id = InterviewId::new();
@@ -233,7 +263,11 @@ pub(crate) async fn invite_to(app: &App, caller: &Caller, position: &Position, i
         month: crate::domain::quota_month(now),
         limit,
     });
-    match app.interviews.create_interview(&interview, quota.as_ref()).await {
+    match app
+        .interviews
+        .create_interview(&interview, quota.as_ref())
+        .await
+    {
         Ok(()) => {}
         Err(CreateInterviewError::QuotaExceeded) => {
             return Err(Error::InviteQuotaExceeded {
@@ -243,7 +277,11 @@ pub(crate) async fn invite_to(app: &App, caller: &Caller, position: &Position, i
         Err(CreateInterviewError::EmailTaken) => {
             let existing = app
                 .interviews
-                .interview_by_email(caller.tenant_id, position.id, &interview.candidate.email.normalized())
+                .interview_by_email(
+                    caller.tenant_id,
+                    position.id,
+                    &interview.candidate.email.normalized(),
+                )
                 .await?
                 .map(|i| i.id);
             return Err(Error::InterviewAlreadyExists { existing });
@@ -257,7 +295,11 @@ pub(crate) async fn invite_to(app: &App, caller: &Caller, position: &Position, i
         interview
     };
     let company = position.company_or(&caller.tenant_name).to_string();
-    Ok(Invited { interview, url, company })
+    Ok(Invited {
+        interview,
+        url,
+        company,
+    })
 }
 
 /// Sends the invitation and records the outcome on the interview. A mail failure is not an
@@ -299,7 +341,11 @@ pub async fn deliver_invitation(
         match app.interviews.update_interview(&next).await {
             Ok(()) => return next,
             Err(UpdateError::Conflict) => {
-                match app.interviews.get_interview(current.tenant_id, current.id).await {
+                match app
+                    .interviews
+                    .get_interview(current.tenant_id, current.id)
+                    .await
+                {
                     Ok(Some(fresh)) => current = fresh,
                     _ => break,
                 }
@@ -349,7 +395,11 @@ pub async fn resend(app: &App, caller: &Caller, interview_id: &str) -> Result<In
     let url = app.config.candidate_url(token.expose());
     let interview = deliver_invitation(app, &caller.tenant_name, &position, interview, &url).await;
     let company = position.company_or(&caller.tenant_name).to_string();
-    Ok(Invited { interview, url, company })
+    Ok(Invited {
+        interview,
+        url,
+        company,
+    })
 }
 
 /// The current link of an interview, derived again from the link key.
@@ -379,8 +429,12 @@ mod tests {
 
     #[test]
     fn reports_every_invalid_field() {
-        let err = parse_invite(input("nope", "Ana\r\nBcc: x"), Utc::now()).err().unwrap();
-        let Error::Validation(fields) = err else { panic!("{err:?}") };
+        let err = parse_invite(input("nope", "Ana\r\nBcc: x"), Utc::now())
+            .err()
+            .unwrap();
+        let Error::Validation(fields) = err else {
+            panic!("{err:?}")
+        };
         let names: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(names, ["candidate.email", "candidate.firstName"]);
     }

@@ -80,7 +80,10 @@ pub fn parse_position(caller: &Caller, input: NewPosition, app: &App) -> Result<
     });
     let raw_questions = input.questions.unwrap_or_default();
     if raw_questions.is_empty() {
-        errors.push(FieldError::new("questions", "must contain at least one question"));
+        errors.push(FieldError::new(
+            "questions",
+            "must contain at least one question",
+        ));
     } else if raw_questions.len() > MAX_QUESTIONS {
         errors.push(FieldError::new(
             "questions",
@@ -184,7 +187,12 @@ pub async fn list_positions(app: &App, caller: &Caller) -> Result<Vec<Position>>
 }
 
 /// Archiving stops new invites and applications; existing interviews go on.
-pub async fn set_archived(app: &App, caller: &Caller, id: &str, archived: bool) -> Result<Position> {
+pub async fn set_archived(
+    app: &App,
+    caller: &Caller,
+    id: &str,
+    archived: bool,
+) -> Result<Position> {
     retry_on_conflict(|| async {
         let current = get_position(app, caller, id).await?;
         let mut next = current.clone();

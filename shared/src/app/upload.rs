@@ -63,12 +63,20 @@ fn part_size(upload_size: u64, part_size: u64, part: u32) -> u64 {
 
 /// The media type without parameters, lower-cased: `video/webm;codecs=vp8` → `video/webm`.
 fn base_type(raw: &str) -> String {
-    raw.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+    raw.split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 fn find_question(session: &Session, question_id: &str) -> Result<QuestionId> {
     let id = QuestionId::parse(question_id).ok_or(Error::QuestionNotFound)?;
-    session.position.question(id).map(|q| q.id).ok_or(Error::QuestionNotFound)
+    session
+        .position
+        .question(id)
+        .map(|q| q.id)
+        .ok_or(Error::QuestionNotFound)
 }
 
 fn find_upload(session: &Session, question: QuestionId, upload_id: &str) -> Result<Upload> {
@@ -82,7 +90,12 @@ fn find_upload(session: &Session, question: QuestionId, upload_id: &str) -> Resu
 }
 
 /// Starts an upload attempt for a question.
-pub async fn create(app: &App, token: &str, question_id: &str, input: NewUpload) -> Result<UploadTicket> {
+pub async fn create(
+    app: &App,
+    token: &str,
+    question_id: &str,
+    input: NewUpload,
+) -> Result<UploadTicket> {
     let mut fields = Vec::new();
     let content_type = match input.content_type.as_deref().map(base_type) {
         None => {
@@ -93,7 +106,10 @@ pub async fn create(app: &App, token: &str, question_id: &str, input: NewUpload)
     };
     let size = match input.size {
         None | Some(0) => {
-            fields.push(FieldError::new("size", "must be a positive number of bytes"));
+            fields.push(FieldError::new(
+                "size",
+                "must be a positive number of bytes",
+            ));
             0
         }
         Some(size) => size,
@@ -107,12 +123,19 @@ pub async fn create(app: &App, token: &str, question_id: &str, input: NewUpload)
         return Err(Error::UnsupportedContentType);
     }
     if size > session.position.max_upload_bytes {
-        return Err(Error::UploadTooLarge { max: session.position.max_upload_bytes });
+        return Err(Error::UploadTooLarge {
+            max: session.position.max_upload_bytes,
+        });
     }
     let multipart = input.multipart.unwrap_or(false) || size >= MULTIPART_THRESHOLD_BYTES;
 
     let upload_id = UploadId::new();
-    let key = object_key(session.interview.tenant_id, session.interview.id, question_id, upload_id);
+    let key = object_key(
+        session.interview.tenant_id,
+        session.interview.id,
+        question_id,
+        upload_id,
+    );
     let method = if multipart {
         let part_count = size.div_ceil(PART_SIZE_BYTES) as u32;
         UploadMethod::Multipart {
@@ -126,7 +149,10 @@ pub async fn create(app: &App, token: &str, question_id: &str, input: NewUpload)
 
     let recorded = retry_on_conflict(|| async {
         let mut session = load_open(app, token).await?;
-        let question = session.position.question(question_id).ok_or(Error::QuestionNotFound)?;
+        let question = session
+            .position
+            .question(question_id)
+            .ok_or(Error::QuestionNotFound)?;
         let progress = session.interview.progress_of(question_id);
         if progress.confirmed_attempts >= question.max_attempts() {
             return Err(Error::RetakesExhausted);
@@ -170,7 +196,10 @@ pub async fn create(app: &App, token: &str, question_id: &str, input: NewUpload)
     let upload = match recorded {
         Ok(upload) => upload,
         Err(e) => {
-            if let UploadMethod::Multipart { storage_upload_id, .. } = &method {
+            if let UploadMethod::Multipart {
+                storage_upload_id, ..
+            } = &method
+            {
                 let _ = app.videos.abort_multipart(&key, storage_upload_id).await;
             }
             return Err(e);
@@ -180,7 +209,11 @@ pub async fn create(app: &App, token: &str, question_id: &str, input: NewUpload)
 }
 
 /// URLs for what is still to be sent.
-async fn ticket(app: &App, upload: Upload, uploaded_parts: Vec<UploadedPart>) -> Result<UploadTicket> {
+async fn ticket(
+    app: &App,
+    upload: Upload,
+    uploaded_parts: Vec<UploadedPart>,
+) -> Result<UploadTicket> {
     let expires_at = app.clock.now() + Duration::minutes(URL_TTL_MINUTES);
     match &upload.method {
         UploadMethod::Put => {
@@ -188,22 +221,44 @@ async fn ticket(app: &App, upload: Upload, uploaded_parts: Vec<UploadedPart>) ->
                 .videos
                 .presign_put(&upload.object_key, &upload.content_type, upload.size, ttl())
                 .await?;
-            Ok(UploadTicket { expires_at: upload.expires_at, upload, put: Some(put), parts: vec![], uploaded_parts })
+            Ok(UploadTicket {
+                expires_at: upload.expires_at,
+                upload,
+                put: Some(put),
+                parts: vec![],
+                uploaded_parts,
+            })
         }
-        UploadMethod::Multipart { storage_upload_id, part_size, part_count } => {
+        UploadMethod::Multipart {
+            storage_upload_id,
+            part_size,
+            part_count,
+        } => {
             let mut parts = Vec::new();
             for number in 1..=*part_count {
                 let size = part_size_of(upload.size, *part_size, number);
-                let done = uploaded_parts.iter().any(|p| p.part_number == number && p.size == size);
+                let done = uploaded_parts
+                    .iter()
+                    .any(|p| p.part_number == number && p.size == size);
                 if !done {
                     let request = app
                         .videos
                         .presign_part(&upload.object_key, storage_upload_id, number, size, ttl())
                         .await?;
-                    parts.push(PartTarget { part_number: number, size, request });
+                    parts.push(PartTarget {
+                        part_number: number,
+                        size,
+                        request,
+                    });
                 }
             }
-            Ok(UploadTicket { upload, put: None, parts, uploaded_parts, expires_at })
+            Ok(UploadTicket {
+                upload,
+                put: None,
+                parts,
+                uploaded_parts,
+                expires_at,
+            })
         }
     }
 }
@@ -214,7 +269,12 @@ fn part_size_of(upload_size: u64, part_size_bytes: u64, part: u32) -> u64 {
 
 /// Where an upload stands, with fresh URLs for the parts still missing: how a browser resumes
 /// after a dropped connection or a reload.
-pub async fn status(app: &App, token: &str, question_id: &str, upload_id: &str) -> Result<UploadTicket> {
+pub async fn status(
+    app: &App,
+    token: &str,
+    question_id: &str,
+    upload_id: &str,
+) -> Result<UploadTicket> {
     let session = load_open(app, token).await?;
     let question = find_question(&session, question_id)?;
     let upload = find_upload(&session, question, upload_id)?;
@@ -228,8 +288,12 @@ pub async fn status(app: &App, token: &str, question_id: &str, upload_id: &str) 
     }
     let uploaded = match &upload.method {
         UploadMethod::Put => Vec::new(),
-        UploadMethod::Multipart { storage_upload_id, .. } => {
-            app.videos.list_parts(&upload.object_key, storage_upload_id).await?
+        UploadMethod::Multipart {
+            storage_upload_id, ..
+        } => {
+            app.videos
+                .list_parts(&upload.object_key, storage_upload_id)
+                .await?
         }
     };
     ticket(app, upload, uploaded).await
@@ -245,7 +309,12 @@ pub struct Confirmed {
 }
 
 /// Checks the uploaded object and records it as the question's answer.
-pub async fn complete(app: &App, token: &str, question_id: &str, upload_id: &str) -> Result<Confirmed> {
+pub async fn complete(
+    app: &App,
+    token: &str,
+    question_id: &str,
+    upload_id: &str,
+) -> Result<Confirmed> {
     let session = load_open(app, token).await?;
     let question = find_question(&session, question_id)?;
     let upload = find_upload(&session, question, upload_id)?;
@@ -255,7 +324,10 @@ pub async fn complete(app: &App, token: &str, question_id: &str, upload_id: &str
         UploadState::Pending => {}
     }
     let progress = session.interview.progress_of(question);
-    let max_attempts = session.position.question(question).map_or(1, |q| q.max_attempts());
+    let max_attempts = session
+        .position
+        .question(question)
+        .map_or(1, |q| q.max_attempts());
     if progress.confirmed_attempts >= max_attempts {
         return Err(Error::RetakesExhausted);
     }
@@ -267,28 +339,50 @@ pub async fn complete(app: &App, token: &str, question_id: &str, upload_id: &str
         if app.clock.now() >= upload.resumable_until {
             return Err(Error::UploadExpired);
         }
-        if let UploadMethod::Multipart { storage_upload_id, part_size, part_count } = &upload.method {
-            let parts = app.videos.list_parts(&upload.object_key, storage_upload_id).await?;
+        if let UploadMethod::Multipart {
+            storage_upload_id,
+            part_size,
+            part_count,
+        } = &upload.method
+        {
+            let parts = app
+                .videos
+                .list_parts(&upload.object_key, storage_upload_id)
+                .await?;
             let complete = (1..=*part_count).all(|n| {
-                parts
-                    .iter()
-                    .any(|p| p.part_number == n && p.size == part_size_of(upload.size, *part_size, n))
+                parts.iter().any(|p| {
+                    p.part_number == n && p.size == part_size_of(upload.size, *part_size, n)
+                })
             });
             if !complete {
-                let have = parts.iter().filter(|p| p.part_number <= *part_count).count();
+                let have = parts
+                    .iter()
+                    .filter(|p| p.part_number <= *part_count)
+                    .count();
                 return Err(Error::UploadIncomplete(format!(
                     "{have} of {part_count} parts are uploaded; send the missing parts and complete again"
                 )));
             }
-            let parts: Vec<UploadedPart> = parts.into_iter().filter(|p| p.part_number <= *part_count).collect();
-            app.videos.complete_multipart(&upload.object_key, storage_upload_id, &parts).await?;
+            let parts: Vec<UploadedPart> = parts
+                .into_iter()
+                .filter(|p| p.part_number <= *part_count)
+                .collect();
+            app.videos
+                .complete_multipart(&upload.object_key, storage_upload_id, &parts)
+                .await?;
             object = app.videos.head(&upload.object_key).await?;
         }
     }
     let Some(object) = object else {
-        return Err(Error::UploadIncomplete("the video has not arrived yet; upload it, then complete".into()));
+        return Err(Error::UploadIncomplete(
+            "the video has not arrived yet; upload it, then complete".into(),
+        ));
     };
-    let type_matches = object.content_type.as_deref().map(base_type).is_none_or(|t| t == upload.content_type);
+    let type_matches = object
+        .content_type
+        .as_deref()
+        .map(base_type)
+        .is_none_or(|t| t == upload.content_type);
     if object.size != upload.size || !type_matches {
         return Err(Error::UploadIncomplete(format!(
             "the stored video has {} bytes, not the {} signed for",
@@ -328,7 +422,12 @@ pub async fn complete(app: &App, token: &str, question_id: &str, upload_id: &str
         interview.version += 1;
         app.interviews.update_interview(interview).await?;
         Ok((
-            Confirmed { question_id: question, answer, confirmed_attempts, max_attempts },
+            Confirmed {
+                question_id: question,
+                answer,
+                confirmed_attempts,
+                max_attempts,
+            },
             superseded,
         ))
     })
@@ -359,8 +458,13 @@ pub async fn abort(app: &App, token: &str, question_id: &str, upload_id: &str) -
         Ok(upload)
     })
     .await?;
-    if let UploadMethod::Multipart { storage_upload_id, .. } = &upload.method {
-        app.videos.abort_multipart(&upload.object_key, storage_upload_id).await?;
+    if let UploadMethod::Multipart {
+        storage_upload_id, ..
+    } = &upload.method
+    {
+        app.videos
+            .abort_multipart(&upload.object_key, storage_upload_id)
+            .await?;
     }
     app.videos.delete(&upload.object_key).await?;
     Ok(())
@@ -375,7 +479,9 @@ mod tests {
         let size = 2 * PART_SIZE_BYTES + 123;
         let count = size.div_ceil(PART_SIZE_BYTES) as u32;
         assert_eq!(count, 3);
-        let total: u64 = (1..=count).map(|n| part_size(size, PART_SIZE_BYTES, n)).sum();
+        let total: u64 = (1..=count)
+            .map(|n| part_size(size, PART_SIZE_BYTES, n))
+            .sum();
         assert_eq!(total, size);
         assert_eq!(part_size(size, PART_SIZE_BYTES, 3), 123);
     }

@@ -41,7 +41,8 @@ fn key_of(key: &Key) -> Item {
 
 /// A document item: the value's fields plus its keys.
 fn item<T: Serialize>(key: &Key, value: &T) -> PortResult<Item> {
-    let mut item: Item = serde_dynamo::to_item(value).map_err(|e| Unavailable::from_err("encoding item", e))?;
+    let mut item: Item =
+        serde_dynamo::to_item(value).map_err(|e| Unavailable::from_err("encoding item", e))?;
     item.extend(key_of(key));
     Ok(item)
 }
@@ -112,13 +113,19 @@ impl DynamoStore {
                         if !failed.is_empty() {
                             return Ok(TransactOutcome::ConditionFailed(failed));
                         }
-                        let conflict = reasons.iter().any(|r| r.code() == Some("TransactionConflict"));
+                        let conflict = reasons
+                            .iter()
+                            .any(|r| r.code() == Some("TransactionConflict"));
                         if !conflict || attempt + 1 == CONFLICT_RETRIES {
-                            return Err(Unavailable(format!("DynamoDB transaction cancelled: {cancelled:?}")));
+                            return Err(Unavailable(format!(
+                                "DynamoDB transaction cancelled: {cancelled:?}"
+                            )));
                         }
                         tokio::time::sleep(std::time::Duration::from_millis(20 << attempt)).await;
                     }
-                    TransactWriteItemsError::TransactionInProgressException(_) if attempt + 1 < CONFLICT_RETRIES => {
+                    TransactWriteItemsError::TransactionInProgressException(_)
+                        if attempt + 1 < CONFLICT_RETRIES =>
+                    {
                         tokio::time::sleep(std::time::Duration::from_millis(20 << attempt)).await;
                     }
                     other => return Err(Unavailable(format!("DynamoDB transaction: {other:?}"))),
@@ -161,7 +168,9 @@ impl DynamoStore {
                 if service.is_conditional_check_failed_exception() {
                     Err(UpdateError::Conflict)
                 } else {
-                    Err(UpdateError::Unavailable(format!("DynamoDB put item: {service:?}")))
+                    Err(UpdateError::Unavailable(format!(
+                        "DynamoDB put item: {service:?}"
+                    )))
                 }
             }
         }
@@ -174,11 +183,16 @@ impl TenantStore for DynamoStore {
         // The API-key item carries the whole tenant, so authenticating is one read.
         let items = vec![
             self.put(item(&keys::tenant(tenant.id), tenant)?, Some(NOT_EXISTS))?,
-            self.put(item(&keys::api_key(&tenant.api_key_hash), tenant)?, Some(NOT_EXISTS))?,
+            self.put(
+                item(&keys::api_key(&tenant.api_key_hash), tenant)?,
+                Some(NOT_EXISTS),
+            )?,
         ];
         match self.transact(items).await? {
             TransactOutcome::Done => Ok(()),
-            TransactOutcome::ConditionFailed(_) => Err(Unavailable("tenant id or API key collision".into())),
+            TransactOutcome::ConditionFailed(_) => {
+                Err(Unavailable("tenant id or API key collision".into()))
+            }
         }
     }
 
@@ -194,28 +208,50 @@ impl TenantStore for DynamoStore {
 #[async_trait]
 impl PositionStore for DynamoStore {
     async fn create_position(&self, position: &Position) -> Result<(), PositionWriteError> {
-        let pointer = PositionPointer { tenant_id: position.tenant_id, position_id: position.id };
+        let pointer = PositionPointer {
+            tenant_id: position.tenant_id,
+            position_id: position.id,
+        };
         let mut items = vec![
-            self.put(item(&keys::position(position.tenant_id, position.id), position)?, Some(NOT_EXISTS))?,
-            self.put(item(&keys::position_pointer(position.id), &pointer)?, Some(NOT_EXISTS))?,
+            self.put(
+                item(&keys::position(position.tenant_id, position.id), position)?,
+                Some(NOT_EXISTS),
+            )?,
+            self.put(
+                item(&keys::position_pointer(position.id), &pointer)?,
+                Some(NOT_EXISTS),
+            )?,
         ];
         if let Some(slug) = &position.slug {
             items.push(self.put(item(&keys::slug(slug), &pointer)?, Some(NOT_EXISTS))?);
         }
         match self.transact(items).await? {
             TransactOutcome::Done => Ok(()),
-            TransactOutcome::ConditionFailed(failed) if failed.contains(&2) => Err(PositionWriteError::SlugTaken),
-            TransactOutcome::ConditionFailed(_) => Err(PositionWriteError::Unavailable("position id collision".into())),
+            TransactOutcome::ConditionFailed(failed) if failed.contains(&2) => {
+                Err(PositionWriteError::SlugTaken)
+            }
+            TransactOutcome::ConditionFailed(_) => Err(PositionWriteError::Unavailable(
+                "position id collision".into(),
+            )),
         }
     }
 
-    async fn update_position(&self, previous: &Position, next: &Position) -> Result<(), PositionWriteError> {
+    async fn update_position(
+        &self,
+        previous: &Position,
+        next: &Position,
+    ) -> Result<(), PositionWriteError> {
         let key = keys::position(next.tenant_id, next.id);
-        let pointer = PositionPointer { tenant_id: next.tenant_id, position_id: next.id };
+        let pointer = PositionPointer {
+            tenant_id: next.tenant_id,
+            position_id: next.id,
+        };
         let put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(item(&key, next)?))
-            .condition_expression("#version = :expected OR (attribute_not_exists(#version) AND :expected = :zero)")
+            .condition_expression(
+                "#version = :expected OR (attribute_not_exists(#version) AND :expected = :zero)",
+            )
             .expression_attribute_names("#version", "version")
             .expression_attribute_values(":expected", n(previous.version))
             .expression_attribute_values(":zero", n(0))
@@ -237,7 +273,9 @@ impl PositionStore for DynamoStore {
         }
         match self.transact(items).await? {
             TransactOutcome::Done => Ok(()),
-            TransactOutcome::ConditionFailed(failed) if failed.contains(&0) => Err(PositionWriteError::Conflict),
+            TransactOutcome::ConditionFailed(failed) if failed.contains(&0) => {
+                Err(PositionWriteError::Conflict)
+            }
             TransactOutcome::ConditionFailed(_) => Err(PositionWriteError::SlugTaken),
         }
     }
@@ -276,39 +314,79 @@ impl PositionStore for DynamoStore {
     }
 
     async fn position_by_slug(&self, slug: &str) -> PortResult<Option<Position>> {
-        let Some(pointer) = self.get_item::<PositionPointer>(&keys::slug(slug)).await? else { return Ok(None) };
-        self.get_position(pointer.tenant_id, pointer.position_id).await
+        let Some(pointer) = self.get_item::<PositionPointer>(&keys::slug(slug)).await? else {
+            return Ok(None);
+        };
+        self.get_position(pointer.tenant_id, pointer.position_id)
+            .await
     }
 
     async fn position_by_id(&self, id: PositionId) -> PortResult<Option<Position>> {
-        let Some(pointer) = self.get_item::<PositionPointer>(&keys::position_pointer(id)).await? else { return Ok(None) };
-        self.get_position(pointer.tenant_id, pointer.position_id).await
+        let Some(pointer) = self
+            .get_item::<PositionPointer>(&keys::position_pointer(id))
+            .await?
+        else {
+            return Ok(None);
+        };
+        self.get_position(pointer.tenant_id, pointer.position_id)
+            .await
     }
 }
 
 fn interview_item(interview: &Interview) -> PortResult<Item> {
-    let mut item = item(&keys::interview(interview.tenant_id, interview.id), interview)?;
-    item.insert("gsi1pk".into(), s(keys::interviews_of_position(interview.tenant_id, interview.position_id)));
-    item.insert("gsi1sk".into(), s(keys::interview_sort(interview.created_at, interview.id)));
+    let mut item = item(
+        &keys::interview(interview.tenant_id, interview.id),
+        interview,
+    )?;
+    item.insert(
+        "gsi1pk".into(),
+        s(keys::interviews_of_position(
+            interview.tenant_id,
+            interview.position_id,
+        )),
+    );
+    item.insert(
+        "gsi1sk".into(),
+        s(keys::interview_sort(interview.created_at, interview.id)),
+    );
     Ok(item)
 }
 
 #[async_trait]
 impl InterviewStore for DynamoStore {
-    async fn create_interview(&self, interview: &Interview, quota: Option<&QuotaCharge>) -> Result<(), CreateInterviewError> {
+    async fn create_interview(
+        &self,
+        interview: &Interview,
+        quota: Option<&QuotaCharge>,
+    ) -> Result<(), CreateInterviewError> {
         let (t, p) = (interview.tenant_id, interview.position_id);
-        let pointer = InterviewPointer { tenant_id: t, interview_id: interview.id };
+        let pointer = InterviewPointer {
+            tenant_id: t,
+            interview_id: interview.id,
+        };
         // Item order matters: cancellation reasons come back by index.
         let mut items = vec![
             self.put(interview_item(interview)?, Some(NOT_EXISTS))?,
-            self.put(item(&keys::token(&interview.token_hash), &pointer)?, Some(NOT_EXISTS))?,
-            self.put(item(&keys::email_guard(t, p, &interview.candidate.email.normalized()), &pointer)?, Some(NOT_EXISTS))?,
+            self.put(
+                item(&keys::token(&interview.token_hash), &pointer)?,
+                Some(NOT_EXISTS),
+            )?,
+            self.put(
+                item(
+                    &keys::email_guard(t, p, &interview.candidate.email.normalized()),
+                    &pointer,
+                )?,
+                Some(NOT_EXISTS),
+            )?,
         ];
         const EMAIL_GUARD: usize = 2;
         let mut external_index = None;
         if let Some(external_id) = &interview.external_id {
             external_index = Some(items.len());
-            items.push(self.put(item(&keys::external_guard(t, p, external_id), &pointer)?, Some(NOT_EXISTS))?);
+            items.push(self.put(
+                item(&keys::external_guard(t, p, external_id), &pointer)?,
+                Some(NOT_EXISTS),
+            )?);
         }
         let mut quota_index = None;
         if let Some(quota) = quota {
@@ -339,30 +417,58 @@ impl InterviewStore for DynamoStore {
         }
     }
 
-    async fn get_interview(&self, tenant: TenantId, id: InterviewId) -> PortResult<Option<Interview>> {
+    async fn get_interview(
+        &self,
+        tenant: TenantId,
+        id: InterviewId,
+    ) -> PortResult<Option<Interview>> {
         let interview: Option<Interview> = self.get_item(&keys::interview(tenant, id)).await?;
         Ok(interview.filter(|i| i.tenant_id == tenant))
     }
 
     async fn interview_by_token(&self, token_hash: &SecretHash) -> PortResult<Option<Interview>> {
-        let Some(pointer) = self.get_item::<InterviewPointer>(&keys::token(token_hash)).await? else { return Ok(None) };
-        let interview = self.get_interview(pointer.tenant_id, pointer.interview_id).await?;
+        let Some(pointer) = self
+            .get_item::<InterviewPointer>(&keys::token(token_hash))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let interview = self
+            .get_interview(pointer.tenant_id, pointer.interview_id)
+            .await?;
         // Only the current token opens the interview; a rotated one may still have its pointer.
         Ok(interview.filter(|i| &i.token_hash == token_hash))
     }
 
-    async fn interview_by_email(&self, tenant: TenantId, position: PositionId, normalized_email: &str) -> PortResult<Option<Interview>> {
+    async fn interview_by_email(
+        &self,
+        tenant: TenantId,
+        position: PositionId,
+        normalized_email: &str,
+    ) -> PortResult<Option<Interview>> {
         let guard = keys::email_guard(tenant, position, normalized_email);
-        let Some(pointer) = self.get_item::<InterviewPointer>(&guard).await? else { return Ok(None) };
+        let Some(pointer) = self.get_item::<InterviewPointer>(&guard).await? else {
+            return Ok(None);
+        };
         self.get_interview(tenant, pointer.interview_id).await
     }
 
     async fn update_interview(&self, interview: &Interview) -> Result<(), UpdateError> {
-        let expected = interview.version.checked_sub(1).ok_or(UpdateError::Conflict)?;
-        self.put_versioned(interview_item(interview)?, expected).await
+        let expected = interview
+            .version
+            .checked_sub(1)
+            .ok_or(UpdateError::Conflict)?;
+        self.put_versioned(interview_item(interview)?, expected)
+            .await
     }
 
-    async fn list_interviews(&self, tenant: TenantId, position: PositionId, cursor: Option<&str>, limit: u32) -> PortResult<Page<Interview>> {
+    async fn list_interviews(
+        &self,
+        tenant: TenantId,
+        position: PositionId,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> PortResult<Page<Interview>> {
         let start = match cursor {
             None => None,
             Some(c) => Some(decode_cursor(c).ok_or_else(|| Unavailable("invalid cursor".into()))?),
@@ -424,7 +530,14 @@ struct IdempotencyRecord {
 
 #[async_trait]
 impl IdempotencyStore for DynamoStore {
-    async fn claim(&self, tenant: TenantId, key: &str, fingerprint: &str, now: DateTime<Utc>, lease_until: DateTime<Utc>) -> PortResult<IdempotencyClaim> {
+    async fn claim(
+        &self,
+        tenant: TenantId,
+        key: &str,
+        fingerprint: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> PortResult<IdempotencyClaim> {
         let record_key = keys::idempotency(tenant, key);
         let record = IdempotencyRecord {
             fingerprint: fingerprint.to_string(),
@@ -463,8 +576,15 @@ impl IdempotencyStore for DynamoStore {
         }
     }
 
-    async fn finish(&self, tenant: TenantId, key: &str, response: &StoredResponse, keep_until: DateTime<Utc>) -> PortResult<()> {
-        let response = serde_dynamo::to_attribute_value(response).map_err(|e| Unavailable::from_err("encoding response", e))?;
+    async fn finish(
+        &self,
+        tenant: TenantId,
+        key: &str,
+        response: &StoredResponse,
+        keep_until: DateTime<Utc>,
+    ) -> PortResult<()> {
+        let response = serde_dynamo::to_attribute_value(response)
+            .map_err(|e| Unavailable::from_err("encoding response", e))?;
         self.client
             .update_item()
             .table_name(&self.table)

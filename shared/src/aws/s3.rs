@@ -1,4 +1,6 @@
-use crate::ports::{PortResult, SignedRequest, StoredObject, Unavailable, UploadedPart, VideoStorage};
+use crate::ports::{
+    PortResult, SignedRequest, StoredObject, Unavailable, UploadedPart, VideoStorage,
+};
 use async_trait::async_trait;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
@@ -39,7 +41,13 @@ fn signed(request: aws_sdk_s3::presigning::PresignedRequest) -> SignedRequest {
 
 #[async_trait]
 impl VideoStorage for S3Videos {
-    async fn presign_put(&self, key: &str, content_type: &str, size: u64, expires_in: Duration) -> PortResult<SignedRequest> {
+    async fn presign_put(
+        &self,
+        key: &str,
+        content_type: &str,
+        size: u64,
+        expires_in: Duration,
+    ) -> PortResult<SignedRequest> {
         // Content-Type and Content-Length are both signed: S3 refuses any other size or type.
         let request = self
             .client
@@ -63,13 +71,22 @@ impl VideoStorage for S3Videos {
             .content_type(content_type)
             .send()
             .await
-            .map_err(|e| unavailable("create multipart upload")(e.into_service_error().to_string()))?;
+            .map_err(|e| {
+                unavailable("create multipart upload")(e.into_service_error().to_string())
+            })?;
         out.upload_id()
             .map(str::to_string)
             .ok_or_else(|| Unavailable("S3 returned no upload id".into()))
     }
 
-    async fn presign_part(&self, key: &str, storage_upload_id: &str, part_number: u32, size: u64, expires_in: Duration) -> PortResult<SignedRequest> {
+    async fn presign_part(
+        &self,
+        key: &str,
+        storage_upload_id: &str,
+        part_number: u32,
+        size: u64,
+        expires_in: Duration,
+    ) -> PortResult<SignedRequest> {
         let request = self
             .client
             .upload_part()
@@ -84,7 +101,11 @@ impl VideoStorage for S3Videos {
         Ok(signed(request))
     }
 
-    async fn list_parts(&self, key: &str, storage_upload_id: &str) -> PortResult<Vec<UploadedPart>> {
+    async fn list_parts(
+        &self,
+        key: &str,
+        storage_upload_id: &str,
+    ) -> PortResult<Vec<UploadedPart>> {
         let mut parts = Vec::new();
         let mut marker: Option<String> = None;
         loop {
@@ -128,20 +149,36 @@ impl VideoStorage for S3Videos {
         Ok(parts)
     }
 
-    async fn complete_multipart(&self, key: &str, storage_upload_id: &str, parts: &[UploadedPart]) -> PortResult<()> {
+    async fn complete_multipart(
+        &self,
+        key: &str,
+        storage_upload_id: &str,
+        parts: &[UploadedPart],
+    ) -> PortResult<()> {
         let completed = parts
             .iter()
-            .map(|p| CompletedPart::builder().part_number(p.part_number as i32).e_tag(&p.etag).build())
+            .map(|p| {
+                CompletedPart::builder()
+                    .part_number(p.part_number as i32)
+                    .e_tag(&p.etag)
+                    .build()
+            })
             .collect();
         self.client
             .complete_multipart_upload()
             .bucket(&self.bucket)
             .key(key)
             .upload_id(storage_upload_id)
-            .multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(completed)).build())
+            .multipart_upload(
+                CompletedMultipartUpload::builder()
+                    .set_parts(Some(completed))
+                    .build(),
+            )
             .send()
             .await
-            .map_err(|e| unavailable("complete multipart upload")(e.into_service_error().to_string()))?;
+            .map_err(|e| {
+                unavailable("complete multipart upload")(e.into_service_error().to_string())
+            })?;
         Ok(())
     }
 
@@ -168,7 +205,14 @@ impl VideoStorage for S3Videos {
     }
 
     async fn head(&self, key: &str) -> PortResult<Option<StoredObject>> {
-        match self.client.head_object().bucket(&self.bucket).key(key).send().await {
+        match self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        {
             Ok(object) => Ok(Some(StoredObject {
                 size: object.content_length().unwrap_or_default().max(0) as u64,
                 content_type: object.content_type().map(str::to_string),

@@ -175,7 +175,12 @@ impl Interview {
     pub fn missing_answers(&self, all: &[QuestionId]) -> Vec<QuestionId> {
         all.iter()
             .copied()
-            .filter(|q| self.progress.get(q).and_then(|p| p.answer.as_ref()).is_none())
+            .filter(|q| {
+                self.progress
+                    .get(q)
+                    .and_then(|p| p.answer.as_ref())
+                    .is_none()
+            })
             .collect()
     }
 

@@ -89,9 +89,13 @@ impl Email {
                 && l.chars().all(|c| c.is_alphanumeric() || c == '-')
         };
         let domain_ok = domain.contains('.') && domain.split('.').all(label_ok);
-        let no_specials = !value
-            .chars()
-            .any(|c| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | ',' | ';' | ':' | '\\' | '"' | '[' | ']'));
+        let no_specials = !value.chars().any(|c| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '<' | '>' | '(' | ')' | ',' | ';' | ':' | '\\' | '"' | '[' | ']'
+                )
+        });
         if local_ok && domain_ok && no_specials {
             Ok(Self(value))
         } else {
@@ -158,10 +162,16 @@ mod tests {
 
     #[test]
     fn line_refuses_cr_lf_and_controls_and_length() {
-        assert_eq!(Line::parse("Ana\r\nBcc", 10), Err(TextError::ControlCharacter));
+        assert_eq!(
+            Line::parse("Ana\r\nBcc", 10),
+            Err(TextError::ControlCharacter)
+        );
         assert_eq!(Line::parse("A\u{7}", 10), Err(TextError::ControlCharacter));
         assert_eq!(Line::parse("   ", 10), Err(TextError::Empty));
-        assert_eq!(Line::parse("abcdefghijk", 10), Err(TextError::TooLong { max: 10 }));
+        assert_eq!(
+            Line::parse("abcdefghijk", 10),
+            Err(TextError::TooLong { max: 10 })
+        );
         assert_eq!(Line::parse(" Zoë ", 10).unwrap().as_str(), "Zoë");
     }
 

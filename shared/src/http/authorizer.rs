@@ -52,7 +52,10 @@ pub async fn authorize(app: &App, authorization: Option<&str>) -> AuthorizerResp
 
 /// Reads back what [`authorize`] put in the context.
 pub fn caller_from_context(fields: &HashMap<String, Value>) -> Option<Caller> {
-    let tenant_id = fields.get(TENANT_ID)?.as_str().and_then(crate::domain::TenantId::parse)?;
+    let tenant_id = fields
+        .get(TENANT_ID)?
+        .as_str()
+        .and_then(crate::domain::TenantId::parse)?;
     let tenant_name = fields.get(TENANT_NAME)?.as_str()?.to_string();
     let limit = fields.get(INVITE_LIMIT).and_then(|v| {
         v.as_i64()
@@ -83,6 +86,11 @@ mod tests {
             "tenantId": id.to_string(), "tenantName": "Acme", "monthlyInviteLimit": -1
         }))
         .unwrap();
-        assert_eq!(caller_from_context(&unlimited).unwrap().monthly_invite_limit, None);
+        assert_eq!(
+            caller_from_context(&unlimited)
+                .unwrap()
+                .monthly_invite_limit,
+            None
+        );
     }
 }

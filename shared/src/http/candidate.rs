@@ -97,7 +97,12 @@ pub async fn submit(State(state): State<HttpState>, Path(token): Path<String>) -
 }
 
 fn headers_object(headers: &[(String, String)]) -> Value {
-    Value::Object(headers.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<Map<_, _>>())
+    Value::Object(
+        headers
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect::<Map<_, _>>(),
+    )
 }
 
 fn ticket_view(ticket: &UploadTicket) -> Value {
@@ -114,7 +119,14 @@ fn ticket_view(ticket: &UploadTicket) -> Value {
             "headers": headers_object(&put.headers),
             "expiresAt": ticket.expires_at,
         }),
-        (UploadMethod::Multipart { part_size, part_count, .. }, _) => json!({
+        (
+            UploadMethod::Multipart {
+                part_size,
+                part_count,
+                ..
+            },
+            _,
+        ) => json!({
             "uploadId": upload.id,
             "questionId": upload.question_id,
             "method": "MULTIPART",
@@ -135,7 +147,9 @@ fn ticket_view(ticket: &UploadTicket) -> Value {
             "expiresAt": ticket.expires_at,
             "resumableUntil": upload.resumable_until,
         }),
-        (UploadMethod::Put, None) => json!({ "uploadId": upload.id, "method": "PUT", "state": upload.state }),
+        (UploadMethod::Put, None) => {
+            json!({ "uploadId": upload.id, "method": "PUT", "state": upload.state })
+        }
     }
 }
 
@@ -193,10 +207,12 @@ pub async fn abort_upload(
     State(state): State<HttpState>,
     Path((token, question_id, upload_id)): Path<(String, String, String)>,
 ) -> Response {
-    private(match upload::abort(&state.app, &token, &question_id, &upload_id).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => e.into_response(),
-    })
+    private(
+        match upload::abort(&state.app, &token, &question_id, &upload_id).await {
+            Ok(()) => StatusCode::NO_CONTENT.into_response(),
+            Err(e) => e.into_response(),
+        },
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -217,10 +233,16 @@ fn page(status: StatusCode, content_type: &'static str, body: String) -> Respons
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
     headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(
         "permissions-policy",
         HeaderValue::from_static("camera=(self), microphone=(self), geolocation=()"),
@@ -231,7 +253,11 @@ fn page(status: StatusCode, content_type: &'static str, body: String) -> Respons
 /// The candidate page. The same shell for every token: the page asks the API what the link
 /// is, so this route reveals nothing and costs no store read.
 pub async fn candidate_page(Path(_token): Path<String>) -> Response {
-    page(StatusCode::OK, "text/html; charset=utf-8", CANDIDATE_HTML.to_string())
+    page(
+        StatusCode::OK,
+        "text/html; charset=utf-8",
+        CANDIDATE_HTML.to_string(),
+    )
 }
 
 pub async fn asset(Path(name): Path<String>) -> Response {
@@ -244,7 +270,10 @@ pub async fn asset(Path(name): Path<String>) -> Response {
     page(StatusCode::OK, content_type, body.to_string())
 }
 
-pub async fn apply_page(State(state): State<HttpState>, Path(slug_or_id): Path<String>) -> Response {
+pub async fn apply_page(
+    State(state): State<HttpState>,
+    Path(slug_or_id): Path<String>,
+) -> Response {
     match candidate::public_position(&state.app, &slug_or_id).await {
         Ok(position) if !position.is_archived() => {
             let company = match &position.company_name {

@@ -34,7 +34,8 @@ async fn read_limited(body: axum::body::Body) -> Result<Bytes, Error> {
     let mut buffer = Vec::new();
     let mut seen = 0usize;
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|_| Error::Malformed("the request body could not be read".into()))?;
+        let chunk =
+            chunk.map_err(|_| Error::Malformed("the request body could not be read".into()))?;
         seen += chunk.len();
         if seen <= MAX_BODY_BYTES {
             buffer.extend_from_slice(&chunk);
@@ -43,7 +44,9 @@ async fn read_limited(body: axum::body::Body) -> Result<Bytes, Error> {
         }
     }
     if seen > MAX_BODY_BYTES {
-        return Err(Error::PayloadTooLarge { limit: MAX_BODY_BYTES });
+        return Err(Error::PayloadTooLarge {
+            limit: MAX_BODY_BYTES,
+        });
     }
     Ok(Bytes::from(buffer))
 }
@@ -56,8 +59,13 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
 }
 
 /// What an API Gateway authorizer put in the request context, when running on Lambda.
-fn lambda_authorizer(parts: &Parts) -> Option<&lambda_http::aws_lambda_events::apigw::ApiGatewayRequestAuthorizer> {
-    match parts.extensions.get::<lambda_http::request::RequestContext>()? {
+fn lambda_authorizer(
+    parts: &Parts,
+) -> Option<&lambda_http::aws_lambda_events::apigw::ApiGatewayRequestAuthorizer> {
+    match parts
+        .extensions
+        .get::<lambda_http::request::RequestContext>()?
+    {
         lambda_http::request::RequestContext::ApiGatewayV2(ctx) => ctx.authorizer.as_ref(),
         _ => None,
     }
@@ -74,8 +82,13 @@ fn bearer(parts: &Parts) -> Option<&str> {
 impl FromRequestParts<HttpState> for Caller {
     type Rejection = Error;
 
-    async fn from_request_parts(parts: &mut Parts, state: &HttpState) -> Result<Self, Self::Rejection> {
-        if let Some(caller) = lambda_authorizer(parts).and_then(|a| super::authorizer::caller_from_context(&a.fields)) {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &HttpState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(caller) =
+            lambda_authorizer(parts).and_then(|a| super::authorizer::caller_from_context(&a.fields))
+        {
             return Ok(caller);
         }
         let key = bearer(parts).ok_or(Error::Unauthorized)?;
@@ -90,7 +103,10 @@ pub struct Operator;
 impl FromRequestParts<HttpState> for Operator {
     type Rejection = Error;
 
-    async fn from_request_parts(parts: &mut Parts, state: &HttpState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &HttpState,
+    ) -> Result<Self, Self::Rejection> {
         if lambda_authorizer(parts).is_some_and(|a| a.iam.is_some()) {
             return Ok(Operator);
         }

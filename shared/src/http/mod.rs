@@ -32,7 +32,10 @@ impl HttpState {
         let host = headers
             .get(axum::http::header::HOST)
             .and_then(|h| h.to_str().ok())
-            .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:".contains(&b)))
+            .filter(|h| {
+                h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:".contains(&b))
+            })
             .unwrap_or("localhost");
         let mut app = self.app.clone();
         app.config.public_base_url = format!("https://{host}");
@@ -73,12 +76,21 @@ impl RouteGroup {
                 .route("/v1/positions", post(create_position).get(list_positions))
                 .route("/v1/positions/{positionId}", get(get_position))
                 .route("/v1/positions/{positionId}/archive", post(archive_position))
-                .route("/v1/positions/{positionId}/unarchive", post(unarchive_position)),
+                .route(
+                    "/v1/positions/{positionId}/unarchive",
+                    post(unarchive_position),
+                ),
             RouteGroup::Invite => Router::new()
                 .route("/v1/positions/{positionId}/interviews", post(invite))
-                .route("/v1/positions/{positionId}/interviews/batch", post(invite_batch)),
+                .route(
+                    "/v1/positions/{positionId}/interviews/batch",
+                    post(invite_batch),
+                ),
             RouteGroup::Interviews => Router::new()
-                .route("/v1/positions/{positionId}/interviews", get(list_interviews))
+                .route(
+                    "/v1/positions/{positionId}/interviews",
+                    get(list_interviews),
+                )
                 .route("/v1/interviews/{interviewId}", get(get_interview))
                 .route("/v1/interviews/{interviewId}/resend", post(resend)),
             RouteGroup::CandidateSession => Router::new()

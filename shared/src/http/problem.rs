@@ -21,7 +21,10 @@ impl Error {
             InterviewAlreadyExists { .. } => {
                 (StatusCode::CONFLICT, "interview_already_exists_in_position")
             }
-            ExternalIdAlreadyExists => (StatusCode::CONFLICT, "external_id_already_exists_in_position"),
+            ExternalIdAlreadyExists => (
+                StatusCode::CONFLICT,
+                "external_id_already_exists_in_position",
+            ),
             InviteQuotaExceeded { .. } => (StatusCode::FORBIDDEN, "invite_quota_exceeded"),
             IdempotencyKeyReused => (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
             IdempotencyInProgress => (StatusCode::CONFLICT, "idempotency_request_in_progress"),
@@ -30,7 +33,9 @@ impl Error {
             InterviewCompleted => (StatusCode::CONFLICT, "interview_completed"),
             AnswersMissing(_) => (StatusCode::CONFLICT, "answers_missing"),
             QuestionNotFound => (StatusCode::NOT_FOUND, "question_not_found"),
-            UnsupportedContentType => (StatusCode::UNPROCESSABLE_ENTITY, "unsupported_content_type"),
+            UnsupportedContentType => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "unsupported_content_type")
+            }
             UploadTooLarge { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "upload_too_large"),
             RetakesExhausted => (StatusCode::CONFLICT, "retakes_exhausted"),
             UploadNotFound => (StatusCode::NOT_FOUND, "upload_not_found"),
@@ -58,9 +63,7 @@ impl Error {
         });
         match self {
             Error::Validation(errors) => body["errors"] = json!(errors),
-            Error::InterviewAlreadyExists { existing: Some(id) } => {
-                body["interviewId"] = json!(id)
-            }
+            Error::InterviewAlreadyExists { existing: Some(id) } => body["interviewId"] = json!(id),
             Error::InviteQuotaExceeded { limit } => body["limit"] = json!(limit),
             Error::UploadTooLarge { max } => body["maxBytes"] = json!(max),
             Error::AnswersMissing(questions) => body["missingQuestionIds"] = json!(questions),

@@ -29,14 +29,22 @@ pub async fn create_position(
     headers: HeaderMap,
     body: Result<JsonBody<positions::NewPosition>, Error>,
 ) -> Response {
-    let (key, input, raw) = match idempotency_key(&headers).and_then(|key| body.map(|JsonBody(input, raw)| (key, input, raw))) {
+    let (key, input, raw) = match idempotency_key(&headers)
+        .and_then(|key| body.map(|JsonBody(input, raw)| (key, input, raw)))
+    {
         Ok(parts) => parts,
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
-    run_once(&state, &caller, key, &[b"POST /v1/positions", &raw], || async {
-        let position = positions::create_position(&state.app, &caller, input).await?;
-        Ok((StatusCode::CREATED, views::position(&position)))
-    })
+    run_once(
+        &state,
+        &caller,
+        key,
+        &[b"POST /v1/positions", &raw],
+        || async {
+            let position = positions::create_position(&state.app, &caller, input).await?;
+            Ok((StatusCode::CREATED, views::position(&position)))
+        },
+    )
     .await
 }
 
@@ -49,9 +57,14 @@ pub async fn get_position(
     Ok(Json(views::position(&position)))
 }
 
-pub async fn list_positions(State(state): State<HttpState>, caller: Caller) -> Result<Json<Value>, Error> {
+pub async fn list_positions(
+    State(state): State<HttpState>,
+    caller: Caller,
+) -> Result<Json<Value>, Error> {
     let all = positions::list_positions(&state.app, &caller).await?;
-    Ok(Json(json!({ "items": all.iter().map(views::position).collect::<Vec<_>>() })))
+    Ok(Json(
+        json!({ "items": all.iter().map(views::position).collect::<Vec<_>>() }),
+    ))
 }
 
 pub async fn archive_position(
@@ -76,7 +89,11 @@ fn invited_view(invited: &invite::Invited) -> Value {
     views::interview(&invited.interview, Some(&invited.url), &invited.company)
 }
 
-async fn company_of(state: &HttpState, caller: &Caller, position_id: PositionId) -> Result<String, Error> {
+async fn company_of(
+    state: &HttpState,
+    caller: &Caller,
+    position_id: PositionId,
+) -> Result<String, Error> {
     let position = state
         .app
         .positions
@@ -105,7 +122,8 @@ pub async fn invite(
     };
     let route = format!("POST /v1/positions/{position_id}/interviews");
     run_once(&state, &caller, key, &[route.as_bytes(), &body], || async {
-        let invited = invite::invite(&state.app_for(&headers), &caller, &position_id, input).await?;
+        let invited =
+            invite::invite(&state.app_for(&headers), &caller, &position_id, input).await?;
         Ok((StatusCode::CREATED, invited_view(&invited)))
     })
     .await
@@ -135,7 +153,8 @@ pub async fn invite_batch(
     let route = format!("POST /v1/positions/{position_id}/interviews/batch");
     run_once(&state, &caller, key, &[route.as_bytes(), &body], || async {
         let rows = input.candidates.unwrap_or_default();
-        let outcomes = invite::invite_batch(&state.app_for(&headers), &caller, &position_id, rows).await?;
+        let outcomes =
+            invite::invite_batch(&state.app_for(&headers), &caller, &position_id, rows).await?;
         let results: Vec<Value> = outcomes
             .iter()
             .enumerate()
@@ -203,7 +222,12 @@ pub async fn list_interviews(
     let page = state
         .app
         .interviews
-        .list_interviews(caller.tenant_id, position.id, query.cursor.as_deref(), limit)
+        .list_interviews(
+            caller.tenant_id,
+            position.id,
+            query.cursor.as_deref(),
+            limit,
+        )
         .await
         .map_err(|e| match e.0.as_str() {
             "invalid cursor" => Error::Malformed("invalid cursor".into()),
@@ -215,5 +239,7 @@ pub async fn list_interviews(
         .iter()
         .map(|i| views::interview(i, invite::link_of(&app, i).as_deref(), company))
         .collect();
-    Ok(Json(json!({ "items": items, "nextCursor": page.next_cursor })))
+    Ok(Json(
+        json!({ "items": items, "nextCursor": page.next_cursor }),
+    ))
 }

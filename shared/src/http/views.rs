@@ -52,10 +52,13 @@ pub fn position(position: &Position) -> Value {
 fn share(interview: &Interview, url: &str, company: &str) -> Value {
     let first_name = interview.candidate.first_name.as_str();
     let subject = format!("Your video interview with {company}");
-    let message = format!("Hello {first_name}, here is your video interview link for {company}: {url}");
-    let phone_digits: Option<String> = interview.candidate.phone.as_ref().map(|p| {
-        p.as_str().chars().filter(|c| c.is_ascii_digit()).collect()
-    });
+    let message =
+        format!("Hello {first_name}, here is your video interview link for {company}: {url}");
+    let phone_digits: Option<String> = interview
+        .candidate
+        .phone
+        .as_ref()
+        .map(|p| p.as_str().chars().filter(|c| c.is_ascii_digit()).collect());
     let whatsapp = match &phone_digits {
         Some(digits) => format!("https://wa.me/{digits}?text={}", percent_encode(&message)),
         None => format!("https://wa.me/?text={}", percent_encode(&message)),

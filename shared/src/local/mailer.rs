@@ -1,9 +1,9 @@
 //! Writes each email as an RFC 5322 `.eml` file (multipart/alternative, text and HTML) to the
 //! outbox folder, where any mail client can open it.
 
+use crate::app::email::render_mime;
 use crate::ports::{MailError, Mailer, OutgoingEmail};
 use async_trait::async_trait;
-use crate::app::email::render_mime;
 use std::path::PathBuf;
 
 pub struct OutboxMailer {
@@ -23,9 +23,11 @@ impl Mailer for OutboxMailer {
         let now = chrono::Utc::now();
         let message_id = format!("{}@reelview.local", uuid::Uuid::now_v7());
         let eml = render_mime(&self.from, email, Some(&message_id), now);
-        let path = self
-            .outbox
-            .join(format!("{}-{}.eml", now.format("%Y%m%dT%H%M%S%.3f"), uuid::Uuid::new_v4().simple()));
+        let path = self.outbox.join(format!(
+            "{}-{}.eml",
+            now.format("%Y%m%dT%H%M%S%.3f"),
+            uuid::Uuid::new_v4().simple()
+        ));
         let write = async {
             tokio::fs::create_dir_all(&self.outbox).await?;
             // Write then rename, so a reader never sees half a message.
@@ -45,4 +47,3 @@ impl Mailer for OutboxMailer {
         Ok(message_id)
     }
 }
-

@@ -51,7 +51,10 @@ impl From<Fail> for Unavailable {
 
 type Items<'t> = Table<'t, &'static str, &'static [u8]>;
 
-fn get<T: DeserializeOwned>(items: &impl ReadableTable<&'static str, &'static [u8]>, key: &Key) -> Result<Option<T>, Fail> {
+fn get<T: DeserializeOwned>(
+    items: &impl ReadableTable<&'static str, &'static [u8]>,
+    key: &Key,
+) -> Result<Option<T>, Fail> {
     match items.get(item_key(key).as_str())? {
         Some(bytes) => Ok(Some(serde_json::from_slice(bytes.value())?)),
         None => Ok(None),
@@ -64,7 +67,10 @@ fn put<T: Serialize>(items: &mut Items<'_>, key: &Key, value: &T) -> Result<(), 
     Ok(())
 }
 
-fn exists(items: &impl ReadableTable<&'static str, &'static [u8]>, key: &Key) -> Result<bool, Fail> {
+fn exists(
+    items: &impl ReadableTable<&'static str, &'static [u8]>,
+    key: &Key,
+) -> Result<bool, Fail> {
     Ok(items.get(item_key(key).as_str())?.is_some())
 }
 
@@ -76,7 +82,8 @@ pub struct LocalStore {
 impl LocalStore {
     /// Opens (or creates) the store in `dir`.
     pub fn open(dir: &Path) -> Result<Self, Unavailable> {
-        std::fs::create_dir_all(dir).map_err(|e| Unavailable::from_err("creating data directory", e))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Unavailable::from_err("creating data directory", e))?;
         let db = Database::create(dir.join("reelview.redb"))
             .map_err(|e| Unavailable::from_err("opening local store", e))?;
         let init = || -> Result<(), Fail> {
@@ -94,7 +101,12 @@ impl LocalStore {
     /// transaction is dropped, so nothing of it is stored.
     async fn write<T, E>(
         &self,
-        f: impl FnOnce(&mut Items<'_>, &mut Table<'_, &'static str, &'static str>) -> Result<Result<T, E>, Fail> + Send + 'static,
+        f: impl FnOnce(
+                &mut Items<'_>,
+                &mut Table<'_, &'static str, &'static str>,
+            ) -> Result<Result<T, E>, Fail>
+            + Send
+            + 'static,
     ) -> Result<Result<T, E>, Unavailable>
     where
         T: Send + 'static,
@@ -118,9 +130,25 @@ impl LocalStore {
         Ok(outcome?)
     }
 
+    /// A write transaction that never refuses (no conditions to fail).
+    async fn write_always<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Items<'_>) -> Result<T, Fail> + Send + 'static,
+    ) -> PortResult<T> {
+        let outcome: Result<T, std::convert::Infallible> =
+            self.write(move |items, _| f(items).map(Ok)).await?;
+        let Ok(value) = outcome;
+        Ok(value)
+    }
+
     async fn read<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&redb::ReadOnlyTable<&'static str, &'static [u8]>, &redb::ReadOnlyTable<&'static str, &'static str>) -> Result<T, Fail> + Send + 'static,
+        f: impl FnOnce(
+                &redb::ReadOnlyTable<&'static str, &'static [u8]>,
+                &redb::ReadOnlyTable<&'static str, &'static str>,
+            ) -> Result<T, Fail>
+            + Send
+            + 'static,
     ) -> PortResult<T> {
         let db = self.db.clone();
         let out = tokio::task::spawn_blocking(move || -> Result<T, Fail> {
@@ -134,7 +162,10 @@ impl LocalStore {
         Ok(out?)
     }
 
-    async fn get_item<T: DeserializeOwned + Send + 'static>(&self, key: Key) -> PortResult<Option<T>> {
+    async fn get_item<T: DeserializeOwned + Send + 'static>(
+        &self,
+        key: Key,
+    ) -> PortResult<Option<T>> {
         self.read(move |items, _| get(items, &key)).await
     }
 }
@@ -154,7 +185,14 @@ impl TenantStore for LocalStore {
         let outcome: Result<(), ()> = self
             .write(move |items, _| {
                 put(items, &keys::tenant(tenant.id), &tenant)?;
-                put(items, &keys::api_key(&tenant.api_key_hash), &Pointer { tenant_id: tenant.id, id: None })?;
+                put(
+                    items,
+                    &keys::api_key(&tenant.api_key_hash),
+                    &Pointer {
+                        tenant_id: tenant.id,
+                        id: None,
+                    },
+                )?;
                 Ok(Ok(()))
             })
             .await?;
@@ -168,7 +206,9 @@ impl TenantStore for LocalStore {
     async fn tenant_by_api_key(&self, key_hash: &SecretHash) -> PortResult<Option<Tenant>> {
         let key = keys::api_key(key_hash);
         self.read(move |items, _| {
-            let Some(pointer) = get::<Pointer>(items, &key)? else { return Ok(None) };
+            let Some(pointer) = get::<Pointer>(items, &key)? else {
+                return Ok(None);
+            };
             get(items, &keys::tenant(pointer.tenant_id))
         })
         .await
@@ -184,16 +224,38 @@ impl PositionStore for LocalStore {
                 if exists(items, &keys::slug(slug))? {
                     return Ok(Err(PositionWriteError::SlugTaken));
                 }
-                put(items, &keys::slug(slug), &Pointer { tenant_id: position.tenant_id, id: Some(position.id.to_string()) })?;
+                put(
+                    items,
+                    &keys::slug(slug),
+                    &Pointer {
+                        tenant_id: position.tenant_id,
+                        id: Some(position.id.to_string()),
+                    },
+                )?;
             }
-            put(items, &keys::position(position.tenant_id, position.id), &position)?;
-            put(items, &keys::position_pointer(position.id), &Pointer { tenant_id: position.tenant_id, id: None })?;
+            put(
+                items,
+                &keys::position(position.tenant_id, position.id),
+                &position,
+            )?;
+            put(
+                items,
+                &keys::position_pointer(position.id),
+                &Pointer {
+                    tenant_id: position.tenant_id,
+                    id: None,
+                },
+            )?;
             Ok(Ok(()))
         })
         .await?
     }
 
-    async fn update_position(&self, previous: &Position, next: &Position) -> Result<(), PositionWriteError> {
+    async fn update_position(
+        &self,
+        previous: &Position,
+        next: &Position,
+    ) -> Result<(), PositionWriteError> {
         let (previous, next) = (previous.clone(), next.clone());
         self.write(move |items, _| {
             let key = keys::position(next.tenant_id, next.id);
@@ -206,7 +268,14 @@ impl PositionStore for LocalStore {
                     if exists(items, &keys::slug(slug))? {
                         return Ok(Err(PositionWriteError::SlugTaken));
                     }
-                    put(items, &keys::slug(slug), &Pointer { tenant_id: next.tenant_id, id: Some(next.id.to_string()) })?;
+                    put(
+                        items,
+                        &keys::slug(slug),
+                        &Pointer {
+                            tenant_id: next.tenant_id,
+                            id: Some(next.id.to_string()),
+                        },
+                    )?;
                 }
                 if let Some(old) = &previous.slug {
                     items.remove(item_key(&keys::slug(old)).as_str())?;
@@ -240,8 +309,12 @@ impl PositionStore for LocalStore {
     async fn position_by_slug(&self, slug: &str) -> PortResult<Option<Position>> {
         let key = keys::slug(slug);
         self.read(move |items, _| {
-            let Some(pointer) = get::<Pointer>(items, &key)? else { return Ok(None) };
-            let Some(id) = pointer.id.as_deref().and_then(PositionId::parse) else { return Ok(None) };
+            let Some(pointer) = get::<Pointer>(items, &key)? else {
+                return Ok(None);
+            };
+            let Some(id) = pointer.id.as_deref().and_then(PositionId::parse) else {
+                return Ok(None);
+            };
             get(items, &keys::position(pointer.tenant_id, id))
         })
         .await
@@ -249,7 +322,9 @@ impl PositionStore for LocalStore {
 
     async fn position_by_id(&self, id: PositionId) -> PortResult<Option<Position>> {
         self.read(move |items, _| {
-            let Some(pointer) = get::<Pointer>(items, &keys::position_pointer(id))? else { return Ok(None) };
+            let Some(pointer) = get::<Pointer>(items, &keys::position_pointer(id))? else {
+                return Ok(None);
+            };
             get(items, &keys::position(pointer.tenant_id, id))
         })
         .await
@@ -270,7 +345,11 @@ struct InterviewPointer {
 
 #[async_trait]
 impl InterviewStore for LocalStore {
-    async fn create_interview(&self, interview: &Interview, quota: Option<&QuotaCharge>) -> Result<(), CreateInterviewError> {
+    async fn create_interview(
+        &self,
+        interview: &Interview,
+        quota: Option<&QuotaCharge>,
+    ) -> Result<(), CreateInterviewError> {
         let interview = interview.clone();
         let quota = quota.cloned();
         self.write(move |items, gsi1| {
@@ -279,7 +358,10 @@ impl InterviewStore for LocalStore {
             if exists(items, &email_guard)? {
                 return Ok(Err(CreateInterviewError::EmailTaken));
             }
-            let pointer = InterviewPointer { tenant_id: t, interview_id: interview.id };
+            let pointer = InterviewPointer {
+                tenant_id: t,
+                interview_id: interview.id,
+            };
             if let Some(external_id) = &interview.external_id {
                 let guard = keys::external_guard(t, p, external_id);
                 if exists(items, &guard)? {
@@ -310,7 +392,11 @@ impl InterviewStore for LocalStore {
         .await?
     }
 
-    async fn get_interview(&self, tenant: TenantId, id: InterviewId) -> PortResult<Option<Interview>> {
+    async fn get_interview(
+        &self,
+        tenant: TenantId,
+        id: InterviewId,
+    ) -> PortResult<Option<Interview>> {
         self.get_item(keys::interview(tenant, id)).await
     }
 
@@ -318,18 +404,28 @@ impl InterviewStore for LocalStore {
         let key = keys::token(token_hash);
         let token_hash = token_hash.clone();
         self.read(move |items, _| {
-            let Some(p) = get::<InterviewPointer>(items, &key)? else { return Ok(None) };
-            let interview: Option<Interview> = get(items, &keys::interview(p.tenant_id, p.interview_id))?;
+            let Some(p) = get::<InterviewPointer>(items, &key)? else {
+                return Ok(None);
+            };
+            let interview: Option<Interview> =
+                get(items, &keys::interview(p.tenant_id, p.interview_id))?;
             // A rotated token may still have its pointer; only the current one opens.
             Ok(interview.filter(|i| i.token_hash == token_hash))
         })
         .await
     }
 
-    async fn interview_by_email(&self, tenant: TenantId, position: PositionId, normalized_email: &str) -> PortResult<Option<Interview>> {
+    async fn interview_by_email(
+        &self,
+        tenant: TenantId,
+        position: PositionId,
+        normalized_email: &str,
+    ) -> PortResult<Option<Interview>> {
         let key = keys::email_guard(tenant, position, normalized_email);
         self.read(move |items, _| {
-            let Some(p) = get::<InterviewPointer>(items, &key)? else { return Ok(None) };
+            let Some(p) = get::<InterviewPointer>(items, &key)? else {
+                return Ok(None);
+            };
             get(items, &keys::interview(p.tenant_id, p.interview_id))
         })
         .await
@@ -349,7 +445,13 @@ impl InterviewStore for LocalStore {
         .await?
     }
 
-    async fn list_interviews(&self, tenant: TenantId, position: PositionId, cursor: Option<&str>, limit: u32) -> PortResult<Page<Interview>> {
+    async fn list_interviews(
+        &self,
+        tenant: TenantId,
+        position: PositionId,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> PortResult<Page<Interview>> {
         let prefix = format!("{}\u{0}", keys::interviews_of_position(tenant, position));
         let after = match cursor {
             None => None,
@@ -372,11 +474,21 @@ impl InterviewStore for LocalStore {
                 }
                 if let Some(bytes) = items.get(item.value())? {
                     out.push(serde_json::from_slice::<Interview>(bytes.value())?);
-                    last_sort = index.value().strip_prefix(prefix.as_str()).map(str::to_string);
+                    last_sort = index
+                        .value()
+                        .strip_prefix(prefix.as_str())
+                        .map(str::to_string);
                 }
             }
-            let next_cursor = if more { last_sort.map(|s| encode_cursor(&s)) } else { None };
-            Ok(Page { items: out, next_cursor })
+            let next_cursor = if more {
+                last_sort.map(|s| encode_cursor(&s))
+            } else {
+                None
+            };
+            Ok(Page {
+                items: out,
+                next_cursor,
+            })
         })
         .await
     }
@@ -389,7 +501,9 @@ fn encode_cursor(sort: &str) -> String {
 
 fn decode_cursor(cursor: &str) -> Option<String> {
     use base64::Engine;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()?;
     String::from_utf8(bytes).ok()
 }
 
@@ -403,7 +517,14 @@ struct IdempotencyRecord {
 
 #[async_trait]
 impl IdempotencyStore for LocalStore {
-    async fn claim(&self, tenant: TenantId, key: &str, fingerprint: &str, now: DateTime<Utc>, lease_until: DateTime<Utc>) -> PortResult<IdempotencyClaim> {
+    async fn claim(
+        &self,
+        tenant: TenantId,
+        key: &str,
+        fingerprint: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> PortResult<IdempotencyClaim> {
         let key = keys::idempotency(tenant, key);
         let fingerprint = fingerprint.to_string();
         let outcome: Result<IdempotencyClaim, ()> = self
@@ -420,37 +541,47 @@ impl IdempotencyStore for LocalStore {
                         return Ok(Ok(claim));
                     }
                 }
-                put(items, &key, &IdempotencyRecord { fingerprint, response: None, expires_at: lease_until })?;
+                put(
+                    items,
+                    &key,
+                    &IdempotencyRecord {
+                        fingerprint,
+                        response: None,
+                        expires_at: lease_until,
+                    },
+                )?;
                 Ok(Ok(IdempotencyClaim::Claimed))
             })
             .await?;
         Ok(outcome.unwrap_or(IdempotencyClaim::InProgress))
     }
 
-    async fn finish(&self, tenant: TenantId, key: &str, response: &StoredResponse, keep_until: DateTime<Utc>) -> PortResult<()> {
+    async fn finish(
+        &self,
+        tenant: TenantId,
+        key: &str,
+        response: &StoredResponse,
+        keep_until: DateTime<Utc>,
+    ) -> PortResult<()> {
         let key = keys::idempotency(tenant, key);
         let response = response.clone();
-        let outcome: Result<(), ()> = self
-            .write(move |items, _| {
-                if let Some(mut record) = get::<IdempotencyRecord>(items, &key)? {
-                    record.response = Some(response);
-                    record.expires_at = keep_until;
-                    put(items, &key, &record)?;
-                }
-                Ok(Ok(()))
-            })
-            .await?;
-        Ok(outcome.unwrap_or(()))
+        self.write_always(move |items| {
+            if let Some(mut record) = get::<IdempotencyRecord>(items, &key)? {
+                record.response = Some(response);
+                record.expires_at = keep_until;
+                put(items, &key, &record)?;
+            }
+            Ok(())
+        })
+        .await
     }
 
     async fn release(&self, tenant: TenantId, key: &str) -> PortResult<()> {
         let key = keys::idempotency(tenant, key);
-        let outcome: Result<(), ()> = self
-            .write(move |items, _| {
-                items.remove(item_key(&key).as_str())?;
-                Ok(Ok(()))
-            })
-            .await?;
-        Ok(outcome.unwrap_or(()))
+        self.write_always(move |items| {
+            items.remove(item_key(&key).as_str())?;
+            Ok(())
+        })
+        .await
     }
 }

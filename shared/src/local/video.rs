@@ -2,7 +2,9 @@
 //! uploads to `reelview-local` exactly as it would to S3, and the same rules hold (exact size,
 //! exact type, expiry, a signature over all of them).
 
-use crate::ports::{PortResult, SignedRequest, StoredObject, Unavailable, UploadedPart, VideoStorage};
+use crate::ports::{
+    PortResult, SignedRequest, StoredObject, Unavailable, UploadedPart, VideoStorage,
+};
 use async_trait::async_trait;
 use axum::body::Body;
 use axum::extract::{Path as UrlPath, Query, State};
@@ -75,7 +77,8 @@ impl DiskVideos {
             Ok(bytes) if bytes.len() == 32 => bytes.try_into().expect("32 bytes"),
             _ => {
                 let key: [u8; 32] = rand::random();
-                std::fs::write(&key_path, key).map_err(|e| Unavailable::from_err("writing signing key", e))?;
+                std::fs::write(&key_path, key)
+                    .map_err(|e| Unavailable::from_err("writing signing key", e))?;
                 key
             }
         };
@@ -116,13 +119,20 @@ impl DiskVideos {
             .iter()
             .map(|(k, v)| format!("{k}={}", crate::http::views::percent_encode(v)))
             .collect();
-        format!("{}{UPLOAD_ROUTE_PREFIX}/{key}?{}", self.base_url, query.join("&"))
+        format!(
+            "{}{UPLOAD_ROUTE_PREFIX}/{key}?{}",
+            self.base_url,
+            query.join("&")
+        )
     }
 
     /// The routes that receive uploads and serve downloads; mounted by `reelview-local`.
     pub fn routes(self: Arc<Self>) -> Router {
         Router::new()
-            .route(&format!("{UPLOAD_ROUTE_PREFIX}/{{*key}}"), put(receive).get(serve))
+            .route(
+                &format!("{UPLOAD_ROUTE_PREFIX}/{{*key}}"),
+                put(receive).get(serve),
+            )
             .with_state(self)
     }
 }
@@ -145,7 +155,10 @@ async fn write_atomically(path: &Path, body: Body, expected: u64) -> Result<u64,
         written += chunk.len() as u64;
         if written > expected {
             let _ = tokio::fs::remove_file(&partial).await;
-            return Err(fail(StatusCode::BAD_REQUEST, "body larger than the signed size"));
+            return Err(fail(
+                StatusCode::BAD_REQUEST,
+                "body larger than the signed size",
+            ));
         }
         file.write_all(&chunk)
             .await
@@ -153,7 +166,10 @@ async fn write_atomically(path: &Path, body: Body, expected: u64) -> Result<u64,
     }
     if written != expected {
         let _ = tokio::fs::remove_file(&partial).await;
-        return Err(fail(StatusCode::BAD_REQUEST, "body size differs from the signed size"));
+        return Err(fail(
+            StatusCode::BAD_REQUEST,
+            "body size differs from the signed size",
+        ));
     }
     file.flush().await.ok();
     file.sync_all().await.ok();
@@ -187,24 +203,41 @@ async fn receive(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|d| d != size) {
-        return denied(StatusCode::FORBIDDEN, "Content-Length differs from the signed size");
+        return denied(
+            StatusCode::FORBIDDEN,
+            "Content-Length differs from the signed size",
+        );
     }
     match q.op.as_str() {
         "put" => {
             let content_type = q.r#type.clone().unwrap_or_default();
-            let expected = videos.signature(&["put", &key, &content_type, &size.to_string(), &q.expires.to_string()]);
+            let expected = videos.signature(&[
+                "put",
+                &key,
+                &content_type,
+                &size.to_string(),
+                &q.expires.to_string(),
+            ]);
             if expected != q.sig {
                 return denied(StatusCode::FORBIDDEN, "signature does not match");
             }
-            let sent_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+            let sent_type = headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok());
             if sent_type != Some(content_type.as_str()) {
-                return denied(StatusCode::FORBIDDEN, "Content-Type differs from the signed type");
+                return denied(
+                    StatusCode::FORBIDDEN,
+                    "Content-Type differs from the signed type",
+                );
             }
             if let Err(r) = write_atomically(&videos.object_path(&key), body, size).await {
                 return r;
             }
             let meta = serde_json::to_vec(&Meta { content_type }).expect("serializable");
-            if tokio::fs::write(videos.meta_path(&key), meta).await.is_err() {
+            if tokio::fs::write(videos.meta_path(&key), meta)
+                .await
+                .is_err()
+            {
                 return denied(StatusCode::INTERNAL_SERVER_ERROR, "storage unavailable");
             }
             (StatusCode::OK, [(header::ETAG, format!("\"{size}\""))]).into_response()
@@ -213,7 +246,14 @@ async fn receive(
             let (Some(upload_id), Some(part)) = (q.upload_id.as_deref(), q.part_number) else {
                 return denied(StatusCode::BAD_REQUEST, "missing upload id or part number");
             };
-            let expected = videos.signature(&["part", &key, upload_id, &part.to_string(), &size.to_string(), &q.expires.to_string()]);
+            let expected = videos.signature(&[
+                "part",
+                &key,
+                upload_id,
+                &part.to_string(),
+                &size.to_string(),
+                &q.expires.to_string(),
+            ]);
             if expected != q.sig || !safe_id(upload_id) {
                 return denied(StatusCode::FORBIDDEN, "signature does not match");
             }
@@ -221,10 +261,16 @@ async fn receive(
             if !staging.is_dir() {
                 return denied(StatusCode::NOT_FOUND, "no such multipart upload");
             }
-            if let Err(r) = write_atomically(&staging.join(format!("part-{part:05}")), body, size).await {
+            if let Err(r) =
+                write_atomically(&staging.join(format!("part-{part:05}")), body, size).await
+            {
                 return r;
             }
-            (StatusCode::OK, [(header::ETAG, format!("\"{part}-{size}\""))]).into_response()
+            (
+                StatusCode::OK,
+                [(header::ETAG, format!("\"{part}-{size}\""))],
+            )
+                .into_response()
         }
         _ => denied(StatusCode::BAD_REQUEST, "unknown operation"),
     }
@@ -263,11 +309,32 @@ fn io(context: &str) -> impl Fn(std::io::Error) -> Unavailable + '_ {
 
 #[async_trait]
 impl VideoStorage for DiskVideos {
-    async fn presign_put(&self, key: &str, content_type: &str, size: u64, expires_in: Duration) -> PortResult<SignedRequest> {
+    async fn presign_put(
+        &self,
+        key: &str,
+        content_type: &str,
+        size: u64,
+        expires_in: Duration,
+    ) -> PortResult<SignedRequest> {
         let expires = Self::expiry(expires_in);
-        let sig = self.signature(&["put", key, content_type, &size.to_string(), &expires.to_string()]);
+        let sig = self.signature(&[
+            "put",
+            key,
+            content_type,
+            &size.to_string(),
+            &expires.to_string(),
+        ]);
         Ok(SignedRequest {
-            url: self.url(key, &[("op", "put".into()), ("type", content_type.into()), ("size", size.to_string()), ("expires", expires.to_string()), ("sig", sig)]),
+            url: self.url(
+                key,
+                &[
+                    ("op", "put".into()),
+                    ("type", content_type.into()),
+                    ("size", size.to_string()),
+                    ("expires", expires.to_string()),
+                    ("sig", sig),
+                ],
+            ),
             headers: vec![("content-type".into(), content_type.into())],
         })
     }
@@ -275,7 +342,9 @@ impl VideoStorage for DiskVideos {
     async fn start_multipart(&self, key: &str, content_type: &str) -> PortResult<String> {
         let upload_id = uuid::Uuid::new_v4().to_string();
         let staging = self.staging(&upload_id);
-        tokio::fs::create_dir_all(&staging).await.map_err(io("starting multipart upload"))?;
+        tokio::fs::create_dir_all(&staging)
+            .await
+            .map_err(io("starting multipart upload"))?;
         let meta = serde_json::json!({ "key": key, "contentType": content_type });
         tokio::fs::write(staging.join("upload.json"), meta.to_string())
             .await
@@ -283,16 +352,44 @@ impl VideoStorage for DiskVideos {
         Ok(upload_id)
     }
 
-    async fn presign_part(&self, key: &str, storage_upload_id: &str, part_number: u32, size: u64, expires_in: Duration) -> PortResult<SignedRequest> {
+    async fn presign_part(
+        &self,
+        key: &str,
+        storage_upload_id: &str,
+        part_number: u32,
+        size: u64,
+        expires_in: Duration,
+    ) -> PortResult<SignedRequest> {
         let expires = Self::expiry(expires_in);
-        let sig = self.signature(&["part", key, storage_upload_id, &part_number.to_string(), &size.to_string(), &expires.to_string()]);
+        let sig = self.signature(&[
+            "part",
+            key,
+            storage_upload_id,
+            &part_number.to_string(),
+            &size.to_string(),
+            &expires.to_string(),
+        ]);
         Ok(SignedRequest {
-            url: self.url(key, &[("op", "part".into()), ("uploadId", storage_upload_id.into()), ("partNumber", part_number.to_string()), ("size", size.to_string()), ("expires", expires.to_string()), ("sig", sig)]),
+            url: self.url(
+                key,
+                &[
+                    ("op", "part".into()),
+                    ("uploadId", storage_upload_id.into()),
+                    ("partNumber", part_number.to_string()),
+                    ("size", size.to_string()),
+                    ("expires", expires.to_string()),
+                    ("sig", sig),
+                ],
+            ),
             headers: vec![],
         })
     }
 
-    async fn list_parts(&self, _key: &str, storage_upload_id: &str) -> PortResult<Vec<UploadedPart>> {
+    async fn list_parts(
+        &self,
+        _key: &str,
+        storage_upload_id: &str,
+    ) -> PortResult<Vec<UploadedPart>> {
         if !safe_id(storage_upload_id) {
             return Ok(vec![]);
         }
@@ -304,39 +401,66 @@ impl VideoStorage for DiskVideos {
         };
         while let Some(entry) = dir.next_entry().await.map_err(io("listing parts"))? {
             let name = entry.file_name().to_string_lossy().to_string();
-            if let Some(number) = name.strip_prefix("part-").and_then(|n| n.parse::<u32>().ok()) {
+            if let Some(number) = name
+                .strip_prefix("part-")
+                .and_then(|n| n.parse::<u32>().ok())
+            {
                 let size = entry.metadata().await.map_err(io("listing parts"))?.len();
-                parts.push(UploadedPart { part_number: number, size, etag: format!("\"{number}-{size}\"") });
+                parts.push(UploadedPart {
+                    part_number: number,
+                    size,
+                    etag: format!("\"{number}-{size}\""),
+                });
             }
         }
         parts.sort_by_key(|p| p.part_number);
         Ok(parts)
     }
 
-    async fn complete_multipart(&self, key: &str, storage_upload_id: &str, parts: &[UploadedPart]) -> PortResult<()> {
+    async fn complete_multipart(
+        &self,
+        key: &str,
+        storage_upload_id: &str,
+        parts: &[UploadedPart],
+    ) -> PortResult<()> {
         let staging = self.staging(storage_upload_id);
         let meta: HashMap<String, String> = serde_json::from_slice(
-            &tokio::fs::read(staging.join("upload.json")).await.map_err(io("completing multipart upload"))?,
+            &tokio::fs::read(staging.join("upload.json"))
+                .await
+                .map_err(io("completing multipart upload"))?,
         )
         .map_err(|e| Unavailable::from_err("completing multipart upload", e))?;
         let target = self.object_path(key);
         if let Some(parent) = target.parent() {
-            tokio::fs::create_dir_all(parent).await.map_err(io("completing multipart upload"))?;
+            tokio::fs::create_dir_all(parent)
+                .await
+                .map_err(io("completing multipart upload"))?;
         }
         let partial = target.with_extension("partial");
-        let mut out = tokio::fs::File::create(&partial).await.map_err(io("completing multipart upload"))?;
+        let mut out = tokio::fs::File::create(&partial)
+            .await
+            .map_err(io("completing multipart upload"))?;
         for part in parts {
             let bytes = tokio::fs::read(staging.join(format!("part-{:05}", part.part_number)))
                 .await
                 .map_err(io("completing multipart upload"))?;
-            out.write_all(&bytes).await.map_err(io("completing multipart upload"))?;
+            out.write_all(&bytes)
+                .await
+                .map_err(io("completing multipart upload"))?;
         }
-        out.sync_all().await.map_err(io("completing multipart upload"))?;
-        tokio::fs::rename(&partial, &target).await.map_err(io("completing multipart upload"))?;
-        let content_type = meta.get("contentType").cloned().unwrap_or_default();
-        tokio::fs::write(self.meta_path(key), serde_json::to_vec(&Meta { content_type }).expect("serializable"))
+        out.sync_all()
             .await
             .map_err(io("completing multipart upload"))?;
+        tokio::fs::rename(&partial, &target)
+            .await
+            .map_err(io("completing multipart upload"))?;
+        let content_type = meta.get("contentType").cloned().unwrap_or_default();
+        tokio::fs::write(
+            self.meta_path(key),
+            serde_json::to_vec(&Meta { content_type }).expect("serializable"),
+        )
+        .await
+        .map_err(io("completing multipart upload"))?;
         let _ = tokio::fs::remove_dir_all(&staging).await;
         Ok(())
     }
@@ -362,7 +486,10 @@ impl VideoStorage for DiskVideos {
             .ok()
             .and_then(|m| serde_json::from_slice::<Meta>(&m).ok())
             .map(|m| m.content_type);
-        Ok(Some(StoredObject { size: metadata.len(), content_type }))
+        Ok(Some(StoredObject {
+            size: metadata.len(),
+            content_type,
+        }))
     }
 
     async fn delete(&self, key: &str) -> PortResult<()> {
@@ -376,6 +503,13 @@ impl VideoStorage for DiskVideos {
     async fn presign_get(&self, key: &str, expires_in: Duration) -> PortResult<String> {
         let expires = Self::expiry(expires_in);
         let sig = self.signature(&["get", key, &expires.to_string()]);
-        Ok(self.url(key, &[("op", "get".into()), ("expires", expires.to_string()), ("sig", sig)]))
+        Ok(self.url(
+            key,
+            &[
+                ("op", "get".into()),
+                ("expires", expires.to_string()),
+                ("sig", sig),
+            ],
+        ))
     }
 }
