@@ -1,1 +1,629 @@
+//! Black-box tests of the candidate side through `reelview-local`: the session, direct
+//! uploads through the returned URLs (to disk locally, to S3 on moto), multipart resume,
+//! submission, the public apply link and the page's headers. Each runs on both backends.
 
+use reelview_tests::{candidate, token_of, Backend, Reply, Server};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn local() {
+                reelview_tests::use_binary(env!("CARGO_BIN_EXE_reelview-local"));
+                super::$name(Backend::Local).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn aws() {
+                reelview_tests::use_binary(env!("CARGO_BIN_EXE_reelview-local"));
+                super::$name(Backend::Aws).await
+            }
+        }
+    };
+}
+
+/// A recruiter's tenant, a two-question position and one invited candidate.
+struct Fixture {
+    server: Server,
+    key: String,
+    tenant_id: String,
+    position: Value,
+    interview_id: String,
+    token: String,
+}
+
+impl Fixture {
+    async fn new(backend: Backend, position_extra: Value) -> Fixture {
+        let server = Server::start(backend).await;
+        let admin = server.admin_key.clone();
+        let tenant = server
+            .post("/admin/v1/tenants", &admin, &json!({ "name": "Acme" }))
+            .await;
+        let key = tenant.body["apiKey"].as_str().unwrap().to_string();
+        let tenant_id = tenant.body["tenantId"].as_str().unwrap().to_string();
+        let position = server.position(&key, position_extra).await;
+        let mut body = candidate("ana@example.com");
+        body["sendEmail"] = json!(false);
+        let invited = server
+            .post(
+                &format!(
+                    "/v1/positions/{}/interviews",
+                    position["id"].as_str().unwrap()
+                ),
+                &key,
+                &body,
+            )
+            .await;
+        assert_eq!(invited.status, 201);
+        Fixture {
+            token: token_of(invited.body["url"].as_str().unwrap()),
+            interview_id: invited.body["id"].as_str().unwrap().to_string(),
+            server,
+            key,
+            tenant_id,
+            position,
+        }
+    }
+
+    fn question(&self, i: usize) -> String {
+        self.position["questions"][i]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    async fn candidate_call(&self, method: Method, path: &str, body: Option<&Value>) -> Reply {
+        self.server
+            .call(
+                method,
+                &format!("/v1/candidate/{}{path}", self.token),
+                None,
+                body,
+            )
+            .await
+    }
+
+    async fn session(&self) -> Reply {
+        self.candidate_call(Method::GET, "", None).await
+    }
+
+    async fn start_upload(
+        &self,
+        question: &str,
+        content_type: &str,
+        size: u64,
+        multipart: bool,
+    ) -> Reply {
+        let body = json!({ "contentType": content_type, "size": size, "multipart": multipart });
+        self.candidate_call(
+            Method::POST,
+            &format!("/answers/{question}/uploads"),
+            Some(&body),
+        )
+        .await
+    }
+
+    async fn complete(&self, question: &str, upload: &str) -> Reply {
+        self.candidate_call(
+            Method::POST,
+            &format!("/answers/{question}/uploads/{upload}/complete"),
+            None,
+        )
+        .await
+    }
+
+    /// Records an answer end to end: start, PUT the bytes where told, complete.
+    async fn answer(&self, question: &str, bytes: &[u8]) -> Reply {
+        let ticket = self
+            .start_upload(question, "video/webm", bytes.len() as u64, false)
+            .await;
+        assert_eq!(ticket.status, 201, "{:?}", ticket.body);
+        assert_eq!(
+            put(
+                &self.server,
+                &ticket.body["url"],
+                &ticket.body["headers"],
+                bytes.to_vec()
+            )
+            .await,
+            200
+        );
+        self.complete(question, ticket.body["uploadId"].as_str().unwrap())
+            .await
+    }
+
+    fn object_key(&self, question: &str, upload: &str) -> String {
+        format!(
+            "{}/{}/{question}/{upload}",
+            self.tenant_id, self.interview_id
+        )
+    }
+
+    /// Whether storage still holds an object (disk locally, the bucket on moto).
+    async fn object_exists(&self, key: &str) -> bool {
+        match &self.server.aws {
+            None => self
+                .server
+                .data_dir
+                .path()
+                .join("videos")
+                .join(key)
+                .exists(),
+            Some(aws) => reelview_tests::emulator::s3_client()
+                .await
+                .head_object()
+                .bucket(&aws.bucket)
+                .key(key)
+                .send()
+                .await
+                .is_ok(),
+        }
+    }
+}
+
+/// PUTs bytes to a presigned URL with the headers it was signed with.
+async fn put(server: &Server, url: &Value, headers: &Value, bytes: Vec<u8>) -> u16 {
+    let mut request = server.http.put(url.as_str().unwrap()).body(bytes);
+    for (name, value) in headers.as_object().into_iter().flatten() {
+        request = request.header(name, value.as_str().unwrap());
+    }
+    request.send().await.unwrap().status().as_u16()
+}
+
+fn video(size: usize, seed: u8) -> Vec<u8> {
+    (0..size)
+        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+        .collect()
+}
+
+both!(a_candidate_records_retakes_and_submits);
+async fn a_candidate_records_retakes_and_submits(backend: Backend) {
+    let f = Fixture::new(backend, json!({})).await;
+    let (q1, q2) = (f.question(0), f.question(1));
+
+    let first = f.session().await;
+    assert_eq!(first.status, 200);
+    assert_eq!(first.headers.get("cache-control").unwrap(), "no-store");
+    let s = &first.body;
+    assert_eq!(s["status"], "in_progress");
+    assert_eq!(s["company"], "Acme");
+    assert_eq!(s["position"], "Backend Engineer");
+    assert_eq!(s["questionCount"], 2);
+    assert!(s["estimatedMinutes"].as_u64().unwrap() >= 3);
+    assert_eq!(s["questions"][0]["retakes"], 1);
+    assert_eq!(s["questions"][0]["attemptsLeft"], 2);
+    assert_eq!(s["questions"][0]["answered"], false);
+    let started_at = s["startedAt"].clone();
+    assert!(started_at.is_string());
+    assert_eq!(
+        f.session().await.body["startedAt"],
+        started_at,
+        "startedAt is recorded once"
+    );
+
+    // First take of question 1.
+    let done = f.answer(&q1, &video(2048, 1)).await;
+    assert_eq!(done.status, 200, "{:?}", done.body);
+    assert_eq!(done.body["answer"]["size"], 2048);
+    assert_eq!(done.body["attemptsLeft"], 1);
+    let first_upload = done.body["answer"]["uploadId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(f.object_exists(&f.object_key(&q1, &first_upload)).await);
+
+    // A retake replaces the answer; the superseded recording is deleted only now.
+    let retake = f.answer(&q1, &video(4096, 2)).await;
+    assert_eq!(retake.status, 200);
+    assert_eq!(retake.body["retakesUsed"], 1);
+    assert_eq!(retake.body["attemptsLeft"], 0);
+    let second_upload = retake.body["answer"]["uploadId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(f.object_exists(&f.object_key(&q1, &second_upload)).await);
+    assert!(
+        !f.object_exists(&f.object_key(&q1, &first_upload)).await,
+        "superseded object deleted"
+    );
+    f.start_upload(&q1, "video/webm", 10, false)
+        .await
+        .assert_problem(409, "retakes_exhausted");
+
+    // Submitting early names what is missing.
+    let early = f.candidate_call(Method::POST, "/submit", None).await;
+    early.assert_problem(409, "answers_missing");
+    assert_eq!(early.body["missingQuestionIds"], json!([q2]));
+
+    assert_eq!(f.answer(&q2, &video(1000, 3)).await.status, 200);
+    let submitted = f.candidate_call(Method::POST, "/submit", None).await;
+    assert_eq!(submitted.status, 200);
+    assert_eq!(submitted.body["status"], "completed");
+    let again = f.candidate_call(Method::POST, "/submit", None).await;
+    assert_eq!(
+        again.body["completedAt"], submitted.body["completedAt"],
+        "submit is idempotent"
+    );
+
+    f.start_upload(&q2, "video/webm", 10, false)
+        .await
+        .assert_problem(409, "interview_completed");
+    assert_eq!(f.session().await.body["status"], "completed");
+
+    let recruiter = f
+        .server
+        .get(&format!("/v1/interviews/{}", f.interview_id), &f.key)
+        .await;
+    assert_eq!(recruiter.body["status"], "completed");
+    let answers = recruiter.body["answers"].as_array().unwrap();
+    assert_eq!(answers.len(), 2);
+    let a1 = answers
+        .iter()
+        .find(|a| a["questionId"] == q1.as_str())
+        .unwrap();
+    assert_eq!(
+        (a1["size"].as_u64(), a1["uploadId"].as_str()),
+        (Some(4096), Some(second_upload.as_str()))
+    );
+}
+
+both!(bad_uploads_are_refused_and_change_nothing);
+async fn bad_uploads_are_refused_and_change_nothing(backend: Backend) {
+    let f = Fixture::new(backend, json!({ "maxUploadBytes": 1048576 })).await;
+    let (q1, q2) = (f.question(0), f.question(1));
+    f.start_upload(&q1, "video/x-msvideo", 100, false)
+        .await
+        .assert_problem(422, "unsupported_content_type");
+    f.start_upload(&q1, "video/webm", 0, false)
+        .await
+        .assert_problem(422, "validation_failed");
+    let too_big = f.start_upload(&q1, "video/mp4", 1048577, false).await;
+    too_big.assert_problem(422, "upload_too_large");
+    assert_eq!(too_big.body["maxBytes"], 1048576);
+    let unknown_question = uuid::Uuid::now_v7();
+    f.start_upload(&unknown_question.to_string(), "video/webm", 100, false)
+        .await
+        .assert_problem(404, "question_not_found");
+    f.candidate_call(
+        Method::POST,
+        &format!("/answers/{q1}/uploads"),
+        Some(&json!("nonsense")),
+    )
+    .await
+    .assert_problem(400, "malformed_request");
+
+    // Completing before the bytes arrived.
+    let ticket = f
+        .start_upload(&q1, "video/webm;codecs=vp8,opus", 500, false)
+        .await;
+    assert_eq!(ticket.status, 201);
+    assert_eq!(ticket.body["method"], "PUT");
+    assert_eq!(ticket.body["contentType"], "video/webm");
+    let upload = ticket.body["uploadId"].as_str().unwrap().to_string();
+    f.complete(&q1, &upload)
+        .await
+        .assert_problem(409, "upload_incomplete");
+    // Another question's upload id.
+    f.complete(&q2, &upload)
+        .await
+        .assert_problem(404, "upload_not_found");
+
+    if backend == Backend::Local {
+        // The local upload URL enforces what it signed (moto does not check signatures).
+        assert_eq!(
+            put(
+                &f.server,
+                &ticket.body["url"],
+                &ticket.body["headers"],
+                vec![0; 499]
+            )
+            .await,
+            403
+        );
+        assert_eq!(
+            put(
+                &f.server,
+                &ticket.body["url"],
+                &json!({ "content-type": "video/mp4" }),
+                vec![0; 500]
+            )
+            .await,
+            403
+        );
+        let tampered = ticket.body["url"]
+            .as_str()
+            .unwrap()
+            .replace("size=500", "size=5000");
+        assert_eq!(
+            put(
+                &f.server,
+                &json!(tampered),
+                &ticket.body["headers"],
+                vec![0; 5000]
+            )
+            .await,
+            403
+        );
+    }
+    assert_eq!(
+        put(
+            &f.server,
+            &ticket.body["url"],
+            &ticket.body["headers"],
+            vec![7; 500]
+        )
+        .await,
+        200
+    );
+    assert_eq!(f.complete(&q1, &upload).await.status, 200);
+    f.complete(&q1, &upload)
+        .await
+        .assert_problem(409, "upload_already_completed");
+
+    // Unknown and malformed links answer identically.
+    let unknown = f
+        .server
+        .call(
+            Method::GET,
+            &format!("/v1/candidate/{}", "A".repeat(43)),
+            None,
+            None,
+        )
+        .await;
+    let garbage = f
+        .server
+        .call(Method::GET, "/v1/candidate/garbage", None, None)
+        .await;
+    unknown.assert_problem(404, "link_not_found");
+    garbage.assert_problem(404, "link_not_found");
+    assert_eq!(unknown.body, garbage.body);
+
+    let session = f.session().await.body;
+    assert_eq!(session["questions"][0]["answered"], true);
+    assert_eq!(session["questions"][0]["retakesUsed"], 0);
+    assert_eq!(session["questions"][1]["answered"], false);
+}
+
+both!(a_multipart_upload_resumes_after_a_dropped_part);
+async fn a_multipart_upload_resumes_after_a_dropped_part(backend: Backend) {
+    let f = Fixture::new(backend, json!({})).await;
+    let q1 = f.question(0);
+    let bytes = video(9 * 1024 * 1024 + 321, 9);
+    let ticket = f
+        .start_upload(&q1, "video/mp4", bytes.len() as u64, true)
+        .await;
+    assert_eq!(ticket.status, 201, "{:?}", ticket.body);
+    assert_eq!(ticket.body["method"], "MULTIPART");
+    let part_size = ticket.body["partSize"].as_u64().unwrap() as usize;
+    let parts = ticket.body["parts"].as_array().unwrap().clone();
+    assert_eq!(parts.len(), 2);
+    let upload = ticket.body["uploadId"].as_str().unwrap().to_string();
+
+    // Part 1 arrives; the connection drops before part 2.
+    let first = bytes[..part_size].to_vec();
+    assert_eq!(
+        put(&f.server, &parts[0]["url"], &parts[0]["headers"], first).await,
+        200
+    );
+    f.complete(&q1, &upload)
+        .await
+        .assert_problem(409, "upload_incomplete");
+
+    // After a reload the page asks what is missing and gets fresh URLs for just that.
+    let status = f
+        .candidate_call(
+            Method::GET,
+            &format!("/answers/{q1}/uploads/{upload}"),
+            None,
+        )
+        .await;
+    assert_eq!(status.status, 200, "{:?}", status.body);
+    assert_eq!(status.body["uploadedParts"].as_array().unwrap().len(), 1);
+    let missing = status.body["parts"].as_array().unwrap();
+    assert_eq!(missing.len(), 1);
+    assert_eq!(missing[0]["partNumber"], 2);
+    let rest = bytes[part_size..].to_vec();
+    assert_eq!(
+        put(&f.server, &missing[0]["url"], &missing[0]["headers"], rest).await,
+        200
+    );
+
+    let done = f.complete(&q1, &upload).await;
+    assert_eq!(done.status, 200, "{:?}", done.body);
+    assert_eq!(
+        done.body["answer"]["size"].as_u64().unwrap(),
+        bytes.len() as u64
+    );
+    assert!(f.object_exists(&f.object_key(&q1, &upload)).await);
+
+    // An abandoned upload can be aborted; a second one for the other question stays usable.
+    let q2 = f.question(1);
+    let spare = f.start_upload(&q2, "video/webm", 100, false).await;
+    let spare_id = spare.body["uploadId"].as_str().unwrap();
+    let aborted = f
+        .candidate_call(
+            Method::DELETE,
+            &format!("/answers/{q2}/uploads/{spare_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(aborted.status, 204);
+    f.complete(&q2, spare_id)
+        .await
+        .assert_problem(404, "upload_not_found");
+}
+
+both!(progress_survives_a_restart);
+async fn progress_survives_a_restart(backend: Backend) {
+    let mut f = Fixture::new(backend, json!({})).await;
+    let q1 = f.question(0);
+    assert_eq!(f.answer(&q1, &video(3000, 4)).await.status, 200);
+    f.server.restart();
+    let session = f.session().await;
+    assert_eq!(session.status, 200);
+    assert_eq!(session.body["questions"][0]["answered"], true);
+    assert_eq!(session.body["questions"][0]["answer"]["size"], 3000);
+    assert_eq!(f.answer(&f.question(1), &video(10, 5)).await.status, 200);
+    assert_eq!(
+        f.candidate_call(Method::POST, "/submit", None).await.status,
+        200
+    );
+}
+
+both!(the_public_apply_link_invites_once_and_resends_after);
+async fn the_public_apply_link_invites_once_and_resends_after(backend: Backend) {
+    let server = Server::start(backend).await;
+    let key = server.tenant("Acme", None).await;
+    let open = server
+        .position(
+            &key,
+            json!({ "publicApply": true, "slug": "backend-2026", "companyName": "Acme <Labs>" }),
+        )
+        .await;
+    let closed = server.position(&key, json!({})).await;
+
+    let page = server
+        .http
+        .get(server.url("/apply/backend-2026?firstName=Ana"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Backend Engineer at Acme &lt;Labs&gt;"),
+        "position named, escaped"
+    );
+    assert_eq!(
+        server
+            .http
+            .get(server.url(&format!("/apply/{}", closed["id"].as_str().unwrap())))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+
+    let apply = |path: String, body: Value| {
+        let request = server.http.post(server.url(&path)).json(&body);
+        async move { Reply::from(request.send().await.unwrap()).await }
+    };
+    let person = json!({ "firstName": "Ana", "lastName": "Silva", "email": "ana@example.com" });
+    assert_eq!(
+        apply("/apply/backend-2026".into(), person.clone())
+            .await
+            .status,
+        202
+    );
+    let by_id = format!("/apply/{}", open["id"].as_str().unwrap());
+    let again = apply(
+        by_id.clone(),
+        json!({ "firstName": "Ana", "lastName": "Silva", "email": "ANA@example.com" }),
+    )
+    .await;
+    assert_eq!(
+        again.status, 202,
+        "a known email gets its link again, not a second interview"
+    );
+    let mail = server.sent_mail().await;
+    assert_eq!(mail.len(), 2);
+    let link = |m: &reelview_tests::mail::Mail| {
+        m.text
+            .split_whitespace()
+            .find(|w| w.contains("/i/"))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(link(&mail[0]), link(&mail[1]), "the same link both times");
+    let listed = server
+        .get(
+            &format!("/v1/positions/{}/interviews", open["id"].as_str().unwrap()),
+            &key,
+        )
+        .await;
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 1);
+
+    let invalid = apply(
+        "/apply/backend-2026".into(),
+        json!({ "firstName": "", "lastName": "S", "email": "nope" }),
+    )
+    .await;
+    invalid.assert_problem(422, "validation_failed");
+    let fields: Vec<_> = invalid.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(fields, ["email", "firstName"]);
+    apply(
+        format!("/apply/{}", closed["id"].as_str().unwrap()),
+        person.clone(),
+    )
+    .await
+    .assert_problem(404, "position_not_found");
+
+    assert_eq!(
+        server
+            .post(
+                &format!("/v1/positions/{}/archive", open["id"].as_str().unwrap()),
+                &key,
+                &json!({})
+            )
+            .await
+            .status,
+        200
+    );
+    apply(
+        by_id,
+        json!({ "firstName": "Bo", "lastName": "Li", "email": "bo@example.com" }),
+    )
+    .await
+    .assert_problem(409, "position_archived");
+}
+
+both!(the_candidate_page_is_served_with_strict_headers);
+async fn the_candidate_page_is_served_with_strict_headers(backend: Backend) {
+    let server = Server::start(backend).await;
+    let page = server
+        .http
+        .get(server.url(&format!("/i/{}", "A".repeat(43))))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let headers = page.headers().clone();
+    assert!(headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("script-src 'self'"));
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert_eq!(headers["cache-control"], "no-store");
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("/assets/candidate.js") && !html.contains("<script>"),
+        "no inline script"
+    );
+    for asset in ["candidate.js", "candidate.css", "apply.js"] {
+        let response = server
+            .http
+            .get(server.url(&format!("/assets/{asset}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{asset}");
+    }
+    let missing = Reply::from(
+        server
+            .http
+            .get(server.url("/assets/nope.js"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    missing.assert_problem(404, "not_found");
+}

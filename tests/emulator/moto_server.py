@@ -1,16 +1,22 @@
-"""moto, as the tests' AWS emulator, with DynamoDB requests applied one at a time.
+"""moto, as the tests' AWS emulator, with three corrections where it differs from AWS.
 
-moto evaluates a TransactWriteItems' conditions and applies its writes without isolation from
-other request threads, so two concurrent transactions can both pass the same
-`attribute_not_exists` check. DynamoDB itself serializes conflicting transactions; serializing
-DynamoDB calls here gives the tests that same guarantee. Every other service stays concurrent.
+1. DynamoDB requests are applied one at a time. moto evaluates a TransactWriteItems' conditions
+   and applies its writes without isolation from other request threads, so two concurrent
+   transactions can both pass the same `attribute_not_exists` check; DynamoDB serializes
+   conflicting transactions, and this gives the tests the same guarantee.
+2. S3 ListParts answers with the root element S3 uses, `ListPartsResult` (moto writes
+   `ListPartsResponse`, which the AWS SDKs refuse to parse).
+3. `GET /_reelview/ses/raw` lists the raw messages SES accepted, as JSON. moto's own
+   `/moto-api/data.json` fails once S3 holds objects of deleted buckets.
 
 Usage: python moto_server.py HOST PORT
 """
 
+import json
 import os
 import sys
 import threading
+from urllib.parse import parse_qs
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import run_simple
@@ -22,10 +28,43 @@ class SerializedDynamoDB:
         self.lock = threading.Lock()
 
     def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == "/_reelview/ses/raw":
+            return sent_raw_messages(start_response)
         if environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB"):
             with self.lock:
                 return list(self.app(environ, start_response))
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        if environ.get("REQUEST_METHOD") == "GET" and "uploadId" in query and "partNumber" not in query:
+            return list_parts_result(self.app, environ, start_response)
         return self.app(environ, start_response)
+
+
+def list_parts_result(app, environ, start_response):
+    captured = {}
+
+    def capture(status, headers, exc_info=None):
+        captured["status"], captured["headers"] = status, headers
+
+    body = b"".join(app(environ, capture))
+    body = body.replace(b"ListPartsResponse", b"ListPartsResult")
+    headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
+    headers.append(("Content-Length", str(len(body))))
+    start_response(captured["status"], headers)
+    return [body]
+
+
+def sent_raw_messages(start_response):
+    from moto.ses.models import ses_backends
+
+    messages = []
+    for account in ses_backends.values():
+        for backend in account.values():
+            for message in backend.sent_messages:
+                if hasattr(message, "raw_data"):
+                    messages.append({"source": message.source, "rawData": message.raw_data})
+    body = json.dumps(messages).encode()
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
 
 
 def main():

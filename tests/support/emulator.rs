@@ -214,17 +214,17 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
 
 /// Raw messages moto accepted from `source`, oldest first.
 pub async fn sent_mail(source: &str) -> Vec<super::mail::Mail> {
-    let data: Value = reqwest::get(format!("{}/moto-api/data.json", endpoint()))
+    let messages: Value = reqwest::get(format!("{}/_reelview/ses/raw", endpoint()))
         .await
         .expect("moto answers")
         .json()
         .await
-        .expect("moto data is JSON");
-    data["ses"]["RawMessage"]
+        .expect("a JSON list of messages");
+    messages
         .as_array()
         .into_iter()
         .flatten()
         .filter(|m| m["source"] == source)
-        .map(|m| super::mail::Mail::parse(m["raw_data"].as_str().unwrap_or("")))
+        .map(|m| super::mail::Mail::parse(m["rawData"].as_str().unwrap_or("")))
         .collect()
 }

@@ -126,7 +126,7 @@ impl VideoStorage for S3Videos {
                     if service.meta().code() == Some("NoSuchUpload") {
                         return Ok(vec![]);
                     }
-                    return Err(unavailable("list parts")(service.to_string()));
+                    return Err(unavailable("list parts")(format!("{service:?}")));
                 }
             };
             for part in page.parts() {
