@@ -6,6 +6,8 @@ mod error;
 pub mod invite;
 pub mod positions;
 pub mod tenants;
+#[cfg(all(test, feature = "local"))]
+pub(crate) mod testing;
 pub mod upload;
 
 pub use error::{Error, FieldError, Result};

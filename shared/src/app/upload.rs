@@ -56,7 +56,8 @@ fn ttl() -> std::time::Duration {
     std::time::Duration::from_secs(URL_TTL_MINUTES as u64 * 60)
 }
 
-fn part_size(upload_size: u64, part_size: u64, part: u32) -> u64 {
+/// The size of part `part` (1-based) of an upload cut into `part_size` pieces.
+fn size_of_part(upload_size: u64, part_size: u64, part: u32) -> u64 {
     let start = (part as u64 - 1) * part_size;
     part_size.min(upload_size - start)
 }
@@ -236,7 +237,7 @@ async fn ticket(
         } => {
             let mut parts = Vec::new();
             for number in 1..=*part_count {
-                let size = part_size_of(upload.size, *part_size, number);
+                let size = size_of_part(upload.size, *part_size, number);
                 let done = uploaded_parts
                     .iter()
                     .any(|p| p.part_number == number && p.size == size);
@@ -261,10 +262,6 @@ async fn ticket(
             })
         }
     }
-}
-
-fn part_size_of(upload_size: u64, part_size_bytes: u64, part: u32) -> u64 {
-    part_size(upload_size, part_size_bytes, part)
 }
 
 /// Where an upload stands, with fresh URLs for the parts still missing: how a browser resumes
@@ -351,7 +348,7 @@ pub async fn complete(
                 .await?;
             let complete = (1..=*part_count).all(|n| {
                 parts.iter().any(|p| {
-                    p.part_number == n && p.size == part_size_of(upload.size, *part_size, n)
+                    p.part_number == n && p.size == size_of_part(upload.size, *part_size, n)
                 })
             });
             if !complete {
@@ -480,10 +477,10 @@ mod tests {
         let count = size.div_ceil(PART_SIZE_BYTES) as u32;
         assert_eq!(count, 3);
         let total: u64 = (1..=count)
-            .map(|n| part_size(size, PART_SIZE_BYTES, n))
+            .map(|n| size_of_part(size, PART_SIZE_BYTES, n))
             .sum();
         assert_eq!(total, size);
-        assert_eq!(part_size(size, PART_SIZE_BYTES, 3), 123);
+        assert_eq!(size_of_part(size, PART_SIZE_BYTES, 3), 123);
     }
 
     #[test]

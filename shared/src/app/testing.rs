@@ -1,0 +1,53 @@
+//! An `App` on the embedded adapters with a clock the test moves, for use-case tests.
+
+use super::{App, Caller, Config};
+use crate::domain::LinkKey;
+use crate::local::{DiskVideos, LocalStore, OutboxMailer};
+use crate::ports::{Clock, OsRandom};
+use chrono::{DateTime, Utc};
+use std::sync::{Arc, Mutex};
+
+pub struct TestClock(Mutex<DateTime<Utc>>);
+
+impl TestClock {
+    pub fn advance(&self, by: chrono::Duration) {
+        *self.0.lock().expect("clock") += by;
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().expect("clock")
+    }
+}
+
+pub fn app(dir: &std::path::Path) -> (App, Arc<TestClock>) {
+    let store = Arc::new(LocalStore::open(dir).expect("store"));
+    let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
+    let app = App {
+        config: Config {
+            public_base_url: "http://127.0.0.1:1".into(),
+            link_key: LinkKey::new([9; 32]),
+        },
+        tenants: store.clone(),
+        positions: store.clone(),
+        interviews: store.clone(),
+        idempotency: store,
+        videos: Arc::new(DiskVideos::open(dir, "http://127.0.0.1:1").expect("videos")),
+        mailer: Arc::new(OutboxMailer::new(
+            dir.join("outbox"),
+            "test@reelview.test".into(),
+        )),
+        clock: clock.clone(),
+        secrets: Arc::new(OsRandom),
+    };
+    (app, clock)
+}
+
+pub fn caller() -> Caller {
+    Caller {
+        tenant_id: crate::domain::TenantId::new(),
+        tenant_name: "Acme".into(),
+        monthly_invite_limit: None,
+    }
+}
