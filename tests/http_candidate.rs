@@ -2,27 +2,9 @@
 //! uploads through the returned URLs (to disk locally, to S3 on moto), multipart resume,
 //! submission, the public apply link and the page's headers. Each runs on both backends.
 
-use reelview_tests::{candidate, token_of, Backend, Reply, Server};
+use reelview_tests::{both, candidate, token_of, Backend, Reply, Server};
 use reqwest::Method;
 use serde_json::{json, Value};
-
-macro_rules! both {
-    ($name:ident) => {
-        mod $name {
-            use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn local() {
-                reelview_tests::use_binary(env!("CARGO_BIN_EXE_reelview-local"));
-                super::$name(Backend::Local).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn aws() {
-                reelview_tests::use_binary(env!("CARGO_BIN_EXE_reelview-local"));
-                super::$name(Backend::Aws).await
-            }
-        }
-    };
-}
 
 /// A recruiter's tenant, a two-question position and one invited candidate.
 struct Fixture {

@@ -2,28 +2,9 @@
 //! against the embedded adapters and against the AWS adapters on moto.
 
 use futures::future::join_all;
-use reelview_tests::{candidate, token_of, Backend, Options, Server};
+use reelview_tests::{both, candidate, token_of, Backend, Options, Server};
 use reqwest::Method;
 use serde_json::json;
-
-/// Runs one scenario against both backends, as two tests.
-macro_rules! both {
-    ($name:ident) => {
-        mod $name {
-            use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn local() {
-                reelview_tests::use_binary(env!("CARGO_BIN_EXE_reelview-local"));
-                super::$name(Backend::Local).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn aws() {
-                reelview_tests::use_binary(env!("CARGO_BIN_EXE_reelview-local"));
-                super::$name(Backend::Aws).await
-            }
-        }
-    };
-}
 
 async fn count_interviews(server: &Server, key: &str, position: &str) -> usize {
     let mut total = 0;

@@ -159,6 +159,21 @@ pub enum IdempotencyClaim {
     Replay(StoredResponse),
 }
 
+impl IdempotencyClaim {
+    /// What a live record of the same key means for a request with `fingerprint`.
+    pub fn of_existing(
+        stored_fingerprint: &str,
+        fingerprint: &str,
+        response: Option<StoredResponse>,
+    ) -> Self {
+        match response {
+            _ if stored_fingerprint != fingerprint => IdempotencyClaim::Mismatch,
+            Some(response) => IdempotencyClaim::Replay(response),
+            None => IdempotencyClaim::InProgress,
+        }
+    }
+}
+
 #[async_trait]
 pub trait IdempotencyStore: Send + Sync {
     /// Claims `key` for a request whose body hashes to `fingerprint`, until `lease_until` (so

@@ -18,6 +18,27 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Runs one black-box scenario against both backends, as two tests named `local` and `aws`
+/// in a module named after the scenario. Used from test targets of `reelview-local`, whose
+/// binary cargo builds for them.
+#[macro_export]
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn local() {
+                $crate::use_binary(env!("CARGO_BIN_EXE_reelview-local"));
+                super::$name($crate::Backend::Local).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn aws() {
+                $crate::use_binary(env!("CARGO_BIN_EXE_reelview-local"));
+                super::$name($crate::Backend::Aws).await
+            }
+        }
+    };
+}
+
 static BINARY: OnceLock<PathBuf> = OnceLock::new();
 
 /// Names the `reelview-local` binary under test; black-box tests pass

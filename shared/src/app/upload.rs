@@ -90,6 +90,23 @@ fn find_upload(session: &Session, question: QuestionId, upload_id: &str) -> Resu
         .ok_or(Error::UploadNotFound)
 }
 
+/// An open session's upload that is still pending, with its question.
+async fn pending_upload(
+    app: &App,
+    token: &str,
+    question_id: &str,
+    upload_id: &str,
+) -> Result<(Session, QuestionId, Upload)> {
+    let session = load_open(app, token).await?;
+    let question = find_question(&session, question_id)?;
+    let upload = find_upload(&session, question, upload_id)?;
+    match upload.state {
+        UploadState::Completed => Err(Error::UploadAlreadyCompleted),
+        UploadState::Aborted => Err(Error::UploadAborted),
+        UploadState::Pending => Ok((session, question, upload)),
+    }
+}
+
 /// Starts an upload attempt for a question.
 pub async fn create(
     app: &App,
@@ -272,14 +289,7 @@ pub async fn status(
     question_id: &str,
     upload_id: &str,
 ) -> Result<UploadTicket> {
-    let session = load_open(app, token).await?;
-    let question = find_question(&session, question_id)?;
-    let upload = find_upload(&session, question, upload_id)?;
-    match upload.state {
-        UploadState::Completed => return Err(Error::UploadAlreadyCompleted),
-        UploadState::Aborted => return Err(Error::UploadAborted),
-        UploadState::Pending => {}
-    }
+    let (_, _, upload) = pending_upload(app, token, question_id, upload_id).await?;
     if app.clock.now() >= upload.resumable_until {
         return Err(Error::UploadExpired);
     }
@@ -312,14 +322,7 @@ pub async fn complete(
     question_id: &str,
     upload_id: &str,
 ) -> Result<Confirmed> {
-    let session = load_open(app, token).await?;
-    let question = find_question(&session, question_id)?;
-    let upload = find_upload(&session, question, upload_id)?;
-    match upload.state {
-        UploadState::Completed => return Err(Error::UploadAlreadyCompleted),
-        UploadState::Aborted => return Err(Error::UploadAborted),
-        UploadState::Pending => {}
-    }
+    let (session, question, upload) = pending_upload(app, token, question_id, upload_id).await?;
     let progress = session.interview.progress_of(question);
     let max_attempts = session
         .position

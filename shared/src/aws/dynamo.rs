@@ -565,13 +565,11 @@ impl IdempotencyStore for DynamoStore {
                     // Released in between: the client may simply retry.
                     return Ok(IdempotencyClaim::InProgress);
                 };
-                Ok(if existing.fingerprint != fingerprint {
-                    IdempotencyClaim::Mismatch
-                } else if let Some(response) = existing.response {
-                    IdempotencyClaim::Replay(response)
-                } else {
-                    IdempotencyClaim::InProgress
-                })
+                Ok(IdempotencyClaim::of_existing(
+                    &existing.fingerprint,
+                    fingerprint,
+                    existing.response,
+                ))
             }
         }
     }

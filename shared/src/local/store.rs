@@ -527,33 +527,26 @@ impl IdempotencyStore for LocalStore {
     ) -> PortResult<IdempotencyClaim> {
         let key = keys::idempotency(tenant, key);
         let fingerprint = fingerprint.to_string();
-        let outcome: Result<IdempotencyClaim, ()> = self
-            .write(move |items, _| {
-                if let Some(record) = get::<IdempotencyRecord>(items, &key)? {
-                    if record.expires_at > now {
-                        let claim = if record.fingerprint != fingerprint {
-                            IdempotencyClaim::Mismatch
-                        } else if let Some(response) = record.response {
-                            IdempotencyClaim::Replay(response)
-                        } else {
-                            IdempotencyClaim::InProgress
-                        };
-                        return Ok(Ok(claim));
-                    }
+        self.write_always(move |items| {
+            if let Some(record) = get::<IdempotencyRecord>(items, &key)? {
+                if record.expires_at > now {
+                    let claim = IdempotencyClaim::of_existing(
+                        &record.fingerprint,
+                        &fingerprint,
+                        record.response,
+                    );
+                    return Ok(claim);
                 }
-                put(
-                    items,
-                    &key,
-                    &IdempotencyRecord {
-                        fingerprint,
-                        response: None,
-                        expires_at: lease_until,
-                    },
-                )?;
-                Ok(Ok(IdempotencyClaim::Claimed))
-            })
-            .await?;
-        Ok(outcome.unwrap_or(IdempotencyClaim::InProgress))
+            }
+            let record = IdempotencyRecord {
+                fingerprint,
+                response: None,
+                expires_at: lease_until,
+            };
+            put(items, &key, &record)?;
+            Ok(IdempotencyClaim::Claimed)
+        })
+        .await
     }
 
     async fn finish(
