@@ -9,6 +9,9 @@
 3. `GET /_reelview/ses/raw` lists the raw messages SES accepted, as JSON. moto's own
    `/moto-api/data.json` fails once S3 holds objects of deleted buckets.
 
+It also counts the AWS calls it serves, by service and action (`GET /_reelview/calls`,
+`DELETE` to reset), so a benchmark can show how many calls each API request makes.
+
 Usage: python moto_server.py HOST PORT
 """
 
@@ -22,14 +25,42 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from werkzeug.serving import run_simple
 
 
+CALLS = {}
+CALLS_LOCK = threading.Lock()
+
+
+def action_of(environ):
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if target.startswith("DynamoDB"):
+        return "dynamodb:" + target.split(".")[-1]
+    path = environ.get("PATH_INFO", "")
+    method = environ.get("REQUEST_METHOD", "")
+    if path.startswith("/v2/email"):
+        return "sesv2:" + method + " " + path.split("/")[3]
+    query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    if "uploads" in query:
+        return "s3:CreateMultipartUpload"
+    if "uploadId" in query:
+        kind = {"PUT": "UploadPart", "GET": "ListParts", "POST": "CompleteMultipartUpload", "DELETE": "AbortMultipartUpload"}
+        return "s3:" + kind.get(method, method)
+    kind = {"PUT": "PutObject", "GET": "GetObject", "HEAD": "HeadObject", "DELETE": "DeleteObject"}
+    return "s3:" + kind.get(method, method)
+
+
 class SerializedDynamoDB:
     def __init__(self, app):
         self.app = app
         self.lock = threading.Lock()
 
     def __call__(self, environ, start_response):
-        if environ.get("PATH_INFO") == "/_reelview/ses/raw":
+        path = environ.get("PATH_INFO")
+        if path == "/_reelview/ses/raw":
             return sent_raw_messages(start_response)
+        if path == "/_reelview/calls":
+            return calls(environ, start_response)
+        with CALLS_LOCK:
+            action = action_of(environ)
+            CALLS[action] = CALLS.get(action, 0) + 1
         if environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB"):
             with self.lock:
                 return list(self.app(environ, start_response))
@@ -50,6 +81,15 @@ def list_parts_result(app, environ, start_response):
     headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
     headers.append(("Content-Length", str(len(body))))
     start_response(captured["status"], headers)
+    return [body]
+
+
+def calls(environ, start_response):
+    with CALLS_LOCK:
+        body = json.dumps(CALLS).encode()
+        if environ.get("REQUEST_METHOD") == "DELETE":
+            CALLS.clear()
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [body]
 
 

@@ -471,7 +471,10 @@ impl InterviewStore for DynamoStore {
     ) -> PortResult<Page<Interview>> {
         let start = match cursor {
             None => None,
-            Some(c) => Some(decode_cursor(c).ok_or_else(|| Unavailable("invalid cursor".into()))?),
+            Some(c) => Some(
+                decode_cursor(c, &keys::interviews_of_position(tenant, position))
+                    .ok_or_else(|| Unavailable("invalid cursor".into()))?,
+            ),
         };
         let page = self
             .client
@@ -507,11 +510,16 @@ fn encode_cursor(key: &Item) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&plain).unwrap_or_default())
 }
 
-fn decode_cursor(cursor: &str) -> Option<Item> {
+/// Decodes a cursor issued for the listing keyed `gsi1pk`; anything else is refused, so a
+/// cursor of another position (or tenant) can never steer a query.
+fn decode_cursor(cursor: &str, gsi1pk: &str) -> Option<Item> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
     let plain: HashMap<String, String> = serde_json::from_slice(&bytes).ok()?;
     let allowed = ["pk", "sk", "gsi1pk", "gsi1sk"];
-    if plain.len() != 4 || !plain.keys().all(|k| allowed.contains(&k.as_str())) {
+    if plain.len() != 4
+        || !plain.keys().all(|k| allowed.contains(&k.as_str()))
+        || plain.get("gsi1pk").map(String::as_str) != Some(gsi1pk)
+    {
         return None;
     }
     Some(plain.into_iter().map(|(k, v)| (k, s(v))).collect())
@@ -583,19 +591,34 @@ impl IdempotencyStore for DynamoStore {
     ) -> PortResult<()> {
         let response = serde_dynamo::to_attribute_value(response)
             .map_err(|e| Unavailable::from_err("encoding response", e))?;
-        self.client
+        let result = self
+            .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key_of(&keys::idempotency(tenant, key))))
             .update_expression("SET #response = :response, expiresAt = :until, #ttl = :until")
+            // Only a claimed key is finished: an update must not create a record with no
+            // fingerprint (after a release, or once TTL removed an expired lease).
+            .condition_expression("attribute_exists(pk)")
             .expression_attribute_names("#response", "response")
             .expression_attribute_names("#ttl", "ttl")
             .expression_attribute_values(":response", response)
             .expression_attribute_values(":until", n(keep_until.timestamp()))
             .send()
-            .await
-            .map_err(sdk("finish idempotent request"))?;
-        Ok(())
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let service = e.into_service_error();
+                if service.is_conditional_check_failed_exception() {
+                    Ok(())
+                } else {
+                    Err(Unavailable(format!(
+                        "DynamoDB finish idempotent request: {service:?}"
+                    )))
+                }
+            }
+        }
     }
 
     async fn release(&self, tenant: TenantId, key: &str) -> PortResult<()> {

@@ -504,7 +504,12 @@ fn decode_cursor(cursor: &str) -> Option<String> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()?;
-    String::from_utf8(bytes).ok()
+    let sort = String::from_utf8(bytes).ok()?;
+    // Only what `encode_cursor` issues: `<created at>#<interview id>`.
+    let (created_at, id) = sort.split_once('#')?;
+    chrono::DateTime::parse_from_rfc3339(created_at).ok()?;
+    InterviewId::parse(id)?;
+    Some(sort)
 }
 
 #[derive(Serialize, Deserialize)]
