@@ -13,7 +13,7 @@ use reelview::domain::{
 };
 use reelview::local::{DiskVideos, LocalStore, OutboxMailer};
 use reelview::ports::{
-    CreateInterviewError, IdempotencyClaim, IdempotencyStore, InterviewStore, Mailer,
+    CreateInterviewError, IdempotencyClaim, IdempotencyStore, InterviewStore, ListError, Mailer,
     OutgoingEmail, PositionStore, PositionWriteError, QuotaCharge, SignedRequest, StoredObject,
     StoredResponse, TenantStore, UpdateError, UploadedPart, VideoStorage,
 };
@@ -777,7 +777,7 @@ async fn interview_listing_contract(store: &dyn InterviewStore) {
 }
 
 /// A cursor the store did not issue is refused with exactly the error the HTTP layer maps to
-/// 400 `invalid cursor`: not a 500, and not a silently empty page.
+/// 400: not a 500, and not a silently empty page.
 async fn interview_cursor_contract(store: &dyn InterviewStore) {
     use base64::Engine;
     let tenant = TenantId::new();
@@ -815,7 +815,7 @@ async fn interview_cursor_contract(store: &dyn InterviewStore) {
             .list_interviews(tenant, position, Some(garbage), 2)
             .await
         {
-            Err(e) => assert_eq!(e.0, "invalid cursor", "cursor {garbage:?}"),
+            Err(e) => assert_eq!(e, ListError::InvalidCursor, "cursor {garbage:?}"),
             Ok(page) => accepted.push(format!(
                 "{garbage:?} -> {} items, next cursor {:?}",
                 page.items.len(),

@@ -100,6 +100,19 @@ impl From<Unavailable> for UpdateError {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListError {
+    /// The cursor was not issued by this listing.
+    InvalidCursor,
+    Unavailable(String),
+}
+
+impl From<Unavailable> for ListError {
+    fn from(value: Unavailable) -> Self {
+        Self::Unavailable(value.0)
+    }
+}
+
 /// One page of a listing and the opaque cursor of the next page, if any.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
@@ -137,7 +150,7 @@ pub trait InterviewStore: Send + Sync {
         position: PositionId,
         cursor: Option<&str>,
         limit: u32,
-    ) -> PortResult<Page<Interview>>;
+    ) -> Result<Page<Interview>, ListError>;
 }
 
 /// What an idempotent request's first execution answered, replayed for its key.

@@ -5,7 +5,7 @@ use crate::domain::{
     Candidate, Email, EmailDelivery, EmailStatus, Interview, InterviewId, InterviewStatus, Line,
     Position,
 };
-use crate::ports::{CreateInterviewError, QuotaCharge, UpdateError};
+use crate::ports::{CreateInterviewError, ListError, Page, QuotaCharge, UpdateError};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -369,6 +369,26 @@ pub async fn get_interview(app: &App, caller: &Caller, id: &str) -> Result<Inter
         .get_interview(caller.tenant_id, id)
         .await?
         .ok_or(Error::InterviewNotFound)
+}
+
+/// A page of a position's interviews, oldest first.
+pub async fn list_interviews(
+    app: &App,
+    caller: &Caller,
+    position_id: &str,
+    cursor: Option<&str>,
+    limit: u32,
+) -> Result<(Position, Page<Interview>)> {
+    let position = super::positions::get_position(app, caller, position_id).await?;
+    let page = app
+        .interviews
+        .list_interviews(caller.tenant_id, position.id, cursor, limit.clamp(1, 100))
+        .await
+        .map_err(|e| match e {
+            ListError::InvalidCursor => Error::Malformed("invalid cursor".into()),
+            ListError::Unavailable(why) => Error::Internal(why),
+        })?;
+    Ok((position, page))
 }
 
 /// Sends the invitation again with the same link. Works whatever happened to earlier

@@ -468,12 +468,12 @@ impl InterviewStore for DynamoStore {
         position: PositionId,
         cursor: Option<&str>,
         limit: u32,
-    ) -> PortResult<Page<Interview>> {
+    ) -> Result<Page<Interview>, ListError> {
         let start = match cursor {
             None => None,
             Some(c) => Some(
                 decode_cursor(c, &keys::interviews_of_position(tenant, position))
-                    .ok_or_else(|| Unavailable("invalid cursor".into()))?,
+                    .ok_or(ListError::InvalidCursor)?,
             ),
         };
         let page = self
@@ -487,13 +487,15 @@ impl InterviewStore for DynamoStore {
             .limit(limit as i32)
             .send()
             .await
-            .map_err(sdk("query interviews"))?;
+            .map_err(sdk("query interviews"))
+            .map_err(ListError::from)?;
         let items = page
             .items
             .unwrap_or_default()
             .into_iter()
             .map(decode)
-            .collect::<PortResult<Vec<Interview>>>()?;
+            .collect::<PortResult<Vec<Interview>>>()
+            .map_err(ListError::from)?;
         Ok(Page {
             items,
             next_cursor: page.last_evaluated_key.as_ref().map(encode_cursor),

@@ -3,7 +3,7 @@
 use super::extract::{idempotency_key, JsonBody, Operator};
 use super::idempotency::{run_once, Outcome};
 use super::{views, HttpState};
-use crate::app::{self, invite, positions, tenants, Caller, Error};
+use crate::app::{invite, positions, tenants, Caller, Error};
 use crate::domain::PositionId;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -217,22 +217,14 @@ pub async fn list_interviews(
     headers: HeaderMap,
 ) -> Result<Json<Value>, Error> {
     let app = state.app_for(&headers);
-    let position = positions::get_position(&state.app, &caller, &position_id).await?;
-    let limit = query.limit.unwrap_or(50).clamp(1, 100);
-    let page = state
-        .app
-        .interviews
-        .list_interviews(
-            caller.tenant_id,
-            position.id,
-            query.cursor.as_deref(),
-            limit,
-        )
-        .await
-        .map_err(|e| match e.0.as_str() {
-            "invalid cursor" => Error::Malformed("invalid cursor".into()),
-            _ => app::Error::from(e),
-        })?;
+    let (position, page) = invite::list_interviews(
+        &state.app,
+        &caller,
+        &position_id,
+        query.cursor.as_deref(),
+        query.limit.unwrap_or(50),
+    )
+    .await?;
     let company = position.company_or(&caller.tenant_name);
     let items: Vec<Value> = page
         .items

@@ -451,11 +451,11 @@ impl InterviewStore for LocalStore {
         position: PositionId,
         cursor: Option<&str>,
         limit: u32,
-    ) -> PortResult<Page<Interview>> {
+    ) -> Result<Page<Interview>, ListError> {
         let prefix = format!("{}\u{0}", keys::interviews_of_position(tenant, position));
         let after = match cursor {
             None => None,
-            Some(c) => Some(decode_cursor(c).ok_or_else(|| Unavailable("invalid cursor".into()))?),
+            Some(c) => Some(decode_cursor(c).ok_or(ListError::InvalidCursor)?),
         };
         self.read(move |items, gsi1| {
             let start = match &after {
@@ -491,6 +491,7 @@ impl InterviewStore for LocalStore {
             })
         })
         .await
+        .map_err(ListError::from)
     }
 }
 
