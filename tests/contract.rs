@@ -84,6 +84,7 @@ fn new_position(tenant: TenantId, name: &str, slug: Option<&str>) -> Position {
         max_upload_bytes: 200 * 1024 * 1024,
         public_apply: slug.is_some(),
         slug: slug.map(str::to_string),
+        tenant_name: "Acme".into(),
         created_at: Utc::now(),
         version: 0,
     }

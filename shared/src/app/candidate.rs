@@ -32,15 +32,7 @@ pub async fn load(app: &App, token: &str) -> Result<Session> {
         .get_position(interview.tenant_id, interview.position_id)
         .await?
         .ok_or(Error::LinkNotFound)?;
-    let company = match &position.company_name {
-        Some(company) => company.to_string(),
-        None => app
-            .tenants
-            .get_tenant(interview.tenant_id)
-            .await?
-            .map(|t| t.name.to_string())
-            .unwrap_or_default(),
-    };
+    let company = position.employer().to_string();
     Ok(Session {
         interview,
         position,
@@ -55,6 +47,24 @@ pub async fn load_open(app: &App, token: &str) -> Result<Session> {
         InterviewStatus::Completed => Err(Error::InterviewCompleted),
         _ if session.interview.is_expired(app.clock.now()) => Err(Error::InterviewExpired),
         _ => Ok(session),
+    }
+}
+
+/// A session already read, handed to the first attempt of a retried write so the common
+/// case reads the store once; an attempt after a lost race reads it afresh.
+pub(crate) struct LoadedOnce(std::sync::Mutex<Option<Session>>);
+
+impl LoadedOnce {
+    pub(crate) fn new(session: Session) -> Self {
+        Self(std::sync::Mutex::new(Some(session)))
+    }
+
+    pub(crate) async fn open_session(&self, app: &App, token: &str) -> Result<Session> {
+        let first = self.0.lock().map(|mut s| s.take()).unwrap_or(None);
+        match first {
+            Some(session) => Ok(session),
+            None => load_open(app, token).await,
+        }
     }
 }
 

@@ -290,11 +290,11 @@ pub(crate) async fn invite_to(
     }
     let url = app.config.candidate_url(token.expose());
     let interview = if valid.send_email {
-        deliver_invitation(app, &caller.tenant_name, position, interview, &url).await
+        deliver_invitation(app, position, interview, &url).await
     } else {
         interview
     };
-    let company = position.company_or(&caller.tenant_name).to_string();
+    let company = position.employer().to_string();
     Ok(Invited {
         interview,
         url,
@@ -307,12 +307,11 @@ pub(crate) async fn invite_to(
 /// resend can deliver it later.
 pub async fn deliver_invitation(
     app: &App,
-    tenant_name: &str,
     position: &Position,
     interview: Interview,
     url: &str,
 ) -> Interview {
-    let message = email::invitation(position.company_or(tenant_name), position, &interview, url);
+    let message = email::invitation(position.employer(), position, &interview, url);
     let outcome = app.mailer.send(&message).await;
     if let Err(e) = &outcome {
         tracing::warn!(interview = %interview.id, error = %e, "invitation email failed");
@@ -413,8 +412,8 @@ pub async fn resend(app: &App, caller: &Caller, interview_id: &str) -> Result<In
         ));
     }
     let url = app.config.candidate_url(token.expose());
-    let interview = deliver_invitation(app, &caller.tenant_name, &position, interview, &url).await;
-    let company = position.company_or(&caller.tenant_name).to_string();
+    let interview = deliver_invitation(app, &position, interview, &url).await;
+    let company = position.employer().to_string();
     Ok(Invited {
         interview,
         url,

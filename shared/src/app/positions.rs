@@ -161,6 +161,7 @@ pub fn parse_position(caller: &Caller, input: NewPosition, app: &App) -> Result<
             public_apply: input.public_apply.unwrap_or(false),
             slug: input.slug,
             created_at: app.clock.now(),
+            tenant_name: caller.tenant_name.clone(),
             version: 0,
         }),
         _ => Err(Error::Validation(errors)),

@@ -3,7 +3,7 @@
 //! records. Every attempt has its own object key, and a superseded answer is deleted only
 //! after the new one is stored, so no confirmed recording is ever lost.
 
-use super::candidate::{load_open, Session};
+use super::candidate::{load_open, LoadedOnce, Session};
 use super::{retry_on_conflict, App, Error, FieldError, Result};
 use crate::domain::{
     object_key, Answer, QuestionId, Upload, UploadId, UploadMethod, UploadState,
@@ -165,8 +165,9 @@ pub async fn create(
         UploadMethod::Put
     };
 
+    let loaded = LoadedOnce::new(session);
     let recorded = retry_on_conflict(|| async {
-        let mut session = load_open(app, token).await?;
+        let mut session = loaded.open_session(app, token).await?;
         let question = session
             .position
             .question(question_id)
@@ -391,8 +392,9 @@ pub async fn complete(
     }
 
     let now = app.clock.now();
+    let loaded = LoadedOnce::new(session);
     let (confirmed, superseded) = retry_on_conflict(|| async {
-        let mut session = load_open(app, token).await?;
+        let mut session = loaded.open_session(app, token).await?;
         let current = find_upload(&session, question, upload_id)?;
         if current.state != UploadState::Pending {
             return Err(Error::UploadAlreadyCompleted);

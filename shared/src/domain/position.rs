@@ -52,6 +52,10 @@ pub struct Position {
     /// Optional human-friendly public name for the apply link; unique per deployment.
     pub slug: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// The tenant's name when the position was created: the employer shown when there is no
+    /// `company_name`, kept here so a candidate's page needs no tenant read.
+    #[serde(default)]
+    pub tenant_name: String,
     /// Optimistic-concurrency counter, as on interviews.
     #[serde(default)]
     pub version: u64,
@@ -78,11 +82,11 @@ impl Position {
     }
 
     /// The name candidates see as the employer: the position's company, else the tenant's.
-    pub fn company_or<'a>(&'a self, tenant_name: &'a str) -> &'a str {
+    pub fn employer(&self) -> &str {
         self.company_name
             .as_ref()
             .map(Line::as_str)
-            .unwrap_or(tenant_name)
+            .unwrap_or(&self.tenant_name)
     }
 }
 
@@ -126,11 +130,12 @@ mod tests {
             public_apply: false,
             slug: None,
             created_at: Utc::now(),
+            tenant_name: "Acme".into(),
             version: 0,
         };
         // 241 s -> 5 min, + 2 min setup.
         assert_eq!(position.estimated_minutes(), 7);
-        assert_eq!(position.company_or("Acme"), "Acme");
+        assert_eq!(position.employer(), "Acme");
     }
 
     #[test]

@@ -276,18 +276,7 @@ pub async fn apply_page(
 ) -> Response {
     match candidate::public_position(&state.app, &slug_or_id).await {
         Ok(position) if !position.is_archived() => {
-            let company = match &position.company_name {
-                Some(c) => c.to_string(),
-                None => state
-                    .app
-                    .tenants
-                    .get_tenant(position.tenant_id)
-                    .await
-                    .ok()
-                    .flatten()
-                    .map(|t| t.name.to_string())
-                    .unwrap_or_default(),
-            };
+            let company = position.employer();
             let what = crate::app::email::escape_html(&format!("{} at {company}", position.name));
             let html = APPLY_HTML
                 .replace("<title>Apply</title>", &format!("<title>Apply: {what}</title>"))

@@ -100,7 +100,7 @@ async fn company_of(
         .get_position(caller.tenant_id, position_id)
         .await?;
     Ok(position
-        .map(|p| p.company_or(&caller.tenant_name).to_string())
+        .map(|p| p.employer().to_string())
         .unwrap_or_else(|| caller.tenant_name.clone()))
 }
 
@@ -225,7 +225,7 @@ pub async fn list_interviews(
         query.limit.unwrap_or(50),
     )
     .await?;
-    let company = position.company_or(&caller.tenant_name);
+    let company = position.employer();
     let items: Vec<Value> = page
         .items
         .iter()
