@@ -7,5 +7,6 @@ async fn main() -> Result<(), lambda_http::Error> {
     reelview::runtime::init_tracing();
     // Clients and configuration are built once, at cold start.
     let state = reelview::runtime::lambda_state().await?;
-    lambda_http::run(router(state, &[RouteGroup::AnswerUpload])).await
+    let group = RouteGroup::of_function(env!("CARGO_PKG_NAME")).ok_or("no route group")?;
+    lambda_http::run(router(state, &[group])).await
 }

@@ -68,6 +68,26 @@ impl RouteGroup {
         RouteGroup::Apply,
     ];
 
+    /// The Lambda function (package and binary name) that serves this group; its entry in
+    /// `infra/template.yaml` carries the same name as `BuildProperties.Binary`.
+    pub fn function(self) -> &'static str {
+        match self {
+            RouteGroup::Admin => "reelview-admin",
+            RouteGroup::Positions => "reelview-positions",
+            RouteGroup::Invite => "reelview-invite",
+            RouteGroup::Interviews => "reelview-interviews",
+            RouteGroup::CandidateSession => "reelview-candidate-session",
+            RouteGroup::AnswerUpload => "reelview-answer-upload",
+            RouteGroup::CandidatePage => "reelview-candidate-page",
+            RouteGroup::Apply => "reelview-apply",
+        }
+    }
+
+    /// The group a function serves, by its package name.
+    pub fn of_function(name: &str) -> Option<RouteGroup> {
+        Self::ALL.into_iter().find(|group| group.function() == name)
+    }
+
     fn routes(self) -> Router<HttpState> {
         use recruiter::*;
         match self {
