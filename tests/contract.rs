@@ -657,6 +657,53 @@ async fn interview_store_contract(store: &dyn InterviewStore) {
     assert_not_stored(store, &ghost, &ghost_token).await;
 }
 
+/// A new link replaces the old one atomically: only the current token opens the interview,
+/// and a stale write rotates nothing.
+async fn link_rotation_contract(store: &dyn InterviewStore) {
+    let (tenant, position) = (TenantId::new(), PositionId::new());
+    let (interview, old_token) =
+        new_interview(tenant, position, "rotate@example.com", None, Utc::now());
+    store.create_interview(&interview, None).await.unwrap();
+
+    let new_token = random_secret("");
+    let mut rotated = interview.clone();
+    rotated.token_hash = new_token.hash();
+    rotated.link_generation = 1;
+    rotated.version = 1;
+    store
+        .rotate_link(&rotated, &old_token.hash())
+        .await
+        .unwrap();
+    assert!(store
+        .interview_by_token(&old_token.hash())
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        store.interview_by_token(&new_token.hash()).await.unwrap(),
+        Some(rotated.clone())
+    );
+
+    // A writer that read version 0 loses: nothing about the link changes.
+    let stale_token = random_secret("");
+    let mut stale = interview.clone();
+    stale.token_hash = stale_token.hash();
+    stale.version = 1;
+    assert_eq!(
+        store.rotate_link(&stale, &new_token.hash()).await,
+        Err(UpdateError::Conflict)
+    );
+    assert!(store
+        .interview_by_token(&stale_token.hash())
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        store.interview_by_token(&new_token.hash()).await.unwrap(),
+        Some(rotated)
+    );
+}
+
 async fn interview_quota_contract(store: &dyn InterviewStore) {
     let tenant = TenantId::new();
     let position = PositionId::new();
@@ -839,6 +886,17 @@ async fn interview_store_local() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn interview_store_aws() {
     interview_store_contract(&dynamo_store().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn link_rotation_local() {
+    let (_dir, store) = local_store();
+    link_rotation_contract(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn link_rotation_aws() {
+    link_rotation_contract(&dynamo_store().await).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

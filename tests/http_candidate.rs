@@ -609,3 +609,60 @@ async fn the_candidate_page_is_served_with_strict_headers(backend: Backend) {
     .await;
     missing.assert_problem(404, "not_found");
 }
+
+both!(a_reinvite_retires_the_old_link_and_keeps_progress);
+async fn a_reinvite_retires_the_old_link_and_keeps_progress(backend: Backend) {
+    let f = Fixture::new(backend, json!({})).await;
+    let q1 = f.question(0);
+    assert_eq!(f.answer(&q1, &video(100, 6)).await.status, 200);
+    let old_token = f.token.clone();
+
+    let path = format!("/v1/interviews/{}/reinvite", f.interview_id);
+    let reply = f
+        .server
+        .post(&path, &f.key, &json!({ "sendEmail": false }))
+        .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    let new_token = token_of(reply.body["url"].as_str().unwrap());
+    assert_ne!(new_token, old_token);
+
+    f.server
+        .call(
+            Method::GET,
+            &format!("/v1/candidate/{old_token}"),
+            None,
+            None,
+        )
+        .await
+        .assert_problem(404, "link_not_found");
+    let session = f
+        .server
+        .call(
+            Method::GET,
+            &format!("/v1/candidate/{new_token}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(session.status, 200);
+    assert_eq!(
+        session.body["questions"][0]["answered"], true,
+        "progress kept"
+    );
+    let stored = f
+        .server
+        .get(&format!("/v1/interviews/{}", f.interview_id), &f.key)
+        .await;
+    assert_eq!(token_of(stored.body["url"].as_str().unwrap()), new_token);
+
+    // Without a body the new link is emailed.
+    let emailed = f.server.call(Method::POST, &path, Some(&f.key), None).await;
+    assert_eq!(emailed.status, 200, "{:?}", emailed.body);
+    assert_eq!(emailed.body["email"]["status"], "sent");
+    let mail = f.server.sent_mail().await;
+    assert!(mail
+        .last()
+        .unwrap()
+        .text
+        .contains(emailed.body["url"].as_str().unwrap()));
+}

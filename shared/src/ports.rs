@@ -143,6 +143,13 @@ pub trait InterviewStore: Send + Sync {
     ) -> PortResult<Option<Interview>>;
     /// Stores `interview` if the stored version is still `interview.version - 1`.
     async fn update_interview(&self, interview: &Interview) -> Result<(), UpdateError>;
+    /// Stores `interview` (version-checked, like `update_interview`) with its new link token,
+    /// and retires the token whose hash is `retired`, all or nothing.
+    async fn rotate_link(
+        &self,
+        interview: &Interview,
+        retired: &SecretHash,
+    ) -> Result<(), UpdateError>;
     /// Interviews of a position, oldest first.
     async fn list_interviews(
         &self,

@@ -421,6 +421,49 @@ pub async fn resend(app: &App, caller: &Caller, interview_id: &str) -> Result<In
     })
 }
 
+/// Issues a new link and retires the old one (a leaked or forwarded link stops working at
+/// once). Progress and answers stay; the new link is emailed unless `send_email` is false.
+pub async fn reinvite(
+    app: &App,
+    caller: &Caller,
+    interview_id: &str,
+    send_email: bool,
+) -> Result<Invited> {
+    let (interview, position, token) = super::retry_on_conflict(|| async {
+        let mut interview = get_interview(app, caller, interview_id).await?;
+        if interview.status == InterviewStatus::Completed {
+            return Err(Error::InterviewCompleted);
+        }
+        let position = app
+            .positions
+            .get_position(caller.tenant_id, interview.position_id)
+            .await?
+            .ok_or(Error::PositionNotFound)?;
+        let retired = interview.token_hash.clone();
+        interview.link_generation += 1;
+        let token = app
+            .config
+            .link_key
+            .candidate_token(interview.id, interview.link_generation);
+        interview.token_hash = token.hash();
+        interview.version += 1;
+        app.interviews.rotate_link(&interview, &retired).await?;
+        Ok((interview, position, token))
+    })
+    .await?;
+    let url = app.config.candidate_url(token.expose());
+    let interview = if send_email {
+        deliver_invitation(app, &position, interview, &url).await
+    } else {
+        interview
+    };
+    Ok(Invited {
+        interview,
+        url,
+        company: position.employer().to_string(),
+    })
+}
+
 /// The current link of an interview, derived again from the link key.
 pub fn link_of(app: &App, interview: &Interview) -> Option<String> {
     let token = app

@@ -462,6 +462,49 @@ impl InterviewStore for DynamoStore {
             .await
     }
 
+    async fn rotate_link(
+        &self,
+        interview: &Interview,
+        retired: &SecretHash,
+    ) -> Result<(), UpdateError> {
+        let expected = interview
+            .version
+            .checked_sub(1)
+            .ok_or(UpdateError::Conflict)?;
+        let pointer = InterviewPointer {
+            tenant_id: interview.tenant_id,
+            interview_id: interview.id,
+        };
+        let build = || -> PortResult<Vec<TransactWriteItem>> {
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(interview_item(interview)?))
+                .condition_expression("#version = :expected")
+                .expression_attribute_names("#version", "version")
+                .expression_attribute_values(":expected", n(expected))
+                .build()
+                .map_err(sdk("building put"))?;
+            let retire = aws_sdk_dynamodb::types::Delete::builder()
+                .table_name(&self.table)
+                .set_key(Some(key_of(&keys::token(retired))))
+                .build()
+                .map_err(sdk("building delete"))?;
+            Ok(vec![
+                TransactWriteItem::builder().put(put).build(),
+                self.put(
+                    item(&keys::token(&interview.token_hash), &pointer)?,
+                    Some(NOT_EXISTS),
+                )?,
+                TransactWriteItem::builder().delete(retire).build(),
+            ])
+        };
+        let items = build().map_err(UpdateError::from)?;
+        match self.transact(items).await.map_err(UpdateError::from)? {
+            TransactOutcome::Done => Ok(()),
+            TransactOutcome::ConditionFailed(_) => Err(UpdateError::Conflict),
+        }
+    }
+
     async fn list_interviews(
         &self,
         tenant: TenantId,

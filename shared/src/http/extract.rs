@@ -24,6 +24,21 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     }
 }
 
+/// Like [`JsonBody`], for routes whose body is optional: no body means `T::default()`.
+pub struct OptionalJsonBody<T>(pub T);
+
+impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJsonBody<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = read_limited(req.into_body()).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalJsonBody(T::default()));
+        }
+        Ok(OptionalJsonBody(parse_json(&bytes)?))
+    }
+}
+
 /// Reads a body of at most [`MAX_BODY_BYTES`]. An oversized body is still drained (up to a
 /// bound) before the 413 goes out, so the client finishes sending and reads the problem
 /// instead of seeing its connection reset mid-upload.

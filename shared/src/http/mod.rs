@@ -112,7 +112,8 @@ impl RouteGroup {
                     get(list_interviews),
                 )
                 .route("/v1/interviews/{interviewId}", get(get_interview))
-                .route("/v1/interviews/{interviewId}/resend", post(resend)),
+                .route("/v1/interviews/{interviewId}/resend", post(resend))
+                .route("/v1/interviews/{interviewId}/reinvite", post(reinvite)),
             RouteGroup::CandidateSession => Router::new()
                 .route("/v1/candidate/{token}", get(candidate::get_session))
                 .route("/v1/candidate/{token}/submit", post(candidate::submit)),

@@ -1,6 +1,6 @@
 //! Recruiter and admin routes: thin adapters from HTTP to the use cases.
 
-use super::extract::{idempotency_key, JsonBody, Operator};
+use super::extract::{idempotency_key, JsonBody, Operator, OptionalJsonBody};
 use super::idempotency::{run_once, Outcome};
 use super::{views, HttpState};
 use crate::app::{invite, positions, tenants, Caller, Error};
@@ -200,6 +200,32 @@ pub async fn resend(
     headers: HeaderMap,
 ) -> Result<Json<Value>, Error> {
     let invited = invite::resend(&state.app_for(&headers), &caller, &interview_id).await?;
+    Ok(Json(invited_view(&invited)))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ReinviteInput {
+    send_email: Option<bool>,
+}
+
+/// A new link for the candidate; the old one stops working. The body is optional.
+pub async fn reinvite(
+    State(state): State<HttpState>,
+    caller: Caller,
+    Path(interview_id): Path<String>,
+    headers: HeaderMap,
+    body: Result<OptionalJsonBody<ReinviteInput>, Error>,
+) -> Result<Json<Value>, Error> {
+    let OptionalJsonBody(input) = body?;
+    let app = state.app_for(&headers);
+    let invited = invite::reinvite(
+        &app,
+        &caller,
+        &interview_id,
+        input.send_email.unwrap_or(true),
+    )
+    .await?;
     Ok(Json(invited_view(&invited)))
 }
 

@@ -445,6 +445,31 @@ impl InterviewStore for LocalStore {
         .await?
     }
 
+    async fn rotate_link(
+        &self,
+        interview: &Interview,
+        retired: &SecretHash,
+    ) -> Result<(), UpdateError> {
+        let interview = interview.clone();
+        let retired = retired.clone();
+        self.write(move |items, _| {
+            let key = keys::interview(interview.tenant_id, interview.id);
+            match get::<Interview>(items, &key)? {
+                Some(stored) if stored.version + 1 == interview.version => {}
+                _ => return Ok(Err(UpdateError::Conflict)),
+            }
+            let pointer = InterviewPointer {
+                tenant_id: interview.tenant_id,
+                interview_id: interview.id,
+            };
+            items.remove(item_key(&keys::token(&retired)).as_str())?;
+            put(items, &keys::token(&interview.token_hash), &pointer)?;
+            put(items, &key, &interview)?;
+            Ok(Ok(()))
+        })
+        .await?
+    }
+
     async fn list_interviews(
         &self,
         tenant: TenantId,
