@@ -87,6 +87,10 @@ fn print_banner(base: &str, admin_key: &str, data_dir: &std::path::Path, outbox:
     println!("  curl -s -X POST {base}/v1/positions -H 'Authorization: Bearer API_KEY' -H 'Content-Type: application/json' -d '{{\"name\":\"Backend Engineer\",\"questions\":[{{\"text\":\"Tell us about yourself\"}},{{\"text\":\"Why this role?\"}}]}}'");
     println!("Invite a candidate (replace API_KEY and POSITION_ID):");
     println!("  curl -s -X POST {base}/v1/positions/POSITION_ID/interviews -H 'Authorization: Bearer API_KEY' -H 'Content-Type: application/json' -d '{{\"candidate\":{{\"email\":\"ana@example.com\",\"firstName\":\"Ana\",\"lastName\":\"Silva\"}}}}'");
+    println!(
+        "Each invitation is written to the outbox (and its link logged): open the /i/… link in"
+    );
+    println!("a browser to take the interview with your own camera.");
     println!();
     println!("reelview-local listening on {base}");
 }
