@@ -1,51 +1,13 @@
-//! The deployed system and the local one never drift apart: every HTTP route in
-//! `infra/template.yaml` is served by the function the template sends it to, and by
-//! `reelview-local`; every route group has its function in the template.
+//! The deployed system and the local one never drift apart: the template's functions and
+//! routes are exactly those of the manifest (`reelview::functions`), every route is served by
+//! its function's router and by `reelview-local`, and each function is given exactly the
+//! settings its manifest entry needs.
 
-use reelview::http::{router, HttpState, RouteGroup};
-use reelview_tests::workspace_root;
-use serde_yaml::Value;
-
-struct Event {
-    function: String,
-    method: String,
-    path: String,
-}
-
-fn template() -> Value {
-    let text = std::fs::read_to_string(workspace_root().join("infra/template.yaml")).unwrap();
-    serde_yaml::from_str(&text).unwrap()
-}
-
-fn http_events(template: &Value) -> Vec<Event> {
-    let mut events = Vec::new();
-    for (_, resource) in template["Resources"].as_mapping().unwrap() {
-        if resource["Type"] != "AWS::Serverless::Function" {
-            continue;
-        }
-        let function = resource["Metadata"]["BuildProperties"]["Binary"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        for (_, event) in resource["Properties"]["Events"]
-            .as_mapping()
-            .into_iter()
-            .flatten()
-        {
-            if event["Type"] == "HttpApi" {
-                events.push(Event {
-                    function: function.clone(),
-                    method: event["Properties"]["Method"]
-                        .as_str()
-                        .unwrap()
-                        .to_uppercase(),
-                    path: event["Properties"]["Path"].as_str().unwrap().to_string(),
-                });
-            }
-        }
-    }
-    events
-}
+use axum::Router;
+use reelview::functions::{self, Function};
+use reelview::http::{all_routes, finish, HttpState};
+use reelview_tests::template::{self as deployed, http_events, template, Event, RouteAuth};
+use std::collections::BTreeSet;
 
 /// A concrete URL path for a route template: ids are uuids, the asset one that exists.
 fn concrete(path: &str) -> String {
@@ -60,20 +22,17 @@ fn concrete(path: &str) -> String {
         .join("/")
 }
 
-async fn serve(groups: &[RouteGroup], dir: &std::path::Path) -> String {
+async fn serve(routes: Router<HttpState>, dir: &std::path::Path) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (app, uploads) =
         reelview::runtime::local_app(dir, &base, dir.join("outbox"), "a@b.co".into())
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    let service = router(
-        HttpState {
-            app,
-            admin_key: Some("admin".into()),
-        },
-        groups,
-    )
-    .merge(uploads);
+    let state = HttpState {
+        app,
+        admin_key: Some("admin".into()),
+    };
+    let service = finish(routes, state).merge(uploads);
     tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
     base
 }
@@ -94,23 +53,89 @@ async fn served(base: &str, event: &Event) -> bool {
     status != 405 && !(status == 404 && body["code"] == "not_found")
 }
 
-#[tokio::test]
-async fn every_deployed_route_is_served_by_its_function_and_locally() {
+fn manifest(name: &str) -> &'static Function {
+    functions::named(name)
+        .unwrap_or_else(|| panic!("{name} is in the template, not in the manifest"))
+}
+
+#[test]
+fn the_template_deploys_exactly_the_manifest() {
     let template = template();
     let events = http_events(&template);
     assert!(events.len() >= 20, "the template's routes were read");
+    let in_template: BTreeSet<String> = deployed::functions(&template)
+        .into_iter()
+        .map(|f| f.binary)
+        .collect();
+    let listed: BTreeSet<String> = functions::ALL.iter().map(|f| f.name.to_string()).collect();
+    assert_eq!(in_template, listed, "template functions vs manifest");
+    for function in functions::ALL {
+        let in_template: BTreeSet<(String, String)> = events
+            .iter()
+            .filter(|e| e.function == function.name)
+            .map(|e| (e.method.clone(), e.path.clone()))
+            .collect();
+        let in_manifest: BTreeSet<(String, String)> = function
+            .routes
+            .iter()
+            .map(|(m, p)| (m.to_string(), p.to_string()))
+            .collect();
+        assert_eq!(in_template, in_manifest, "routes of {}", function.name);
+        assert_eq!(
+            function.router.is_some(),
+            !function.routes.is_empty(),
+            "{} has routes exactly when it has a router",
+            function.name
+        );
+    }
+}
+
+#[test]
+fn each_function_gets_exactly_the_settings_it_needs() {
+    let template = deployed::functions(&template());
+    for function in functions::ALL {
+        let entry = template
+            .iter()
+            .find(|f| f.binary == function.name)
+            .unwrap_or_else(|| panic!("{} is not in the template", function.name));
+        let given: BTreeSet<String> = entry
+            .environment
+            .keys()
+            .filter(|&name| name.starts_with("REELVIEW_") || name == "PUBLIC_BASE_URL")
+            .cloned()
+            .collect();
+        let needs = function.needs;
+        let mut wanted = BTreeSet::new();
+        let mut want = |on: bool, names: &[&str]| {
+            if on {
+                wanted.extend(names.iter().map(|n| n.to_string()));
+            }
+        };
+        want(needs.store, &["REELVIEW_TABLE"]);
+        want(needs.videos, &["REELVIEW_VIDEO_BUCKET"]);
+        want(needs.mail, &["REELVIEW_MAIL_FROM"]);
+        want(needs.links, &["REELVIEW_LINK_KEY", "PUBLIC_BASE_URL"]);
+        assert_eq!(given, wanted, "settings of {}", function.name);
+    }
+}
+
+#[tokio::test]
+async fn every_deployed_route_is_served_by_its_function_and_locally() {
+    let events = http_events(&template());
     let dir = tempfile::tempdir().unwrap();
-    let local = serve(&RouteGroup::ALL, &dir.path().join("local")).await;
-    let mut functions = std::collections::HashMap::new();
+    let local = serve(all_routes(), &dir.path().join("local")).await;
+    let mut bases = std::collections::HashMap::new();
     for event in &events {
-        let group = RouteGroup::of_function(&event.function)
-            .unwrap_or_else(|| panic!("{} has routes but no route group", event.function));
-        if !functions.contains_key(&event.function) {
-            let base = serve(&[group], &dir.path().join(&event.function)).await;
-            functions.insert(event.function.clone(), base);
+        let function = manifest(&event.function);
+        if !bases.contains_key(&event.function) {
+            let router = function
+                .router
+                .unwrap_or_else(|| panic!("{} has routes but no router", function.name));
+            let base = serve(router(), &dir.path().join(&event.function)).await;
+            bases.insert(event.function.clone(), base);
         }
         assert!(
-            served(&functions[&event.function], event).await,
+            served(&bases[&event.function], event).await,
             "{} does not serve {} {}",
             event.function,
             event.method,
@@ -121,13 +146,6 @@ async fn every_deployed_route_is_served_by_its_function_and_locally() {
             "reelview-local does not serve {} {}",
             event.method,
             event.path
-        );
-    }
-    for group in RouteGroup::ALL {
-        assert!(
-            events.iter().any(|e| e.function == group.function()),
-            "{} has no routes in infra/template.yaml",
-            group.function()
         );
     }
 }
@@ -143,11 +161,12 @@ fn route_templates_become_concrete_paths() {
 #[tokio::test]
 async fn an_unknown_route_is_reported_as_not_served() {
     let dir = tempfile::tempdir().unwrap();
-    let base = serve(&[RouteGroup::Invite], dir.path()).await;
+    let base = serve(reelview::http::invite::routes(), dir.path()).await;
     let absent = Event {
         function: "reelview-invite".into(),
         method: "GET".into(),
         path: "/v1/positions".into(),
+        auth: RouteAuth::None,
     };
     assert!(!served(&base, &absent).await);
 }

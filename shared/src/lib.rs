@@ -7,10 +7,13 @@
 
 pub mod app;
 pub mod domain;
+pub mod encoding;
+pub mod functions;
 pub mod http;
-pub(crate) mod keys;
+pub mod mime;
 pub mod ports;
 pub mod runtime;
+pub mod store;
 
 #[cfg(feature = "aws")]
 pub mod aws;

@@ -1,5 +1,7 @@
-//! What the application needs from the outside world, as narrow async traits. Each use case
-//! takes only the traits it uses; the `aws` and `local` modules implement all of them.
+//! What the application needs from the outside world, as async traits split by capability:
+//! the store (tenants, positions, interviews, idempotency), video storage, mail, the clock
+//! and randomness. `store` implements the store traits once over an item engine (DynamoDB or
+//! the embedded one); `aws` and `local` implement video storage and mail.
 
 use crate::domain::{
     Interview, InterviewId, Position, PositionId, Secret, SecretHash, Tenant, TenantId,
@@ -52,12 +54,14 @@ impl From<Unavailable> for PositionWriteError {
 pub trait PositionStore: Send + Sync {
     /// Creates a position (and claims its slug, if any) atomically.
     async fn create_position(&self, position: &Position) -> Result<(), PositionWriteError>;
-    /// Replaces a position; `previous` is what the caller read, used to move the slug claim.
+    /// Replaces `previous` (as the caller read it) with `next`, moving the slug claim if it
+    /// changed. Refused with `Conflict` if the stored version is no longer `previous`'s;
+    /// returns what was stored, its version bumped.
     async fn update_position(
         &self,
         previous: &Position,
         next: &Position,
-    ) -> Result<(), PositionWriteError>;
+    ) -> Result<Position, PositionWriteError>;
     async fn get_position(&self, tenant: TenantId, id: PositionId) -> PortResult<Option<Position>>;
     async fn list_positions(&self, tenant: TenantId) -> PortResult<Vec<Position>>;
     /// Resolves a public slug to its position, across tenants (the apply link is public).
@@ -141,15 +145,16 @@ pub trait InterviewStore: Send + Sync {
         position: PositionId,
         normalized_email: &str,
     ) -> PortResult<Option<Interview>>;
-    /// Stores `interview` if the stored version is still `interview.version - 1`.
-    async fn update_interview(&self, interview: &Interview) -> Result<(), UpdateError>;
+    /// Stores `interview` if the stored version is still the one it was read at
+    /// (`interview.version`); returns what was stored, its version bumped.
+    async fn update_interview(&self, interview: &Interview) -> Result<Interview, UpdateError>;
     /// Stores `interview` (version-checked, like `update_interview`) with its new link token,
     /// and retires the token whose hash is `retired`, all or nothing.
     async fn rotate_link(
         &self,
         interview: &Interview,
         retired: &SecretHash,
-    ) -> Result<(), UpdateError>;
+    ) -> Result<Interview, UpdateError>;
     /// Interviews of a position, oldest first.
     async fn list_interviews(
         &self,

@@ -55,8 +55,7 @@ async fn main() {
             table: "t".into(),
             video_bucket: "b".into(),
             mail_from: "m@example.com".into(),
-            link_key: reelview::domain::LinkKey::new([1; 32]),
-            public_base_url: String::new(),
+            links: reelview::app::Links::new(None, reelview::domain::LinkKey::new([1; 32])),
         };
         let _app = reelview::runtime::aws_app(settings).await;
         inits.push(started.elapsed());

@@ -584,3 +584,73 @@ def test_apply_form_prefills_and_reports_the_outcome(server, api_key, driver):
     shots = screenshot_dir()
     driver.save_screenshot(str(shots / "apply-done.png"))
     assert_no_csp_violations(console(driver))
+
+
+def test_every_page_module_is_served_and_loads_under_the_csp(server, api_key, driver):
+    """The page's script is a set of ES modules under /assets/: each one is served as JavaScript
+    with the page's headers, and the browser loads every one of them under the strict CSP with
+    nothing logged as an error."""
+    modules = sorted(p.name for p in (REPO / "shared" / "web").glob("candidate*.js"))
+    assert "candidate.js" in modules and len(modules) > 1, modules
+    for name in modules:
+        response = requests.get(server.url(f"/assets/{name}"), timeout=10)
+        assert response.status_code == 200, (name, response.status_code)
+        assert response.headers["content-type"].startswith("text/javascript"), (name, response.headers)
+        assert response.headers.get("x-content-type-options") == "nosniff", (name, response.headers)
+
+    position = create_position(server, api_key)
+    _, url = invite(server, api_key, position["id"], first_name="Barbara")
+    page = requests.get(url, timeout=10)
+    assert "script-src 'self'" in page.headers["content-security-policy"], page.headers
+    assert '<script type="module" src="/assets/candidate.js"></script>' in page.text
+
+    driver.get(url)
+    wait_screen(driver, "welcome")
+    loaded = driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)"
+        ".filter(p => p.startsWith('/assets/') && p.endsWith('.js'))"
+    )
+    assert sorted(path.rsplit("/", 1)[1] for path in loaded) == modules, loaded
+    messages = driver.get_log("browser")
+    assert_no_csp_violations([m["message"] for m in messages])
+    errors = [m for m in messages if m["level"] == "SEVERE" and "favicon.ico" not in m["message"]]
+    assert not errors, errors
+
+
+# Runs before the page's own script: the first request for the camera is refused, as when the
+# candidate blocks it; later requests get the synthetic camera.
+DENY_CAMERA_ONCE = r"""
+(() => {
+  const getUserMedia0 = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  let denied = false;
+  navigator.mediaDevices.getUserMedia = function (constraints) {
+    if (!denied) {
+      denied = true;
+      return Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    }
+    return getUserMedia0(constraints);
+  };
+})();
+"""
+
+
+def test_a_blocked_camera_explains_itself_and_try_again_asks_again(server, api_key, driver):
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": DENY_CAMERA_ONCE})
+    position = create_position(server, api_key)
+    _, url = invite(server, api_key, position["id"], first_name="Annie")
+
+    driver.get(url)
+    wait_screen(driver, "welcome")
+    click(driver, "start")
+    wait_screen(driver, "error")
+    assert element(driver, "screen-error").get_attribute("data-kind") == "camera_denied"
+    assert focused_id(driver) == "error-title"
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#error-tips li")) == 3
+    assert text(driver, "error-action") == "Try again"
+
+    click(driver, "error-action")
+    wait_screen(driver, "camera")
+    click(driver, "camera-ok")
+    wait_screen(driver, "question")
+    assert text(driver, "progress") == "Question 1 of 2"
+    assert_no_csp_violations(console(driver))

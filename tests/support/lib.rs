@@ -1,8 +1,11 @@
 //! Test support: starts `reelview-local` (on port 0, with a fresh data directory) against the
 //! embedded adapters or against AWS adapters pointed at a moto server, and reads what it sent.
 
+pub mod apigw;
 pub mod emulator;
 pub mod mail;
+pub mod runtime_api;
+pub mod template;
 
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};

@@ -1,12 +1,12 @@
 //! Operator routes: creating tenants (behind IAM authorization).
 
-use reelview::http::{router, RouteGroup};
+use reelview::functions::Admin;
+use reelview::http::{admin, finish};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     reelview::runtime::init_tracing();
-    // Clients and configuration are built once, at cold start.
-    let state = reelview::runtime::lambda_state().await?;
-    let group = RouteGroup::of_function(env!("CARGO_PKG_NAME")).ok_or("no route group")?;
-    lambda_http::run(router(state, &[group])).await
+    // Clients and settings are built once, at cold start, and only those this function uses.
+    let state = reelview::runtime::lambda_state::<Admin>().await?;
+    lambda_http::run(finish(admin::routes(), state)).await
 }

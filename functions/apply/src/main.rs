@@ -1,12 +1,12 @@
 //! The public application link of a position.
 
-use reelview::http::{router, RouteGroup};
+use reelview::functions::Apply;
+use reelview::http::{apply, finish};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     reelview::runtime::init_tracing();
-    // Clients and configuration are built once, at cold start.
-    let state = reelview::runtime::lambda_state().await?;
-    let group = RouteGroup::of_function(env!("CARGO_PKG_NAME")).ok_or("no route group")?;
-    lambda_http::run(router(state, &[group])).await
+    // Clients and settings are built once, at cold start, and only those this function uses.
+    let state = reelview::runtime::lambda_state::<Apply>().await?;
+    lambda_http::run(finish(apply::routes(), state)).await
 }

@@ -16,7 +16,8 @@ struct AuthorizerEvent {
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     reelview::runtime::init_tracing();
-    let state = reelview::runtime::lambda_state().await?;
+    // The table client is built once, at cold start; the authorizer needs nothing else.
+    let state = reelview::runtime::lambda_state::<reelview::functions::Authorizer>().await?;
     let app = &state.app;
     lambda_runtime::run(service_fn(
         |event: LambdaEvent<AuthorizerEvent>| async move {

@@ -1,12 +1,9 @@
-//! The candidate web page and its assets, compiled into the binary.
+//! The candidate page and its assets, compiled into the binary: no table, no AWS client.
 
-use reelview::http::{router, RouteGroup};
+use reelview::http::{finish, pages};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     reelview::runtime::init_tracing();
-    // Clients and configuration are built once, at cold start.
-    let state = reelview::runtime::lambda_state().await?;
-    let group = RouteGroup::of_function(env!("CARGO_PKG_NAME")).ok_or("no route group")?;
-    lambda_http::run(router(state, &[group])).await
+    lambda_http::run(finish(pages::routes(), ())).await
 }

@@ -1,7 +1,8 @@
 //! `reelview-local`: every handler in one process on 127.0.0.1, state under a data directory,
 //! emails as .eml files. `REELVIEW_BACKEND=aws` swaps in the AWS adapters (for emulators).
 
-use reelview::http::{router, HttpState, RouteGroup};
+use reelview::app::Links;
+use reelview::http::{all_routes, finish, HttpState};
 use reelview::ports::{OsRandom, SecretSource};
 use reelview::runtime::{self, env, AwsSettings};
 use std::path::PathBuf;
@@ -46,8 +47,7 @@ async fn run() -> Result<(), String> {
                 table: runtime::require_env("REELVIEW_TABLE")?,
                 video_bucket: runtime::require_env("REELVIEW_VIDEO_BUCKET")?,
                 mail_from,
-                link_key: runtime::local_link_key(&data_dir)?,
-                public_base_url: base_url.clone(),
+                links: Links::new(Some(&base_url), runtime::local_link_key(&data_dir)?),
             };
             (runtime::aws_app(settings).await, axum::Router::new())
         }
@@ -61,7 +61,7 @@ async fn run() -> Result<(), String> {
         app,
         admin_key: Some(admin_key.clone()),
     };
-    let service = router(state, &RouteGroup::ALL).merge(upload_routes);
+    let service = finish(all_routes(), state).merge(upload_routes);
 
     print_banner(&base_url, &admin_key, &data_dir, &outbox);
     axum::serve(listener, service)

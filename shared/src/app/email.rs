@@ -2,26 +2,9 @@
 //! carries the same content for clients that do not render HTML.
 
 use crate::domain::{Interview, Position};
+use crate::encoding::escape_html;
 use crate::ports::OutgoingEmail;
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use chrono::{DateTime, Utc};
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 fn deadline_text(deadline: Option<DateTime<Utc>>) -> Option<String> {
     deadline.map(|d| d.format("%A %-d %B %Y, %H:%M UTC").to_string())
@@ -105,85 +88,5 @@ pub fn invitation(
         subject,
         text,
         html,
-    }
-}
-
-/// RFC 2047 encoded-word for header values that are not plain ASCII.
-fn header_text(value: &str) -> String {
-    if value.is_ascii() {
-        value.to_string()
-    } else {
-        format!("=?UTF-8?B?{}?=", STANDARD.encode(value))
-    }
-}
-
-/// Base64 body lines of at most 76 characters, as RFC 2045 requires.
-fn base64_lines(body: &str) -> String {
-    let encoded = STANDARD.encode(body);
-    let mut out = String::with_capacity(encoded.len() + encoded.len() / 76 * 2 + 2);
-    for chunk in encoded.as_bytes().chunks(76) {
-        out.push_str(std::str::from_utf8(chunk).expect("base64 is ascii"));
-        out.push_str("\r\n");
-    }
-    out
-}
-
-/// Renders a complete RFC 5322 message: multipart/alternative with a text and an HTML part,
-/// both base64 so any character survives any transport. SES sends exactly these bytes; the
-/// local outbox stores them as `.eml`.
-pub fn render_mime(
-    from: &str,
-    email: &OutgoingEmail,
-    message_id: Option<&str>,
-    date: chrono::DateTime<chrono::Utc>,
-) -> String {
-    let boundary = format!("=_reelview_{}", uuid::Uuid::new_v4().simple());
-    format!(
-        "From: {from}\r\nTo: {to}\r\nSubject: {subject}\r\nDate: {date}\r\n{message_id}\
-         MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"{boundary}\"\r\n\r\n\
-         --{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{text}\
-         --{boundary}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{html}\
-         --{boundary}--\r\n",
-        to = email.to,
-        message_id = message_id.map(|id| format!("Message-ID: <{id}>\r\n")).unwrap_or_default(),
-        subject = header_text(&email.subject),
-        date = date.to_rfc2822(),
-        text = base64_lines(&email.text),
-        html = base64_lines(&email.html),
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mime_is_multipart_with_encoded_subject() {
-        let email = OutgoingEmail {
-            to: "ana@example.com".into(),
-            subject: "Entrevista — Zoë".into(),
-            text: "hello".into(),
-            html: "<p>hello</p>".into(),
-        };
-        let eml = render_mime(
-            "Reelview <no-reply@example.com>",
-            &email,
-            Some("id@x"),
-            Utc::now(),
-        );
-        assert!(eml.contains("Subject: =?UTF-8?B?"));
-        assert!(eml.contains("Message-ID: <id@x>"));
-        assert!(eml.contains("multipart/alternative"));
-        assert!(eml.contains("Content-Type: text/plain; charset=utf-8"));
-        assert!(eml.contains("Content-Type: text/html; charset=utf-8"));
-        assert!(eml.lines().all(|l| l.len() <= 998));
-    }
-
-    #[test]
-    fn escapes_everything_markup_relevant() {
-        assert_eq!(
-            escape_html(r#"<script>alert("x&y's")</script>"#),
-            "&lt;script&gt;alert(&quot;x&amp;y&#39;s&quot;)&lt;/script&gt;"
-        );
     }
 }

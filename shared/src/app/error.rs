@@ -1,7 +1,7 @@
 //! The one error type of every use case. `http::problem` maps it to a status and a stable
 //! `code`, in one place.
 
-use crate::domain::{InterviewId, QuestionId};
+use crate::domain::{InterviewError, InterviewId, QuestionId};
 use crate::ports::{CreateInterviewError, PositionWriteError, Unavailable, UpdateError};
 use serde::Serialize;
 
@@ -70,16 +70,10 @@ pub enum Error {
     UploadNotFound,
     #[error("this upload is already completed")]
     UploadAlreadyCompleted,
-    #[error("this upload was aborted")]
-    UploadAborted,
     #[error("the upload expired; start a new one")]
     UploadExpired,
     #[error("{0}")]
     UploadIncomplete(String),
-    #[error("this operation does not apply to a {0} upload")]
-    WrongUploadMethod(&'static str),
-    #[error("this position does not accept public applications")]
-    ApplyNotEnabled,
     #[error("no such route")]
     RouteNotFound,
     #[error("the item changed while we were writing it; retry the request")]
@@ -124,6 +118,19 @@ impl From<CreateInterviewError> for Error {
             // The limit is filled in by the caller, who knows it.
             CreateInterviewError::QuotaExceeded => Self::InviteQuotaExceeded { limit: 0 },
             CreateInterviewError::Unavailable(why) => Self::Internal(why),
+        }
+    }
+}
+
+impl From<InterviewError> for Error {
+    fn from(value: InterviewError) -> Self {
+        match value {
+            InterviewError::Completed => Self::InterviewCompleted,
+            InterviewError::Expired => Self::InterviewExpired,
+            InterviewError::AnswersMissing(questions) => Self::AnswersMissing(questions),
+            InterviewError::RetakesExhausted => Self::RetakesExhausted,
+            InterviewError::UploadNotFound => Self::UploadNotFound,
+            InterviewError::UploadAlreadyCompleted => Self::UploadAlreadyCompleted,
         }
     }
 }

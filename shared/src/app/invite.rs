@@ -1,18 +1,12 @@
-//! Inviting candidates: one, or a batch whose rows succeed or fail independently.
+//! Inviting one candidate: validation, the interview written all or nothing with its guards
+//! and the monthly quota, then the invitation email.
 
-use super::{email, App, Caller, Error, FieldError, Result};
-use crate::domain::{
-    Candidate, Email, EmailDelivery, EmailStatus, Interview, InterviewId, InterviewStatus, Line,
-    Position,
-};
-use crate::ports::{CreateInterviewError, ListError, Page, QuotaCharge, UpdateError};
+use super::delivery::invited;
+use super::{App, Caller, Error, FieldError, Links, Result};
+use crate::domain::{Candidate, Email, Interview, InterviewId, Line, NewInterview, Position};
+use crate::ports::{CreateInterviewError, QuotaCharge};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use std::collections::BTreeMap;
-
-pub const MAX_BATCH_ROWS: usize = 100;
-/// How many rows of a batch are written and mailed at once.
-const BATCH_CONCURRENCY: usize = 8;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -33,7 +27,7 @@ pub struct InviteInput {
     pub deadline: Option<String>,
 }
 
-struct ValidInvite {
+pub(crate) struct ValidInvite {
     candidate: Candidate,
     external_id: Option<String>,
     send_email: bool,
@@ -57,7 +51,7 @@ fn parse_line(
     }
 }
 
-fn parse_invite(input: InviteInput, now: DateTime<Utc>) -> Result<ValidInvite> {
+pub(crate) fn parse_invite(input: InviteInput, now: DateTime<Utc>) -> Result<ValidInvite> {
     let mut errors = Vec::new();
     let candidate = input.candidate.unwrap_or_default();
     let email = match candidate.email.as_deref() {
@@ -152,87 +146,19 @@ pub async fn open_position(app: &App, caller: &Caller, position_id: &str) -> Res
 
 pub async fn invite(
     app: &App,
+    links: &Links,
     caller: &Caller,
     position_id: &str,
     input: InviteInput,
 ) -> Result<Invited> {
     let position = open_position(app, caller, position_id).await?;
-    invite_to(app, caller, &position, input).await
+    invite_to(app, links, caller, &position, input).await
 }
 
-/// Invites every row independently; the outcomes come back in the rows' order.
-pub async fn invite_batch(
-    app: &App,
-    caller: &Caller,
-    position_id: &str,
-    rows: Vec<serde_json::Value>,
-) -> Result<Vec<Result<Invited>>> {
-    if rows.is_empty() || rows.len() > MAX_BATCH_ROWS {
-        return Err(Error::Validation(vec![FieldError::new(
-            "candidates",
-            format!("must contain 1 to {MAX_BATCH_ROWS} rows"),
-        )]));
-    }
-    let position = open_position(app, caller, position_id).await?;
-
-    // Rows run concurrently, except that a row repeating an earlier row's email or externalId
-    // waits for the first round: the earlier row always wins, whatever the timing.
-    let mut seen = std::collections::HashSet::new();
-    let mut rows: Vec<(usize, Result<InviteInput>, bool)> = rows
-        .into_iter()
-        .enumerate()
-        .map(|(index, row)| {
-            let input: Result<InviteInput> = serde_json::from_value(row)
-                .map_err(|e| Error::Malformed(format!("invalid row: {e}")));
-            let mut repeat = false;
-            if let Ok(input) = &input {
-                let email = input.candidate.as_ref().and_then(|c| c.email.as_deref());
-                if let Some(email) = email.and_then(|e| Email::parse(e).ok()) {
-                    repeat |= !seen.insert(format!("email:{}", email.normalized()));
-                }
-                if let Some(external_id) = &input.external_id {
-                    repeat |= !seen.insert(format!("external:{}", external_id.trim()));
-                }
-            }
-            (index, input, repeat)
-        })
-        .collect();
-    let mut outcomes: Vec<Option<Result<Invited>>> = (0..rows.len()).map(|_| None).collect();
-    let later: Vec<(usize, Result<InviteInput>, bool)> = {
-        let (later, first): (Vec<_>, Vec<_>) = rows.drain(..).partition(|(_, _, repeat)| *repeat);
-        use futures::stream::{self, StreamExt};
-        let done: Vec<(usize, Result<Invited>)> = stream::iter(first)
-            .map(|(index, input, _)| {
-                let position = &position;
-                async move {
-                    match input {
-                        Ok(input) => (index, invite_to(app, caller, position, input).await),
-                        Err(e) => (index, Err(e)),
-                    }
-                }
-            })
-            .buffer_unordered(BATCH_CONCURRENCY)
-            .collect()
-            .await;
-        for (index, outcome) in done {
-            outcomes[index] = Some(outcome);
-        }
-        later
-    };
-    for (index, input, _) in later {
-        outcomes[index] = Some(match input {
-            Ok(input) => invite_to(app, caller, &position, input).await,
-            Err(e) => Err(e),
-        });
-    }
-    Ok(outcomes
-        .into_iter()
-        .map(|o| o.expect("every row ran"))
-        .collect())
-}
-
+/// Invites a candidate to `position` (already checked to belong to `caller` and be open).
 pub(crate) async fn invite_to(
     app: &App,
+    links: &Links,
     caller: &Caller,
     position: &Position,
     input: InviteInput,
@@ -240,25 +166,18 @@ pub(crate) async fn invite_to(
     let now = app.clock.now();
     let valid = parse_invite(input, now)?;
     let id = InterviewId::new();
-    let token = app.config.link_key.candidate_token(id, 0);
-    let interview = Interview {
+    let token = links.key().candidate_token(id, 0);
+    let interview = Interview::invited(NewInterview {
         tenant_id: caller.tenant_id,
         id,
         position_id: position.id,
         candidate: valid.candidate,
         external_id: valid.external_id,
-        status: InterviewStatus::Invited,
         token_hash: token.hash(),
-        link_generation: 0,
-        created_at: now,
         deadline: valid.deadline,
-        started_at: None,
-        completed_at: None,
-        email: EmailDelivery::new(valid.send_email),
-        progress: BTreeMap::new(),
-        uploads: Vec::new(),
-        version: 0,
-    };
+        send_email: valid.send_email,
+        now,
+    });
     let quota = caller.monthly_invite_limit.map(|limit| QuotaCharge {
         month: crate::domain::quota_month(now),
         limit,
@@ -288,189 +207,8 @@ pub(crate) async fn invite_to(
         }
         Err(other) => return Err(other.into()),
     }
-    let url = app.config.candidate_url(token.expose());
-    let interview = if valid.send_email {
-        deliver_invitation(app, position, interview, &url).await
-    } else {
-        interview
-    };
-    let company = position.employer().to_string();
-    Ok(Invited {
-        interview,
-        url,
-        company,
-    })
-}
-
-/// Sends the invitation and records the outcome on the interview. A mail failure is not an
-/// error of the request: the interview stays, its email status says `failed` and why, and a
-/// resend can deliver it later.
-pub async fn deliver_invitation(
-    app: &App,
-    position: &Position,
-    interview: Interview,
-    url: &str,
-) -> Interview {
-    let message = email::invitation(position.employer(), position, &interview, url);
-    let outcome = app.mailer.send(&message).await;
-    if let Err(e) = &outcome {
-        tracing::warn!(interview = %interview.id, error = %e, "invitation email failed");
-    }
-    let now = app.clock.now();
-    let apply = |target: &mut Interview| {
-        target.email.attempts += 1;
-        target.email.last_attempt_at = Some(now);
-        match &outcome {
-            Ok(message_id) => {
-                target.email.status = EmailStatus::Sent;
-                target.email.reason = None;
-                target.email.message_id = Some(message_id.clone());
-            }
-            Err(e) => {
-                target.email.status = EmailStatus::Failed;
-                target.email.reason = Some(e.0.clone());
-            }
-        }
-        target.version += 1;
-    };
-    let mut current = interview;
-    for _ in 0..5 {
-        let mut next = current.clone();
-        apply(&mut next);
-        match app.interviews.update_interview(&next).await {
-            Ok(()) => return next,
-            Err(UpdateError::Conflict) => {
-                match app
-                    .interviews
-                    .get_interview(current.tenant_id, current.id)
-                    .await
-                {
-                    Ok(Some(fresh)) => current = fresh,
-                    _ => break,
-                }
-            }
-            Err(UpdateError::Unavailable(why)) => {
-                tracing::error!(interview = %current.id, error = %why, "could not record email outcome");
-                break;
-            }
-        }
-    }
-    // The outcome could not be stored; report it anyway. The stored status stays `pending`,
-    // which a resend treats like a failure.
-    apply(&mut current);
-    current
-}
-
-/// Looks up an interview of the caller's tenant by id.
-pub async fn get_interview(app: &App, caller: &Caller, id: &str) -> Result<Interview> {
-    let id = InterviewId::parse(id).ok_or(Error::InterviewNotFound)?;
-    app.interviews
-        .get_interview(caller.tenant_id, id)
-        .await?
-        .ok_or(Error::InterviewNotFound)
-}
-
-/// A page of a position's interviews, oldest first.
-pub async fn list_interviews(
-    app: &App,
-    caller: &Caller,
-    position_id: &str,
-    cursor: Option<&str>,
-    limit: u32,
-) -> Result<(Position, Page<Interview>)> {
-    let position = super::positions::get_position(app, caller, position_id).await?;
-    let page = app
-        .interviews
-        .list_interviews(caller.tenant_id, position.id, cursor, limit.clamp(1, 100))
-        .await
-        .map_err(|e| match e {
-            ListError::InvalidCursor => Error::Malformed("invalid cursor".into()),
-            ListError::Unavailable(why) => Error::Internal(why),
-        })?;
-    Ok((position, page))
-}
-
-/// Sends the invitation again with the same link. Works whatever happened to earlier
-/// attempts, so a failed or lost email is never final.
-pub async fn resend(app: &App, caller: &Caller, interview_id: &str) -> Result<Invited> {
-    let interview = get_interview(app, caller, interview_id).await?;
-    if interview.status == InterviewStatus::Completed {
-        return Err(Error::InterviewCompleted);
-    }
-    let position = app
-        .positions
-        .get_position(caller.tenant_id, interview.position_id)
-        .await?
-        .ok_or(Error::PositionNotFound)?;
-    let token = app
-        .config
-        .link_key
-        .candidate_token(interview.id, interview.link_generation);
-    if token.hash() != interview.token_hash {
-        return Err(Error::Internal(
-            "the link key does not derive this interview's token".into(),
-        ));
-    }
-    let url = app.config.candidate_url(token.expose());
-    let interview = deliver_invitation(app, &position, interview, &url).await;
-    let company = position.employer().to_string();
-    Ok(Invited {
-        interview,
-        url,
-        company,
-    })
-}
-
-/// Issues a new link and retires the old one (a leaked or forwarded link stops working at
-/// once). Progress and answers stay; the new link is emailed unless `send_email` is false.
-pub async fn reinvite(
-    app: &App,
-    caller: &Caller,
-    interview_id: &str,
-    send_email: bool,
-) -> Result<Invited> {
-    let (interview, position, token) = super::retry_on_conflict(|| async {
-        let mut interview = get_interview(app, caller, interview_id).await?;
-        if interview.status == InterviewStatus::Completed {
-            return Err(Error::InterviewCompleted);
-        }
-        let position = app
-            .positions
-            .get_position(caller.tenant_id, interview.position_id)
-            .await?
-            .ok_or(Error::PositionNotFound)?;
-        let retired = interview.token_hash.clone();
-        interview.link_generation += 1;
-        let token = app
-            .config
-            .link_key
-            .candidate_token(interview.id, interview.link_generation);
-        interview.token_hash = token.hash();
-        interview.version += 1;
-        app.interviews.rotate_link(&interview, &retired).await?;
-        Ok((interview, position, token))
-    })
-    .await?;
-    let url = app.config.candidate_url(token.expose());
-    let interview = if send_email {
-        deliver_invitation(app, &position, interview, &url).await
-    } else {
-        interview
-    };
-    Ok(Invited {
-        interview,
-        url,
-        company: position.employer().to_string(),
-    })
-}
-
-/// The current link of an interview, derived again from the link key.
-pub fn link_of(app: &App, interview: &Interview) -> Option<String> {
-    let token = app
-        .config
-        .link_key
-        .candidate_token(interview.id, interview.link_generation);
-    (token.hash() == interview.token_hash).then(|| app.config.candidate_url(token.expose()))
+    let url = links.candidate_url(&token)?;
+    invited(app, position, interview, url, valid.send_email).await
 }
 
 #[cfg(test)]

@@ -1,16 +1,26 @@
-//! Use cases, one module each. All business rules live here, once, as functions over ports.
+//! Use cases, one module each, as functions over the ports. Business rules live here; an
+//! interview's own transitions live on `domain::Interview`.
 
-pub mod candidate;
+pub mod apply;
+pub mod batch;
+pub mod complete;
+mod delivery;
 pub mod email;
 mod error;
+pub mod interviews;
 pub mod invite;
+mod links;
 pub mod positions;
+pub mod reinvite;
+pub mod resend;
+pub mod session;
 pub mod tenants;
 #[cfg(all(test, feature = "local"))]
 pub(crate) mod testing;
 pub mod upload;
 
 pub use error::{Error, FieldError, Result};
+pub use links::Links;
 
 use crate::ports::{
     Clock, IdempotencyStore, InterviewStore, Mailer, PositionStore, SecretSource, TenantStore,
@@ -18,33 +28,41 @@ use crate::ports::{
 };
 use std::sync::Arc;
 
-/// Settings every deployment provides.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// Where candidate links point, without a trailing slash, e.g. `https://interviews.acme.com`.
-    pub public_base_url: String,
-    /// Derives candidate link tokens; see `domain::LinkKey`.
-    pub link_key: crate::domain::LinkKey,
-}
-
-impl Config {
-    pub fn candidate_url(&self, token: &str) -> String {
-        format!("{}/i/{token}", self.public_base_url)
-    }
-}
-
-/// The ports a running process has, built once at start-up and shared by every request.
+/// The ports a running process has, built once at start-up and shared by every request. A
+/// function gets only the adapters its routes use: video storage, mail and links are absent
+/// where nothing needs them, and asking for one there is an internal error.
 #[derive(Clone)]
 pub struct App {
-    pub config: Config,
     pub tenants: Arc<dyn TenantStore>,
     pub positions: Arc<dyn PositionStore>,
     pub interviews: Arc<dyn InterviewStore>,
     pub idempotency: Arc<dyn IdempotencyStore>,
-    pub videos: Arc<dyn VideoStorage>,
-    pub mailer: Arc<dyn Mailer>,
+    pub videos: Option<Arc<dyn VideoStorage>>,
+    pub mailer: Option<Arc<dyn Mailer>>,
+    /// Makes public URLs; see [`Links`].
+    pub links: Option<Links>,
     pub clock: Arc<dyn Clock>,
     pub secrets: Arc<dyn SecretSource>,
+}
+
+impl App {
+    pub fn videos(&self) -> Result<&dyn VideoStorage> {
+        self.videos
+            .as_deref()
+            .ok_or_else(|| Error::Internal("this function has no video storage".into()))
+    }
+
+    pub fn mailer(&self) -> Result<&dyn Mailer> {
+        self.mailer
+            .as_deref()
+            .ok_or_else(|| Error::Internal("this function sends no mail".into()))
+    }
+
+    pub fn links(&self) -> Result<&Links> {
+        self.links
+            .as_ref()
+            .ok_or_else(|| Error::Internal("this function makes no links".into()))
+    }
 }
 
 /// The authenticated caller of a recruiter route. On AWS the Lambda authorizer resolves it

@@ -202,11 +202,10 @@ pub async fn set_archived(
         } else {
             PositionStatus::Active
         };
-        if next != current {
-            next.version += 1;
-            app.positions.update_position(&current, &next).await?;
+        if next == current {
+            return Ok(current);
         }
-        Ok(next)
+        Ok(app.positions.update_position(&current, &next).await?)
     })
     .await
 }

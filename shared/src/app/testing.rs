@@ -1,6 +1,6 @@
 //! An `App` on the embedded adapters with a clock the test moves, for use-case tests.
 
-use super::{App, Caller, Config};
+use super::{App, Caller, Links};
 use crate::domain::LinkKey;
 use crate::local::{DiskVideos, LocalStore, OutboxMailer};
 use crate::ports::{Clock, OsRandom};
@@ -25,18 +25,20 @@ pub fn app(dir: &std::path::Path) -> (App, Arc<TestClock>) {
     let store = Arc::new(LocalStore::open(dir).expect("store"));
     let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
     let app = App {
-        config: Config {
-            public_base_url: "http://127.0.0.1:1".into(),
-            link_key: LinkKey::new([9; 32]),
-        },
         tenants: store.clone(),
         positions: store.clone(),
         interviews: store.clone(),
         idempotency: store,
-        videos: Arc::new(DiskVideos::open(dir, "http://127.0.0.1:1").expect("videos")),
-        mailer: Arc::new(OutboxMailer::new(
+        videos: Some(Arc::new(
+            DiskVideos::open(dir, "http://127.0.0.1:1").expect("videos"),
+        )),
+        mailer: Some(Arc::new(OutboxMailer::new(
             dir.join("outbox"),
             "test@reelview.test".into(),
+        ))),
+        links: Some(Links::new(
+            Some("http://127.0.0.1:1"),
+            LinkKey::new([9; 32]),
         )),
         clock: clock.clone(),
         secrets: Arc::new(OsRandom),

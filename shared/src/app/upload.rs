@@ -1,13 +1,12 @@
-//! Answer uploads. The browser sends video straight to storage through presigned URLs; the
-//! server only signs, checks (the object exists with the size and type it signed for) and
-//! records. Every attempt has its own object key, and a superseded answer is deleted only
-//! after the new one is stored, so no confirmed recording is ever lost.
+//! Answer uploads: starting an attempt, resuming it, abandoning it. The browser sends video
+//! straight to storage through presigned URLs; the server only signs and records. Every
+//! attempt has its own object key, so a retry or a retake never overwrites a recording.
+//! Confirming an upload as the answer is `complete`.
 
-use super::candidate::{load_open, LoadedOnce, Session};
+use super::session::{load_open, LoadedOnce, Session};
 use super::{retry_on_conflict, App, Error, FieldError, Result};
 use crate::domain::{
-    object_key, Answer, QuestionId, Upload, UploadId, UploadMethod, UploadState,
-    ALLOWED_VIDEO_TYPES,
+    object_key, QuestionId, Upload, UploadId, UploadMethod, UploadState, ALLOWED_VIDEO_TYPES,
 };
 use crate::ports::{SignedRequest, UploadedPart};
 use chrono::Duration;
@@ -22,8 +21,6 @@ pub const RESUMABLE_HOURS: i64 = 24;
 pub const MULTIPART_THRESHOLD_BYTES: u64 = 32 * 1024 * 1024;
 /// S3 parts must be at least 5 MiB (but the last).
 pub const PART_SIZE_BYTES: u64 = 8 * 1024 * 1024;
-/// Pending attempts kept per question; older pending ones are dropped.
-const MAX_PENDING_PER_QUESTION: usize = 5;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -57,13 +54,13 @@ fn ttl() -> std::time::Duration {
 }
 
 /// The size of part `part` (1-based) of an upload cut into `part_size` pieces.
-fn size_of_part(upload_size: u64, part_size: u64, part: u32) -> u64 {
+pub(crate) fn size_of_part(upload_size: u64, part_size: u64, part: u32) -> u64 {
     let start = (part as u64 - 1) * part_size;
     part_size.min(upload_size - start)
 }
 
 /// The media type without parameters, lower-cased: `video/webm;codecs=vp8` → `video/webm`.
-fn base_type(raw: &str) -> String {
+pub(crate) fn base_type(raw: &str) -> String {
     raw.split(';')
         .next()
         .unwrap_or("")
@@ -71,7 +68,7 @@ fn base_type(raw: &str) -> String {
         .to_ascii_lowercase()
 }
 
-fn find_question(session: &Session, question_id: &str) -> Result<QuestionId> {
+pub(crate) fn find_question(session: &Session, question_id: &str) -> Result<QuestionId> {
     let id = QuestionId::parse(question_id).ok_or(Error::QuestionNotFound)?;
     session
         .position
@@ -80,18 +77,8 @@ fn find_question(session: &Session, question_id: &str) -> Result<QuestionId> {
         .ok_or(Error::QuestionNotFound)
 }
 
-fn find_upload(session: &Session, question: QuestionId, upload_id: &str) -> Result<Upload> {
-    let id = UploadId::parse(upload_id).ok_or(Error::UploadNotFound)?;
-    session
-        .interview
-        .upload(id)
-        .filter(|u| u.question_id == question)
-        .cloned()
-        .ok_or(Error::UploadNotFound)
-}
-
-/// An open session's upload that is still pending, with its question.
-async fn pending_upload(
+/// An open session's pending upload, with its question.
+pub(crate) async fn pending_upload(
     app: &App,
     token: &str,
     question_id: &str,
@@ -99,12 +86,9 @@ async fn pending_upload(
 ) -> Result<(Session, QuestionId, Upload)> {
     let session = load_open(app, token).await?;
     let question = find_question(&session, question_id)?;
-    let upload = find_upload(&session, question, upload_id)?;
-    match upload.state {
-        UploadState::Completed => Err(Error::UploadAlreadyCompleted),
-        UploadState::Aborted => Err(Error::UploadAborted),
-        UploadState::Pending => Ok((session, question, upload)),
-    }
+    let id = UploadId::parse(upload_id).ok_or(Error::UploadNotFound)?;
+    let upload = session.interview.pending_upload(question, id)?.clone();
+    Ok((session, question, upload))
 }
 
 /// Starts an upload attempt for a question.
@@ -157,7 +141,7 @@ pub async fn create(
     let method = if multipart {
         let part_count = size.div_ceil(PART_SIZE_BYTES) as u32;
         UploadMethod::Multipart {
-            storage_upload_id: app.videos.start_multipart(&key, &content_type).await?,
+            storage_upload_id: app.videos()?.start_multipart(&key, &content_type).await?,
             part_size: PART_SIZE_BYTES,
             part_count,
         }
@@ -165,17 +149,15 @@ pub async fn create(
         UploadMethod::Put
     };
 
+    let videos = app.videos()?;
     let loaded = LoadedOnce::new(session);
     let recorded = retry_on_conflict(|| async {
         let mut session = loaded.open_session(app, token).await?;
-        let question = session
+        let max_attempts = session
             .position
             .question(question_id)
-            .ok_or(Error::QuestionNotFound)?;
-        let progress = session.interview.progress_of(question_id);
-        if progress.confirmed_attempts >= question.max_attempts() {
-            return Err(Error::RetakesExhausted);
-        }
+            .ok_or(Error::QuestionNotFound)?
+            .max_attempts();
         let now = app.clock.now();
         let upload = Upload {
             id: upload_id,
@@ -193,22 +175,10 @@ pub async fn create(
                 now + Duration::minutes(URL_TTL_MINUTES)
             },
         };
-        let interview = &mut session.interview;
-        interview.prune_uploads(now);
-        let pending: Vec<UploadId> = interview
-            .uploads
-            .iter()
-            .filter(|u| u.question_id == question_id && u.state == UploadState::Pending)
-            .map(|u| u.id)
-            .collect();
-        if pending.len() >= MAX_PENDING_PER_QUESTION {
-            let drop = &pending[..=pending.len() - MAX_PENDING_PER_QUESTION];
-            interview.uploads.retain(|u| !drop.contains(&u.id));
-        }
-        interview.open(now);
-        interview.uploads.push(upload.clone());
-        interview.version += 1;
-        app.interviews.update_interview(interview).await?;
+        session
+            .interview
+            .add_upload(upload.clone(), max_attempts, now)?;
+        app.interviews.update_interview(&session.interview).await?;
         Ok(upload)
     })
     .await;
@@ -219,7 +189,7 @@ pub async fn create(
                 storage_upload_id, ..
             } = &method
             {
-                let _ = app.videos.abort_multipart(&key, storage_upload_id).await;
+                let _ = videos.abort_multipart(&key, storage_upload_id).await;
             }
             return Err(e);
         }
@@ -234,10 +204,10 @@ async fn ticket(
     uploaded_parts: Vec<UploadedPart>,
 ) -> Result<UploadTicket> {
     let expires_at = app.clock.now() + Duration::minutes(URL_TTL_MINUTES);
+    let videos = app.videos()?;
     match &upload.method {
         UploadMethod::Put => {
-            let put = app
-                .videos
+            let put = videos
                 .presign_put(&upload.object_key, &upload.content_type, upload.size, ttl())
                 .await?;
             Ok(UploadTicket {
@@ -260,8 +230,7 @@ async fn ticket(
                     .iter()
                     .any(|p| p.part_number == number && p.size == size);
                 if !done {
-                    let request = app
-                        .videos
+                    let request = videos
                         .presign_part(&upload.object_key, storage_upload_id, number, size, ttl())
                         .await?;
                     parts.push(PartTarget {
@@ -299,7 +268,7 @@ pub async fn status(
         UploadMethod::Multipart {
             storage_upload_id, ..
         } => {
-            app.videos
+            app.videos()?
                 .list_parts(&upload.object_key, storage_upload_id)
                 .await?
         }
@@ -307,155 +276,16 @@ pub async fn status(
     ticket(app, upload, uploaded).await
 }
 
-/// The confirmed answer after `complete`.
-#[derive(Debug, Clone)]
-pub struct Confirmed {
-    pub question_id: QuestionId,
-    pub answer: Answer,
-    pub confirmed_attempts: u32,
-    pub max_attempts: u32,
-}
-
-/// Checks the uploaded object and records it as the question's answer.
-pub async fn complete(
-    app: &App,
-    token: &str,
-    question_id: &str,
-    upload_id: &str,
-) -> Result<Confirmed> {
-    let (session, question, upload) = pending_upload(app, token, question_id, upload_id).await?;
-    let progress = session.interview.progress_of(question);
-    let max_attempts = session
-        .position
-        .question(question)
-        .map_or(1, |q| q.max_attempts());
-    if progress.confirmed_attempts >= max_attempts {
-        return Err(Error::RetakesExhausted);
-    }
-
-    // The object must exist with the size and type we signed for. A multipart upload is
-    // assembled first (unless an earlier, interrupted completion already did).
-    let mut object = app.videos.head(&upload.object_key).await?;
-    if object.is_none() {
-        if app.clock.now() >= upload.resumable_until {
-            return Err(Error::UploadExpired);
-        }
-        if let UploadMethod::Multipart {
-            storage_upload_id,
-            part_size,
-            part_count,
-        } = &upload.method
-        {
-            let parts = app
-                .videos
-                .list_parts(&upload.object_key, storage_upload_id)
-                .await?;
-            let complete = (1..=*part_count).all(|n| {
-                parts.iter().any(|p| {
-                    p.part_number == n && p.size == size_of_part(upload.size, *part_size, n)
-                })
-            });
-            if !complete {
-                let have = parts
-                    .iter()
-                    .filter(|p| p.part_number <= *part_count)
-                    .count();
-                return Err(Error::UploadIncomplete(format!(
-                    "{have} of {part_count} parts are uploaded; send the missing parts and complete again"
-                )));
-            }
-            let parts: Vec<UploadedPart> = parts
-                .into_iter()
-                .filter(|p| p.part_number <= *part_count)
-                .collect();
-            app.videos
-                .complete_multipart(&upload.object_key, storage_upload_id, &parts)
-                .await?;
-            object = app.videos.head(&upload.object_key).await?;
-        }
-    }
-    let Some(object) = object else {
-        return Err(Error::UploadIncomplete(
-            "the video has not arrived yet; upload it, then complete".into(),
-        ));
-    };
-    let type_matches = object
-        .content_type
-        .as_deref()
-        .map(base_type)
-        .is_none_or(|t| t == upload.content_type);
-    if object.size != upload.size || !type_matches {
-        return Err(Error::UploadIncomplete(format!(
-            "the stored video has {} bytes, not the {} signed for",
-            object.size, upload.size
-        )));
-    }
-
-    let now = app.clock.now();
-    let loaded = LoadedOnce::new(session);
-    let (confirmed, superseded) = retry_on_conflict(|| async {
-        let mut session = loaded.open_session(app, token).await?;
-        let current = find_upload(&session, question, upload_id)?;
-        if current.state != UploadState::Pending {
-            return Err(Error::UploadAlreadyCompleted);
-        }
-        let interview = &mut session.interview;
-        let progress = interview.progress.entry(question).or_default();
-        if progress.confirmed_attempts >= max_attempts {
-            return Err(Error::RetakesExhausted);
-        }
-        let answer = Answer {
-            upload_id: current.id,
-            object_key: current.object_key.clone(),
-            content_type: current.content_type.clone(),
-            size: current.size,
-            confirmed_at: now,
-        };
-        let superseded = progress.answer.replace(answer.clone());
-        progress.confirmed_attempts += 1;
-        let confirmed_attempts = progress.confirmed_attempts;
-        let superseded_id = superseded.as_ref().map(|a| a.upload_id);
-        // The superseded attempt's record goes with its object; this one is now the answer.
-        interview.uploads.retain(|u| Some(u.id) != superseded_id);
-        if let Some(u) = interview.uploads.iter_mut().find(|u| u.id == current.id) {
-            u.state = UploadState::Completed;
-        }
-        interview.open(now);
-        interview.version += 1;
-        app.interviews.update_interview(interview).await?;
-        Ok((
-            Confirmed {
-                question_id: question,
-                answer,
-                confirmed_attempts,
-                max_attempts,
-            },
-            superseded,
-        ))
-    })
-    .await?;
-    // Only now, with the new answer stored, is the old recording safe to delete.
-    if let Some(old) = superseded {
-        if let Err(e) = app.videos.delete(&old.object_key).await {
-            tracing::warn!(error = %e, "could not delete a superseded answer; it stays in storage");
-        }
-    }
-    Ok(confirmed)
-}
-
 /// Abandons a pending upload: its URLs stop mattering and its storage is released.
 pub async fn abort(app: &App, token: &str, question_id: &str, upload_id: &str) -> Result<()> {
+    let videos = app.videos()?;
     let upload = retry_on_conflict(|| async {
         let mut session = load_open(app, token).await?;
         let question = find_question(&session, question_id)?;
-        let upload = find_upload(&session, question, upload_id)?;
-        match upload.state {
-            UploadState::Completed => return Err(Error::UploadAlreadyCompleted),
-            UploadState::Aborted => return Ok(upload),
-            UploadState::Pending => {}
-        }
-        session.interview.uploads.retain(|u| u.id != upload.id);
-        session.interview.version += 1;
+        let id = UploadId::parse(upload_id).ok_or(Error::UploadNotFound)?;
+        let upload = session
+            .interview
+            .drop_upload(question, id, app.clock.now())?;
         app.interviews.update_interview(&session.interview).await?;
         Ok(upload)
     })
@@ -464,11 +294,11 @@ pub async fn abort(app: &App, token: &str, question_id: &str, upload_id: &str) -
         storage_upload_id, ..
     } = &upload.method
     {
-        app.videos
+        videos
             .abort_multipart(&upload.object_key, storage_upload_id)
             .await?;
     }
-    app.videos.delete(&upload.object_key).await?;
+    videos.delete(&upload.object_key).await?;
     Ok(())
 }
 

@@ -27,16 +27,43 @@ fn presigning(expires_in: Duration) -> PortResult<PresigningConfig> {
     PresigningConfig::expires_in(expires_in).map_err(|e| Unavailable(e.to_string()))
 }
 
+/// The URL and the headers the browser must send. Only headers covered by the signature go
+/// into the ticket: under Lambda the SDK also attaches `x-amzn-trace-id` (recursion
+/// detection), which is not signed, and a browser that sent it would fail the bucket's CORS
+/// preflight. Content-Length is signed but set by the browser itself, which refuses to have
+/// it set.
 fn signed(request: aws_sdk_s3::presigning::PresignedRequest) -> SignedRequest {
+    let url = request.uri().to_string();
+    let signed_headers = signed_header_names(&url);
     SignedRequest {
-        url: request.uri().to_string(),
         headers: request
             .headers()
-            // The browser sets Content-Length itself and refuses to have it set.
-            .filter(|(name, _)| !name.eq_ignore_ascii_case("content-length"))
+            .filter(|(name, _)| {
+                let name = name.to_ascii_lowercase();
+                name != "content-length" && name != "host" && signed_headers.contains(&name)
+            })
             .map(|(name, value)| (name.to_string(), value.to_string()))
             .collect(),
+        url,
     }
+}
+
+/// The lower-cased header names of a presigned URL's `X-Amz-SignedHeaders` parameter.
+fn signed_header_names(url: &str) -> Vec<String> {
+    let query = url.split_once('?').map(|(_, q)| q).unwrap_or("");
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(name, _)| name.eq_ignore_ascii_case("X-Amz-SignedHeaders"))
+        .map(|(_, value)| {
+            value
+                .replace("%3B", ";")
+                .replace("%3b", ";")
+                .split(';')
+                .map(str::to_ascii_lowercase)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[async_trait]

@@ -1,4 +1,4 @@
-use crate::app::email::render_mime;
+use crate::mime::render_mime;
 use crate::ports::{MailError, Mailer, OutgoingEmail};
 use async_trait::async_trait;
 use aws_sdk_sesv2::primitives::Blob;

@@ -1,4 +1,7 @@
-use super::{Email, InterviewId, Line, PositionId, QuestionId, SecretHash, TenantId, UploadId};
+use super::{
+    Email, InterviewId, Line, LinkKey, PositionId, QuestionId, Secret, SecretHash, TenantId,
+    UploadId,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -12,7 +15,8 @@ pub struct Candidate {
     pub phone: Option<Line>,
 }
 
-/// invited → in_progress (first open of the link) → completed (submit). No way back.
+/// invited → in_progress (first open of the link) → completed (submit). No way back; see
+/// the table on [`Interview`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InterviewStatus {
@@ -97,7 +101,6 @@ pub enum UploadMethod {
 pub enum UploadState {
     Pending,
     Completed,
-    Aborted,
 }
 
 /// One attempt at uploading a question's answer. Every attempt has its own object key, so a
@@ -146,14 +149,95 @@ pub struct Interview {
     pub version: u64,
 }
 
+/// Why an interview refuses a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InterviewError {
+    /// Submitted: nothing changes any more (reading still works).
+    Completed,
+    /// The deadline passed before submission.
+    Expired,
+    AnswersMissing(Vec<QuestionId>),
+    RetakesExhausted,
+    UploadNotFound,
+    UploadAlreadyCompleted,
+}
+
+/// What a new interview is made of; see [`Interview::invited`].
+pub struct NewInterview {
+    pub tenant_id: TenantId,
+    pub id: InterviewId,
+    pub position_id: PositionId,
+    pub candidate: Candidate,
+    pub external_id: Option<String>,
+    /// The hash of the link token of generation 0.
+    pub token_hash: SecretHash,
+    pub deadline: Option<DateTime<Utc>>,
+    pub send_email: bool,
+    pub now: DateTime<Utc>,
+}
+
+/// A confirmed answer and the one it replaced, whose recording may now be deleted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirmation {
+    pub answer: Answer,
+    pub superseded: Option<Answer>,
+    pub confirmed_attempts: u32,
+}
+
+/// Pending attempts kept per question; requesting another drops the oldest.
+pub const MAX_PENDING_UPLOADS_PER_QUESTION: usize = 5;
+
+/// An interview's life. Every change of state is one of these methods; the store only saves
+/// what they produce.
+///
+/// | from          | change                         | to            | refused when                       |
+/// |---------------|--------------------------------|---------------|------------------------------------|
+/// | (new)         | [`invited`](Self::invited)     | `invited`     |                                    |
+/// | `invited`     | [`open`](Self::open)           | `in_progress` | deadline passed                    |
+/// | `invited`/`in_progress` | [`add_upload`](Self::add_upload), [`confirm_answer`](Self::confirm_answer), [`drop_upload`](Self::drop_upload) | `in_progress` | completed, deadline passed, retakes used up |
+/// | `invited`/`in_progress` | [`submit`](Self::submit) | `completed`   | deadline passed, answers missing   |
+/// | `completed`   | `open`, `submit`               | `completed` (no change) |                          |
+/// | any           | [`record_email`](Self::record_email) | same    |                                    |
+/// | not `completed` | [`rotate_link`](Self::rotate_link) | same (new link generation) | completed       |
 impl Interview {
+    pub fn invited(new: NewInterview) -> Self {
+        Self {
+            tenant_id: new.tenant_id,
+            id: new.id,
+            position_id: new.position_id,
+            candidate: new.candidate,
+            external_id: new.external_id,
+            status: InterviewStatus::Invited,
+            token_hash: new.token_hash,
+            link_generation: 0,
+            created_at: new.now,
+            deadline: new.deadline,
+            started_at: None,
+            completed_at: None,
+            email: EmailDelivery::new(new.send_email),
+            progress: BTreeMap::new(),
+            uploads: Vec::new(),
+            version: 0,
+        }
+    }
+
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
         self.status != InterviewStatus::Completed && self.deadline.is_some_and(|d| now >= d)
     }
 
-    /// The first open of the link starts the interview; later opens change nothing.
-    /// Returns whether anything changed.
-    pub fn open(&mut self, now: DateTime<Utc>) -> bool {
+    /// Whether the candidate may still work on the interview.
+    pub fn ensure_open(&self, now: DateTime<Utc>) -> Result<(), InterviewError> {
+        if self.status == InterviewStatus::Completed {
+            Err(InterviewError::Completed)
+        } else if self.is_expired(now) {
+            Err(InterviewError::Expired)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Marks the interview started, once.
+    fn start(&mut self, now: DateTime<Utc>) -> bool {
         if self.status == InterviewStatus::Invited {
             self.status = InterviewStatus::InProgress;
             self.started_at = Some(now);
@@ -161,6 +245,178 @@ impl Interview {
         } else {
             false
         }
+    }
+
+    /// The candidate opens the link: the first open starts the interview. A completed
+    /// interview still opens (as completed); an expired one does not. Returns whether
+    /// anything changed.
+    pub fn open(&mut self, now: DateTime<Utc>) -> Result<bool, InterviewError> {
+        match self.ensure_open(now) {
+            Err(InterviewError::Completed) => Ok(false),
+            Err(e) => Err(e),
+            Ok(()) => Ok(self.start(now)),
+        }
+    }
+
+    /// Records a new upload attempt for its question. Expired attempts are dropped, and so
+    /// is the oldest pending attempt of the question beyond [`MAX_PENDING_UPLOADS_PER_QUESTION`],
+    /// so the item stays small however often a flaky connection retries.
+    pub fn add_upload(
+        &mut self,
+        upload: Upload,
+        max_attempts: u32,
+        now: DateTime<Utc>,
+    ) -> Result<(), InterviewError> {
+        self.ensure_open(now)?;
+        if self.progress_of(upload.question_id).confirmed_attempts >= max_attempts {
+            return Err(InterviewError::RetakesExhausted);
+        }
+        self.uploads.retain(|u| match u.state {
+            UploadState::Pending => u.resumable_until > now,
+            UploadState::Completed => true,
+        });
+        let pending: Vec<UploadId> = self
+            .uploads
+            .iter()
+            .filter(|u| u.question_id == upload.question_id && u.state == UploadState::Pending)
+            .map(|u| u.id)
+            .collect();
+        if pending.len() >= MAX_PENDING_UPLOADS_PER_QUESTION {
+            let oldest = &pending[..=pending.len() - MAX_PENDING_UPLOADS_PER_QUESTION];
+            self.uploads.retain(|u| !oldest.contains(&u.id));
+        }
+        self.start(now);
+        self.uploads.push(upload);
+        Ok(())
+    }
+
+    /// The pending upload `id` of `question`.
+    pub fn pending_upload(
+        &self,
+        question: QuestionId,
+        id: UploadId,
+    ) -> Result<&Upload, InterviewError> {
+        let upload = self
+            .upload(id)
+            .filter(|u| u.question_id == question)
+            .ok_or(InterviewError::UploadNotFound)?;
+        match upload.state {
+            UploadState::Pending => Ok(upload),
+            UploadState::Completed => Err(InterviewError::UploadAlreadyCompleted),
+        }
+    }
+
+    /// Makes the pending upload `id` (whose object was checked) its question's answer. The
+    /// answer it replaces is returned so its recording can be deleted, after this is stored.
+    pub fn confirm_answer(
+        &mut self,
+        question: QuestionId,
+        id: UploadId,
+        max_attempts: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Confirmation, InterviewError> {
+        self.ensure_open(now)?;
+        let upload = self.pending_upload(question, id)?.clone();
+        let progress = self.progress.entry(question).or_default();
+        if progress.confirmed_attempts >= max_attempts {
+            return Err(InterviewError::RetakesExhausted);
+        }
+        let answer = Answer {
+            upload_id: upload.id,
+            object_key: upload.object_key,
+            content_type: upload.content_type,
+            size: upload.size,
+            confirmed_at: now,
+        };
+        let superseded = progress.answer.replace(answer.clone());
+        progress.confirmed_attempts += 1;
+        let confirmed_attempts = progress.confirmed_attempts;
+        // The superseded attempt's record goes with its object; this one is now the answer.
+        let superseded_id = superseded.as_ref().map(|a| a.upload_id);
+        self.uploads.retain(|u| Some(u.id) != superseded_id);
+        if let Some(u) = self.uploads.iter_mut().find(|u| u.id == id) {
+            u.state = UploadState::Completed;
+        }
+        self.start(now);
+        Ok(Confirmation {
+            answer,
+            superseded,
+            confirmed_attempts,
+        })
+    }
+
+    /// Abandons the pending upload `id` of `question` and returns it, so its storage can be
+    /// released.
+    pub fn drop_upload(
+        &mut self,
+        question: QuestionId,
+        id: UploadId,
+        now: DateTime<Utc>,
+    ) -> Result<Upload, InterviewError> {
+        self.ensure_open(now)?;
+        let upload = self.pending_upload(question, id)?.clone();
+        self.uploads.retain(|u| u.id != id);
+        Ok(upload)
+    }
+
+    /// Submits, once every question of `questions` has an answer. Submitting a completed
+    /// interview again changes nothing. Returns whether anything changed.
+    pub fn submit(
+        &mut self,
+        questions: &[QuestionId],
+        now: DateTime<Utc>,
+    ) -> Result<bool, InterviewError> {
+        match self.ensure_open(now) {
+            Err(InterviewError::Completed) => return Ok(false),
+            Err(e) => return Err(e),
+            Ok(()) => {}
+        }
+        let missing = self.missing_answers(questions);
+        if !missing.is_empty() {
+            return Err(InterviewError::AnswersMissing(missing));
+        }
+        self.start(now);
+        self.status = InterviewStatus::Completed;
+        self.completed_at = Some(now);
+        Ok(true)
+    }
+
+    /// Records one attempt to email the candidate: the mail service's message id, or why it
+    /// failed.
+    pub fn record_email(&mut self, outcome: Result<&str, &str>, now: DateTime<Utc>) {
+        let email = &mut self.email;
+        email.attempts += 1;
+        email.last_attempt_at = Some(now);
+        match outcome {
+            Ok(message_id) => {
+                email.status = EmailStatus::Sent;
+                email.reason = None;
+                email.message_id = Some(message_id.to_string());
+            }
+            Err(reason) => {
+                email.status = EmailStatus::Failed;
+                email.reason = Some(reason.to_string());
+            }
+        }
+    }
+
+    /// The candidate's current link token, derived again from the link key; `None` if the key
+    /// does not derive the stored hash (a different deployment's key).
+    pub fn current_token(&self, key: &LinkKey) -> Option<Secret> {
+        let token = key.candidate_token(self.id, self.link_generation);
+        (token.hash() == self.token_hash).then_some(token)
+    }
+
+    /// Issues the next link generation. Returns the new token and the hash of the retired
+    /// one, whose lookup must go in the same write.
+    pub fn rotate_link(&mut self, key: &LinkKey) -> Result<(Secret, SecretHash), InterviewError> {
+        if self.status == InterviewStatus::Completed {
+            return Err(InterviewError::Completed);
+        }
+        self.link_generation += 1;
+        let token = key.candidate_token(self.id, self.link_generation);
+        let retired = std::mem::replace(&mut self.token_hash, token.hash());
+        Ok((token, retired))
     }
 
     pub fn progress_of(&self, question: QuestionId) -> QuestionProgress {
@@ -183,16 +439,6 @@ impl Interview {
             })
             .collect()
     }
-
-    /// Drops upload records nobody can use any more (expired and never completed), so the
-    /// item stays small however often a flaky connection retries.
-    pub fn prune_uploads(&mut self, now: DateTime<Utc>) {
-        self.uploads.retain(|u| match u.state {
-            UploadState::Pending => u.resumable_until > now,
-            UploadState::Completed => true,
-            UploadState::Aborted => false,
-        });
-    }
 }
 
 /// The object key of an upload attempt: `tenant/interview/question/attempt`. The tenant prefix
@@ -204,4 +450,155 @@ pub fn object_key(
     attempt: UploadId,
 ) -> String {
     format!("{tenant}/{interview}/{question}/{attempt}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    fn interview(deadline: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Interview {
+        let key = LinkKey::new([3; 32]);
+        let id = InterviewId::new();
+        Interview::invited(NewInterview {
+            tenant_id: TenantId::new(),
+            id,
+            position_id: PositionId::new(),
+            candidate: Candidate {
+                email: Email::parse("ana@example.com").unwrap(),
+                first_name: Line::parse("Ana", 10).unwrap(),
+                last_name: Line::parse("Silva", 10).unwrap(),
+                phone: None,
+            },
+            external_id: None,
+            token_hash: key.candidate_token(id, 0).hash(),
+            deadline,
+            send_email: true,
+            now,
+        })
+    }
+
+    fn upload(question: QuestionId, now: DateTime<Utc>) -> Upload {
+        Upload {
+            id: UploadId::new(),
+            question_id: question,
+            object_key: "k".into(),
+            content_type: "video/webm".into(),
+            size: 10,
+            method: UploadMethod::Put,
+            state: UploadState::Pending,
+            created_at: now,
+            expires_at: now + Duration::minutes(15),
+            resumable_until: now + Duration::minutes(15),
+        }
+    }
+
+    #[test]
+    fn open_starts_once_and_a_passed_deadline_refuses() {
+        let now = Utc::now();
+        let mut i = interview(Some(now + Duration::hours(1)), now);
+        assert_eq!(i.status, InterviewStatus::Invited);
+        assert_eq!(i.open(now), Ok(true));
+        assert_eq!(i.status, InterviewStatus::InProgress);
+        assert_eq!(i.open(now + Duration::minutes(1)), Ok(false));
+        assert_eq!(i.started_at, Some(now));
+        assert_eq!(
+            i.open(now + Duration::hours(2)),
+            Err(InterviewError::Expired)
+        );
+    }
+
+    #[test]
+    fn uploads_respect_retakes_and_keep_few_pending() {
+        let now = Utc::now();
+        let mut i = interview(None, now);
+        let q = QuestionId::new();
+        for _ in 0..MAX_PENDING_UPLOADS_PER_QUESTION + 2 {
+            i.add_upload(upload(q, now), 1, now).unwrap();
+        }
+        assert_eq!(i.uploads.len(), MAX_PENDING_UPLOADS_PER_QUESTION);
+        assert_eq!(i.status, InterviewStatus::InProgress, "an upload starts it");
+        let first = i.uploads[0].id;
+        let confirmed = i.confirm_answer(q, first, 1, now).unwrap();
+        assert_eq!(confirmed.confirmed_attempts, 1);
+        assert_eq!(confirmed.superseded, None);
+        assert_eq!(
+            i.confirm_answer(q, first, 1, now),
+            Err(InterviewError::UploadAlreadyCompleted)
+        );
+        let second = i.uploads[1].id;
+        assert_eq!(
+            i.confirm_answer(q, second, 1, now),
+            Err(InterviewError::RetakesExhausted)
+        );
+        assert_eq!(
+            i.add_upload(upload(q, now), 1, now),
+            Err(InterviewError::RetakesExhausted)
+        );
+        assert_eq!(i.drop_upload(q, second, now).map(|u| u.id), Ok(second));
+        assert_eq!(
+            i.drop_upload(q, second, now),
+            Err(InterviewError::UploadNotFound)
+        );
+    }
+
+    #[test]
+    fn a_retake_supersedes_the_answer_and_its_record() {
+        let now = Utc::now();
+        let mut i = interview(None, now);
+        let q = QuestionId::new();
+        i.add_upload(upload(q, now), 2, now).unwrap();
+        let first = i.uploads[0].id;
+        i.confirm_answer(q, first, 2, now).unwrap();
+        i.add_upload(upload(q, now), 2, now).unwrap();
+        let second = i.uploads[1].id;
+        let retake = i.confirm_answer(q, second, 2, now).unwrap();
+        assert_eq!(retake.superseded.map(|a| a.upload_id), Some(first));
+        assert_eq!(retake.confirmed_attempts, 2);
+        assert!(i.upload(first).is_none());
+    }
+
+    #[test]
+    fn submit_needs_every_answer_and_completes_once() {
+        let now = Utc::now();
+        let mut i = interview(None, now);
+        let (q1, q2) = (QuestionId::new(), QuestionId::new());
+        i.add_upload(upload(q1, now), 1, now).unwrap();
+        let id = i.uploads[0].id;
+        i.confirm_answer(q1, id, 1, now).unwrap();
+        assert_eq!(
+            i.submit(&[q1, q2], now),
+            Err(InterviewError::AnswersMissing(vec![q2]))
+        );
+        assert_eq!(i.submit(&[q1], now), Ok(true));
+        assert_eq!(i.status, InterviewStatus::Completed);
+        assert_eq!(i.submit(&[q1], now + Duration::hours(1)), Ok(false));
+        assert_eq!(i.completed_at, Some(now));
+        assert_eq!(
+            i.add_upload(upload(q1, now), 5, now),
+            Err(InterviewError::Completed)
+        );
+        assert_eq!(i.open(now), Ok(false), "a completed interview still opens");
+    }
+
+    #[test]
+    fn emails_and_links() {
+        let now = Utc::now();
+        let key = LinkKey::new([3; 32]);
+        let mut i = interview(None, now);
+        i.record_email(Err("mailbox full"), now);
+        assert_eq!(i.email.status, EmailStatus::Failed);
+        i.record_email(Ok("m-1"), now);
+        assert_eq!(i.email.status, EmailStatus::Sent);
+        assert_eq!(i.email.reason, None);
+        assert_eq!(i.email.attempts, 2);
+
+        let first = i.current_token(&key).expect("key derives the link");
+        let (second, retired) = i.rotate_link(&key).unwrap();
+        assert_eq!(retired, first.hash());
+        assert_eq!(i.current_token(&key), Some(second));
+        assert_eq!(i.current_token(&LinkKey::new([4; 32])), None);
+        i.submit(&[], now).unwrap();
+        assert_eq!(i.rotate_link(&key), Err(InterviewError::Completed));
+    }
 }

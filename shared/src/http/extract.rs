@@ -1,7 +1,7 @@
 //! Request extractors that turn every client mistake into a problem+json `Error`.
 
 use super::HttpState;
-use crate::app::{self, Caller, Error};
+use crate::app::{self, Caller, Error, Links};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{header, request::Parts};
@@ -73,17 +73,24 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     serde_json::from_slice(bytes).map_err(|e| Error::Malformed(format!("invalid JSON body: {e}")))
 }
 
-/// What an API Gateway authorizer put in the request context, when running on Lambda.
-fn lambda_authorizer(
+/// The API Gateway (HTTP API) request context, when running on Lambda.
+fn lambda_context(
     parts: &Parts,
-) -> Option<&lambda_http::aws_lambda_events::apigw::ApiGatewayRequestAuthorizer> {
+) -> Option<&lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext> {
     match parts
         .extensions
         .get::<lambda_http::request::RequestContext>()?
     {
-        lambda_http::request::RequestContext::ApiGatewayV2(ctx) => ctx.authorizer.as_ref(),
+        lambda_http::request::RequestContext::ApiGatewayV2(ctx) => Some(ctx),
         _ => None,
     }
+}
+
+/// What an API Gateway authorizer put in the request context, when running on Lambda.
+fn lambda_authorizer(
+    parts: &Parts,
+) -> Option<&lambda_http::aws_lambda_events::apigw::ApiGatewayRequestAuthorizer> {
+    lambda_context(parts)?.authorizer.as_ref()
 }
 
 fn bearer(parts: &Parts) -> Option<&str> {
@@ -137,6 +144,49 @@ impl FromRequestParts<HttpState> for Operator {
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The links of this request. Where the deployment configures no public base URL, the base
+/// is the API's own domain from API Gateway's request context, which a client cannot set;
+/// the Host header is never used.
+pub struct RequestLinks(pub Links);
+
+impl FromRequestParts<HttpState> for RequestLinks {
+    type Rejection = Error;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &HttpState,
+    ) -> Result<Self, Self::Rejection> {
+        let domain = lambda_context(parts)
+            .and_then(|ctx| ctx.domain_name.as_deref())
+            .filter(|d| {
+                !d.is_empty()
+                    && d.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+            })
+            .map(|d| format!("https://{d}"));
+        let links = state.app.links()?.for_request(domain.as_deref());
+        Ok(RequestLinks(links.into_owned()))
+    }
+}
+
+/// A creating POST: its `Idempotency-Key` (if any), its JSON body parsed, and the raw body
+/// that, with the route, identifies the request for the key.
+pub struct Idempotent<T> {
+    pub key: Option<String>,
+    pub input: T,
+    pub body: Bytes,
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Idempotent<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let key = idempotency_key(req.headers())?;
+        let JsonBody(input, body) = JsonBody::from_request(req, state).await?;
+        Ok(Idempotent { key, input, body })
+    }
 }
 
 /// The `Idempotency-Key` header, if the client sent one.

@@ -4,19 +4,6 @@
 use crate::domain::{Interview, Position, Tenant};
 use serde_json::{json, Value};
 
-/// Percent-encodes everything but RFC 3986 unreserved characters.
-pub fn percent_encode(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len() * 3);
-    for byte in raw.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
 pub fn tenant(tenant: &Tenant) -> Value {
     json!({
         "tenantId": tenant.id,
@@ -60,25 +47,38 @@ fn share(interview: &Interview, url: &str, company: &str) -> Value {
         .as_ref()
         .map(|p| p.as_str().chars().filter(|c| c.is_ascii_digit()).collect());
     let whatsapp = match &phone_digits {
-        Some(digits) => format!("https://wa.me/{digits}?text={}", percent_encode(&message)),
-        None => format!("https://wa.me/?text={}", percent_encode(&message)),
+        Some(digits) => format!(
+            "https://wa.me/{digits}?text={}",
+            crate::encoding::percent_encode(&message)
+        ),
+        None => format!(
+            "https://wa.me/?text={}",
+            crate::encoding::percent_encode(&message)
+        ),
     };
     let sms_to = interview
         .candidate
         .phone
         .as_ref()
-        .map(|p| percent_encode(&p.as_str().replace([' ', '(', ')', '-', '.'], "")))
+        .map(|p| {
+            crate::encoding::percent_encode(&p.as_str().replace([' ', '(', ')', '-', '.'], ""))
+        })
         .unwrap_or_default();
     json!({
         "mailto": format!(
             "mailto:{}?subject={}&body={}",
-            percent_encode(interview.candidate.email.as_str()),
-            percent_encode(&subject),
-            percent_encode(&message)
+            crate::encoding::percent_encode(interview.candidate.email.as_str()),
+            crate::encoding::percent_encode(&subject),
+            crate::encoding::percent_encode(&message)
         ),
         "whatsapp": whatsapp,
-        "sms": format!("sms:{sms_to}?&body={}", percent_encode(&message)),
+        "sms": format!("sms:{sms_to}?&body={}", crate::encoding::percent_encode(&message)),
     })
+}
+
+/// A just-invited (resent, re-invited) interview with its link.
+pub fn invited(invited: &crate::app::invite::Invited) -> Value {
+    interview(&invited.interview, Some(&invited.url), &invited.company)
 }
 
 /// An interview as recruiters see it. `url` is the candidate's current link.

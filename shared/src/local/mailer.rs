@@ -1,7 +1,7 @@
 //! Writes each email as an RFC 5322 `.eml` file (multipart/alternative, text and HTML) to the
 //! outbox folder, where any mail client can open it.
 
-use crate::app::email::render_mime;
+use crate::mime::render_mime;
 use crate::ports::{MailError, Mailer, OutgoingEmail};
 use async_trait::async_trait;
 use std::path::PathBuf;

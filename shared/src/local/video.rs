@@ -117,7 +117,7 @@ impl DiskVideos {
     fn url(&self, key: &str, query: &[(&str, String)]) -> String {
         let query: Vec<String> = query
             .iter()
-            .map(|(k, v)| format!("{k}={}", crate::http::views::percent_encode(v)))
+            .map(|(k, v)| format!("{k}={}", crate::encoding::percent_encode(v)))
             .collect();
         format!(
             "{}{UPLOAD_ROUTE_PREFIX}/{key}?{}",

@@ -1,20 +1,22 @@
-//! The candidate's side: opening the link, submitting, and the public application link. The
-//! link token is the only credential; unknown, rotated and deleted tokens all read the same.
+//! The candidate's session: resolving the link token, opening the interview and submitting
+//! it. The link token is the only credential; unknown, rotated and deleted tokens all read
+//! the same.
 
-use super::invite::{self, CandidateInput, InviteInput};
-use super::{retry_on_conflict, App, Caller, Error, FieldError, Result};
-use crate::domain::{
-    looks_like_token, Interview, InterviewStatus, Position, PositionId, SecretHash,
-};
-use serde::Deserialize;
+use super::{retry_on_conflict, App, Error, Result};
+use crate::domain::{looks_like_token, Interview, Position, SecretHash};
 
 /// An interview opened through its link, with what the candidate sees of the position.
 #[derive(Debug, Clone)]
 pub struct Session {
     pub interview: Interview,
     pub position: Position,
+}
+
+impl Session {
     /// The employer name shown to the candidate.
-    pub company: String,
+    pub fn company(&self) -> &str {
+        self.position.employer()
+    }
 }
 
 /// Resolves a link token to its interview and position, or `LinkNotFound`.
@@ -32,22 +34,17 @@ pub async fn load(app: &App, token: &str) -> Result<Session> {
         .get_position(interview.tenant_id, interview.position_id)
         .await?
         .ok_or(Error::LinkNotFound)?;
-    let company = position.employer().to_string();
     Ok(Session {
         interview,
         position,
-        company,
     })
 }
 
 /// Loads a session the candidate may still work on: not expired, not completed.
 pub async fn load_open(app: &App, token: &str) -> Result<Session> {
     let session = load(app, token).await?;
-    match session.interview.status {
-        InterviewStatus::Completed => Err(Error::InterviewCompleted),
-        _ if session.interview.is_expired(app.clock.now()) => Err(Error::InterviewExpired),
-        _ => Ok(session),
-    }
+    session.interview.ensure_open(app.clock.now())?;
+    Ok(session)
 }
 
 /// A session already read, handed to the first attempt of a retried write so the common
@@ -73,16 +70,8 @@ impl LoadedOnce {
 pub async fn open(app: &App, token: &str) -> Result<Session> {
     retry_on_conflict(|| async {
         let mut session = load(app, token).await?;
-        let now = app.clock.now();
-        if session.interview.status == InterviewStatus::Completed {
-            return Ok(session);
-        }
-        if session.interview.is_expired(now) {
-            return Err(Error::InterviewExpired);
-        }
-        if session.interview.open(now) {
-            session.interview.version += 1;
-            app.interviews.update_interview(&session.interview).await?;
+        if session.interview.open(app.clock.now())? {
+            session.interview = app.interviews.update_interview(&session.interview).await?;
         }
         Ok(session)
     })
@@ -94,99 +83,13 @@ pub async fn open(app: &App, token: &str) -> Result<Session> {
 pub async fn submit(app: &App, token: &str) -> Result<Session> {
     retry_on_conflict(|| async {
         let mut session = load(app, token).await?;
-        let now = app.clock.now();
-        if session.interview.status == InterviewStatus::Completed {
-            return Ok(session);
-        }
-        if session.interview.is_expired(now) {
-            return Err(Error::InterviewExpired);
-        }
         let questions: Vec<_> = session.position.questions.iter().map(|q| q.id).collect();
-        let missing = session.interview.missing_answers(&questions);
-        if !missing.is_empty() {
-            return Err(Error::AnswersMissing(missing));
+        if session.interview.submit(&questions, app.clock.now())? {
+            session.interview = app.interviews.update_interview(&session.interview).await?;
         }
-        session.interview.open(now);
-        session.interview.status = InterviewStatus::Completed;
-        session.interview.completed_at = Some(now);
-        session.interview.version += 1;
-        app.interviews.update_interview(&session.interview).await?;
         Ok(session)
     })
     .await
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Application {
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub email: Option<String>,
-}
-
-/// A position that takes public applications, by slug or id.
-pub async fn public_position(app: &App, slug_or_id: &str) -> Result<Position> {
-    let position = match PositionId::parse(slug_or_id) {
-        Some(id) => app.positions.position_by_id(id).await?,
-        None if crate::domain::valid_slug(slug_or_id) => {
-            app.positions.position_by_slug(slug_or_id).await?
-        }
-        None => None,
-    };
-    match position {
-        Some(p) if p.public_apply => Ok(p),
-        _ => Err(Error::PositionNotFound),
-    }
-}
-
-/// Public application: the same rules as an invite (validation, quota, archived positions).
-/// A known email gets its existing link emailed again instead of a second interview; the
-/// answer is the same either way, so the form reveals nothing about who applied.
-pub async fn apply(app: &App, slug_or_id: &str, application: Application) -> Result<()> {
-    let position = public_position(app, slug_or_id).await?;
-    if position.is_archived() {
-        return Err(Error::PositionArchived);
-    }
-    let tenant = app
-        .tenants
-        .get_tenant(position.tenant_id)
-        .await?
-        .ok_or(Error::PositionNotFound)?;
-    let caller = Caller::of(&tenant);
-    let input = InviteInput {
-        candidate: Some(CandidateInput {
-            email: application.email,
-            first_name: application.first_name,
-            last_name: application.last_name,
-            phone: None,
-        }),
-        external_id: None,
-        send_email: Some(true),
-        deadline: None,
-    };
-    match invite::invite_to(app, &caller, &position, input).await {
-        Ok(_) => Ok(()),
-        Err(Error::InterviewAlreadyExists { existing: Some(id) }) => {
-            let existing =
-                app.interviews
-                    .get_interview(tenant.id, id)
-                    .await?
-                    .ok_or(Error::Internal(
-                        "email guard points to a missing interview".into(),
-                    ))?;
-            if existing.status != InterviewStatus::Completed {
-                invite::resend(app, &caller, &id.to_string()).await?;
-            }
-            Ok(())
-        }
-        Err(Error::Validation(fields)) => Err(Error::Validation(
-            fields
-                .into_iter()
-                .map(|f| FieldError::new(f.field.trim_start_matches("candidate."), f.message))
-                .collect(),
-        )),
-        Err(e) => Err(e),
-    }
 }
 
 #[cfg(all(test, feature = "local"))]
@@ -194,6 +97,7 @@ mod tests {
     use super::*;
     use crate::app::testing;
     use crate::app::{invite, positions, upload};
+    use crate::domain::InterviewStatus;
     use serde_json::json;
 
     async fn invited(app: &App, deadline_in: chrono::Duration) -> (String, Position) {
@@ -205,13 +109,14 @@ mod tests {
         let position = positions::create_position(app, &caller, position)
             .await
             .unwrap();
-        let input: InviteInput = serde_json::from_value(json!({
+        let input: invite::InviteInput = serde_json::from_value(json!({
             "candidate": { "email": "ana@example.com", "firstName": "Ana", "lastName": "Silva" },
             "sendEmail": false,
             "deadline": (app.clock.now() + deadline_in).to_rfc3339(),
         }))
         .unwrap();
-        let invited = invite::invite(app, &caller, &position.id.to_string(), input)
+        let links = app.links().unwrap();
+        let invited = invite::invite(app, links, &caller, &position.id.to_string(), input)
             .await
             .unwrap();
         (
@@ -267,7 +172,7 @@ mod tests {
         let key = &ticket.upload.object_key;
         std::fs::create_dir_all(dir.path().join("videos").join(key).parent().unwrap()).unwrap();
         std::fs::write(dir.path().join("videos").join(key), [0u8; 10]).unwrap();
-        upload::complete(&app, &token, &question, &ticket.upload.id.to_string())
+        crate::app::complete::complete(&app, &token, &question, &ticket.upload.id.to_string())
             .await
             .unwrap();
         submit(&app, &token).await.unwrap();

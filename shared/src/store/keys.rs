@@ -1,5 +1,5 @@
-//! The single-table layout, shared by the DynamoDB adapter and the embedded store so both
-//! keep the same items under the same keys. Every tenant-owned key starts with its tenant.
+//! The single-table key layout: where each record lives. Every tenant-owned key starts with
+//! its tenant.
 
 use crate::domain::{InterviewId, PositionId, SecretHash, TenantId};
 
@@ -36,10 +36,12 @@ pub fn slug(slug: &str) -> Key {
 }
 
 pub fn interview(t: TenantId, i: InterviewId) -> Key {
-    (format!("TENANT#{t}"), format!("INTERVIEW#{i}"))
+    (format!("TENANT#{t}"), format!("{INTERVIEW_PREFIX}{i}"))
 }
 
-/// The listing index (`gsi1`): interviews of one position, in creation order.
+pub const INTERVIEW_PREFIX: &str = "INTERVIEW#";
+
+/// The listing index (`gsi1`) partition of a position's interviews, sorted by creation.
 pub fn interviews_of_position(t: TenantId, p: PositionId) -> String {
     format!("TENANT#{t}#POSITION#{p}")
 }

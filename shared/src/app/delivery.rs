@@ -1,0 +1,77 @@
+//! Sending the invitation and recording the outcome on the interview.
+
+use super::invite::Invited;
+use super::{email, App, Result};
+use crate::domain::{Interview, Position};
+use crate::ports::UpdateError;
+
+/// Sends the invitation and records the outcome on the interview. A mail failure is not an
+/// error of the request: the interview stays, its email status says `failed` and why, and a
+/// resend can deliver it later.
+pub(crate) async fn deliver_invitation(
+    app: &App,
+    position: &Position,
+    interview: Interview,
+    url: &str,
+) -> Result<Interview> {
+    let message = email::invitation(position.employer(), position, &interview, url);
+    let outcome = app.mailer()?.send(&message).await;
+    if let Err(e) = &outcome {
+        tracing::warn!(interview = %interview.id, error = %e, "invitation email failed");
+    }
+    let now = app.clock.now();
+    let record = |target: &mut Interview| {
+        let outcome = outcome
+            .as_ref()
+            .map(String::as_str)
+            .map_err(|e| e.0.as_str());
+        target.record_email(outcome, now);
+    };
+    let mut current = interview;
+    for _ in 0..5 {
+        let mut next = current.clone();
+        record(&mut next);
+        match app.interviews.update_interview(&next).await {
+            Ok(stored) => return Ok(stored),
+            Err(UpdateError::Conflict) => {
+                match app
+                    .interviews
+                    .get_interview(current.tenant_id, current.id)
+                    .await
+                {
+                    Ok(Some(fresh)) => current = fresh,
+                    _ => break,
+                }
+            }
+            Err(UpdateError::Unavailable(why)) => {
+                tracing::error!(interview = %current.id, error = %why, "could not record email outcome");
+                break;
+            }
+        }
+    }
+    // The outcome could not be stored; report it anyway. The stored status stays `pending`,
+    // which a resend treats like a failure.
+    record(&mut current);
+    Ok(current)
+}
+
+/// What the recruiter gets back for an interview and its link: the invitation is emailed
+/// first when `send` (the outcome is on the interview either way).
+pub(crate) async fn invited(
+    app: &App,
+    position: &Position,
+    interview: Interview,
+    url: String,
+    send: bool,
+) -> Result<Invited> {
+    let interview = if send {
+        deliver_invitation(app, position, interview, &url).await?
+    } else {
+        interview
+    };
+    Ok(Invited {
+        interview,
+        url,
+        company: position.employer().to_string(),
+    })
+}

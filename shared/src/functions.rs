@@ -1,0 +1,211 @@
+//! The manifest of the deployed functions: for each Lambda, its name (package, binary and
+//! `BuildProperties.Binary` in `infra/template.yaml`), its routes, the adapters and settings it
+//! needs, and the AWS actions its code calls. The route-drift test holds the template and the
+//! routers against this list; a function's `main` names its entry, so it is composed at
+//! compile time from only what it serves.
+
+use crate::http::{self, HttpState};
+use axum::Router;
+
+/// What a function needs besides the table: each `true` adds an adapter and the settings it
+/// reads (`REELVIEW_VIDEO_BUCKET`; `REELVIEW_MAIL_FROM`; `REELVIEW_LINK_KEY` and
+/// `PUBLIC_BASE_URL`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Needs {
+    /// The table (`REELVIEW_TABLE`); only the static page function goes without.
+    pub store: bool,
+    pub videos: bool,
+    pub mail: bool,
+    pub links: bool,
+}
+
+impl Needs {
+    const STORE: Needs = Needs {
+        store: true,
+        videos: false,
+        mail: false,
+        links: false,
+    };
+    const NOTHING: Needs = Needs {
+        store: false,
+        ..Self::STORE
+    };
+    const MAIL_AND_LINKS: Needs = Needs {
+        mail: true,
+        links: true,
+        ..Self::STORE
+    };
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Function {
+    pub name: &'static str,
+    /// `(method, path)` as in the template's `HttpApi` events.
+    pub routes: &'static [(&'static str, &'static str)],
+    /// Builds the function's router; `None` for a function that serves no HTTP route.
+    pub router: Option<fn() -> Router<HttpState>>,
+    pub needs: Needs,
+    /// The IAM actions the code calls (TransactWriteItems is authorized per item action).
+    pub aws_actions: &'static [&'static str],
+}
+
+/// A deployed function, as a type: `main` passes it to `runtime::lambda_state`, which then
+/// builds only the adapters its `needs` name (the others are not linked).
+pub trait Deployed {
+    const FUNCTION: Function;
+}
+
+macro_rules! deployed {
+    ($($(#[$doc:meta])* $type:ident => $function:expr;)*) => {$(
+        $(#[$doc])*
+        pub struct $type;
+        impl Deployed for $type {
+            const FUNCTION: Function = $function;
+        }
+    )*};
+}
+
+deployed! {
+    /// Operators create tenants (IAM-authorized).
+    Admin => Function {
+        name: "reelview-admin",
+        routes: &[("POST", "/admin/v1/tenants")],
+        router: Some(http::admin::routes),
+        needs: Needs::STORE,
+        aws_actions: &["dynamodb:PutItem"],
+    };
+    /// API key → tenant, for API Gateway.
+    Authorizer => Function {
+        name: "reelview-authorizer",
+        routes: &[],
+        router: None,
+        needs: Needs::STORE,
+        aws_actions: &["dynamodb:GetItem"],
+    };
+    Positions => Function {
+        name: "reelview-positions",
+        routes: &[
+            ("POST", "/v1/positions"),
+            ("GET", "/v1/positions"),
+            ("GET", "/v1/positions/{positionId}"),
+            ("POST", "/v1/positions/{positionId}/archive"),
+            ("POST", "/v1/positions/{positionId}/unarchive"),
+        ],
+        router: Some(http::positions::routes),
+        needs: Needs::STORE,
+        aws_actions: &[
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:Query",
+        ],
+    };
+    Invite => Function {
+        name: "reelview-invite",
+        routes: &[
+            ("POST", "/v1/positions/{positionId}/interviews"),
+            ("POST", "/v1/positions/{positionId}/interviews/batch"),
+        ],
+        router: Some(http::invite::routes),
+        needs: Needs::MAIL_AND_LINKS,
+        aws_actions: &[
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+            "ses:SendEmail",
+        ],
+    };
+    Interviews => Function {
+        name: "reelview-interviews",
+        routes: &[
+            ("GET", "/v1/positions/{positionId}/interviews"),
+            ("GET", "/v1/interviews/{interviewId}"),
+            ("POST", "/v1/interviews/{interviewId}/resend"),
+            ("POST", "/v1/interviews/{interviewId}/reinvite"),
+        ],
+        router: Some(http::interviews::routes),
+        needs: Needs::MAIL_AND_LINKS,
+        aws_actions: &[
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:Query",
+            "ses:SendEmail",
+        ],
+    };
+    CandidateSession => Function {
+        name: "reelview-candidate-session",
+        routes: &[
+            ("GET", "/v1/candidate/{token}"),
+            ("POST", "/v1/candidate/{token}/submit"),
+        ],
+        router: Some(http::session::routes),
+        needs: Needs::STORE,
+        aws_actions: &["dynamodb:GetItem", "dynamodb:PutItem"],
+    };
+    AnswerUpload => Function {
+        name: "reelview-answer-upload",
+        routes: &[
+            ("POST", "/v1/candidate/{token}/answers/{questionId}/uploads"),
+            ("GET", "/v1/candidate/{token}/answers/{questionId}/uploads/{uploadId}"),
+            ("DELETE", "/v1/candidate/{token}/answers/{questionId}/uploads/{uploadId}"),
+            ("POST", "/v1/candidate/{token}/answers/{questionId}/uploads/{uploadId}/complete"),
+        ],
+        router: Some(http::uploads::routes),
+        needs: Needs {
+            videos: true,
+            ..Needs::STORE
+        },
+        aws_actions: &[
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            // Presigned PUTs and parts, CreateMultipartUpload, CompleteMultipartUpload.
+            "s3:PutObject",
+            // HeadObject.
+            "s3:GetObject",
+            "s3:ListMultipartUploadParts",
+            "s3:AbortMultipartUpload",
+            "s3:DeleteObject",
+        ],
+    };
+    /// The candidate page and its assets: static, no table, no AWS client.
+    CandidatePage => Function {
+        name: "reelview-candidate-page",
+        routes: &[("GET", "/i/{token}"), ("GET", "/assets/{asset}")],
+        router: Some(http::pages::routes::<HttpState>),
+        needs: Needs::NOTHING,
+        aws_actions: &[],
+    };
+    Apply => Function {
+        name: "reelview-apply",
+        routes: &[("GET", "/apply/{slugOrId}"), ("POST", "/apply/{slugOrId}")],
+        router: Some(http::apply::routes),
+        needs: Needs::MAIL_AND_LINKS,
+        aws_actions: &[
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "ses:SendEmail",
+        ],
+    };
+}
+
+/// Every deployed function.
+pub const ALL: [Function; 9] = [
+    Admin::FUNCTION,
+    Authorizer::FUNCTION,
+    Positions::FUNCTION,
+    Invite::FUNCTION,
+    Interviews::FUNCTION,
+    CandidateSession::FUNCTION,
+    AnswerUpload::FUNCTION,
+    CandidatePage::FUNCTION,
+    Apply::FUNCTION,
+];
+
+/// The manifest entry of a function, by name.
+pub fn named(name: &str) -> Option<&'static Function> {
+    ALL.iter().find(|f| f.name == name)
+}

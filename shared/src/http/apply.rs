@@ -1,0 +1,62 @@
+//! The public application link: the form page and its submission.
+
+use super::extract::{JsonBody, RequestLinks};
+use super::pages::{page, APPLY_HTML};
+use super::personal::respond;
+use super::HttpState;
+use crate::app::apply::{self, Application};
+use crate::app::Error;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde_json::json;
+
+pub fn routes() -> Router<HttpState> {
+    Router::new().route(
+        "/apply/{slugOrId}",
+        get(apply_page).post(submit_application),
+    )
+}
+
+async fn apply_page(State(state): State<HttpState>, Path(slug_or_id): Path<String>) -> Response {
+    match apply::public_position(&state.app, &slug_or_id).await {
+        Ok(position) if !position.is_archived() => {
+            let company = position.employer();
+            let what = crate::encoding::escape_html(&format!("{} at {company}", position.name));
+            let html = APPLY_HTML
+                .replace("<title>Apply</title>", &format!("<title>Apply: {what}</title>"))
+                .replace("Apply for this position", &format!("Apply for {what}"));
+            page(StatusCode::OK, "text/html; charset=utf-8", html)
+        }
+        Ok(_) | Err(_) => page(
+            StatusCode::NOT_FOUND,
+            "text/html; charset=utf-8",
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
+             content=\"width=device-width, initial-scale=1\"><title>Not available</title>\
+             <link rel=\"stylesheet\" href=\"/assets/candidate.css\"></head><body><main><h1>This application \
+             link is not available</h1><p>The position may be closed. Please check the link with the \
+             employer.</p></main></body></html>"
+                .to_string(),
+        ),
+    }
+}
+
+async fn submit_application(
+    State(state): State<HttpState>,
+    links: Result<RequestLinks, Error>,
+    Path(slug_or_id): Path<String>,
+    body: Result<JsonBody<Application>, Error>,
+) -> Response {
+    let result = async {
+        let RequestLinks(links) = links?;
+        let JsonBody(application, _) = body?;
+        apply::apply(&state.app, &links, &slug_or_id, application).await?;
+        Ok((
+            StatusCode::ACCEPTED,
+            json!({ "message": "Thank you. Check your inbox: we have emailed you a personal link to your video interview." }),
+        ))
+    };
+    respond(result.await)
+}

@@ -1,0 +1,79 @@
+//! Recruiter routes: positions and their questions.
+
+use super::extract::Idempotent;
+use super::idempotency::run_once;
+use super::{views, HttpState};
+use crate::app::{positions, Caller, Error};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+pub fn routes() -> Router<HttpState> {
+    Router::new()
+        .route("/v1/positions", post(create_position).get(list_positions))
+        .route("/v1/positions/{positionId}", get(get_position))
+        .route("/v1/positions/{positionId}/archive", post(archive_position))
+        .route(
+            "/v1/positions/{positionId}/unarchive",
+            post(unarchive_position),
+        )
+}
+
+async fn create_position(
+    State(state): State<HttpState>,
+    caller: Caller,
+    request: Idempotent<positions::NewPosition>,
+) -> Response {
+    let Idempotent { key, input, body } = request;
+    run_once(
+        &state,
+        &caller,
+        key,
+        &[b"POST /v1/positions", &body],
+        || async {
+            let position = positions::create_position(&state.app, &caller, input).await?;
+            Ok((StatusCode::CREATED, views::position(&position)))
+        },
+    )
+    .await
+}
+
+async fn get_position(
+    State(state): State<HttpState>,
+    caller: Caller,
+    Path(position_id): Path<String>,
+) -> Result<Json<Value>, Error> {
+    let position = positions::get_position(&state.app, &caller, &position_id).await?;
+    Ok(Json(views::position(&position)))
+}
+
+async fn list_positions(
+    State(state): State<HttpState>,
+    caller: Caller,
+) -> Result<Json<Value>, Error> {
+    let all = positions::list_positions(&state.app, &caller).await?;
+    Ok(Json(
+        json!({ "items": all.iter().map(views::position).collect::<Vec<_>>() }),
+    ))
+}
+
+async fn archive_position(
+    State(state): State<HttpState>,
+    caller: Caller,
+    Path(position_id): Path<String>,
+) -> Result<Json<Value>, Error> {
+    let position = positions::set_archived(&state.app, &caller, &position_id, true).await?;
+    Ok(Json(views::position(&position)))
+}
+
+async fn unarchive_position(
+    State(state): State<HttpState>,
+    caller: Caller,
+    Path(position_id): Path<String>,
+) -> Result<Json<Value>, Error> {
+    let position = positions::set_archived(&state.app, &caller, &position_id, false).await?;
+    Ok(Json(views::position(&position)))
+}

@@ -1,0 +1,74 @@
+//! Start-up on Lambda: only the adapters (and settings) the function's manifest entry names.
+
+use super::{links_from_env, require_env};
+use crate::app::{App, Links};
+use crate::aws::{self, DynamoStore, S3Videos, SesMailer};
+use crate::functions::Deployed;
+use crate::http::HttpState;
+use crate::ports::{OsRandom, SystemClock};
+use std::sync::Arc;
+
+/// An app with the store and nothing else; the caller adds what its function needs.
+fn store_app(store: DynamoStore) -> App {
+    let store = Arc::new(store);
+    App {
+        tenants: store.clone(),
+        positions: store.clone(),
+        interviews: store.clone(),
+        idempotency: store,
+        videos: None,
+        mailer: None,
+        links: None,
+        clock: Arc::new(SystemClock),
+        secrets: Arc::new(OsRandom),
+    }
+}
+
+/// The state of the Lambda function `F`: SDK clients and settings built once, at cold start,
+/// and only those `F` needs. `F::FUNCTION.needs` is a constant, so the branches for adapters
+/// a function does not use are compiled out, and their SDK crates are not linked.
+pub async fn lambda_state<F: Deployed>() -> Result<HttpState, String> {
+    let needs = F::FUNCTION.needs;
+    let shared = aws::sdk_config().await;
+    let table = require_env("REELVIEW_TABLE")?;
+    let mut app = store_app(DynamoStore::new(aws::dynamodb(&shared), table));
+    if needs.videos {
+        let bucket = require_env("REELVIEW_VIDEO_BUCKET")?;
+        app.videos = Some(Arc::new(S3Videos::new(aws::s3(&shared), bucket)));
+    }
+    if needs.mail {
+        let from = require_env("REELVIEW_MAIL_FROM")?;
+        app.mailer = Some(Arc::new(SesMailer::new(aws::ses(&shared), from)));
+    }
+    if needs.links {
+        app.links = Some(links_from_env()?);
+    }
+    Ok(HttpState {
+        app,
+        admin_key: None,
+    })
+}
+
+/// Everything on AWS, for `reelview-local` pointed at an account or an emulator.
+pub struct AwsSettings {
+    pub table: String,
+    pub video_bucket: String,
+    pub mail_from: String,
+    pub links: Links,
+}
+
+/// Every adapter on AWS; SDK clients are built here, once per process.
+pub async fn aws_app(settings: AwsSettings) -> App {
+    let shared = aws::sdk_config().await;
+    let mut app = store_app(DynamoStore::new(aws::dynamodb(&shared), settings.table));
+    app.videos = Some(Arc::new(S3Videos::new(
+        aws::s3(&shared),
+        settings.video_bucket,
+    )));
+    app.mailer = Some(Arc::new(SesMailer::new(
+        aws::ses(&shared),
+        settings.mail_from,
+    )));
+    app.links = Some(settings.links);
+    app
+}

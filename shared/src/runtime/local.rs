@@ -1,0 +1,52 @@
+//! Start-up of a local run: everything under a data directory, no AWS account needed.
+
+use super::{env, link_key_from_secret};
+use crate::app::{App, Links};
+use crate::domain::LinkKey;
+use crate::local::{DiskVideos, LocalStore, OutboxMailer};
+use crate::ports::{OsRandom, SystemClock};
+use std::sync::Arc;
+
+/// A link key kept in the data directory, so links survive restarts of a local run.
+pub fn local_link_key(data_dir: &std::path::Path) -> Result<LinkKey, String> {
+    if let Some(secret) = env("REELVIEW_LINK_KEY") {
+        return link_key_from_secret(&secret);
+    }
+    let path = data_dir.join("link.key");
+    let secret = match std::fs::read_to_string(&path) {
+        Ok(text) if text.trim().len() >= 32 => text.trim().to_string(),
+        _ => {
+            let bytes: [u8; 32] = rand::random();
+            let text: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            std::fs::create_dir_all(data_dir).map_err(|e| e.to_string())?;
+            std::fs::write(&path, &text).map_err(|e| format!("writing {}: {e}", path.display()))?;
+            text
+        }
+    };
+    link_key_from_secret(&secret)
+}
+
+/// The ports of a local run. `public_base_url` is where this process is reachable: links
+/// and upload URLs point there. Returns the app and the routes that receive uploads and
+/// serve downloads.
+pub fn local_app(
+    data_dir: &std::path::Path,
+    public_base_url: &str,
+    outbox: std::path::PathBuf,
+    mail_from: String,
+) -> Result<(App, axum::Router), String> {
+    let store = Arc::new(LocalStore::open(data_dir).map_err(|e| e.0)?);
+    let videos = Arc::new(DiskVideos::open(data_dir, public_base_url).map_err(|e| e.0)?);
+    let app = App {
+        tenants: store.clone(),
+        positions: store.clone(),
+        interviews: store.clone(),
+        idempotency: store,
+        videos: Some(videos.clone()),
+        mailer: Some(Arc::new(OutboxMailer::new(outbox, mail_from))),
+        links: Some(Links::new(Some(public_base_url), local_link_key(data_dir)?)),
+        clock: Arc::new(SystemClock),
+        secrets: Arc::new(OsRandom),
+    };
+    Ok((app, videos.routes()))
+}

@@ -1,0 +1,57 @@
+//! Process start-up shared by every function and by `reelview-local`: settings from the
+//! environment and the adapters built once, before the first request.
+
+#[cfg(feature = "aws")]
+mod lambda;
+#[cfg(feature = "local")]
+mod local;
+
+#[cfg(feature = "aws")]
+pub use lambda::{aws_app, lambda_state, AwsSettings};
+#[cfg(feature = "local")]
+pub use local::{local_app, local_link_key};
+
+use crate::app::Links;
+use crate::domain::LinkKey;
+use sha2::{Digest, Sha256};
+
+/// Reads an environment variable, treating empty as unset.
+pub fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+pub fn require_env(name: &str) -> Result<String, String> {
+    env(name).ok_or_else(|| format!("{name} must be set"))
+}
+
+/// The link key from its secret text (at least 32 characters); hashing it accepts any
+/// generated secret format while always yielding 256 bits.
+pub fn link_key_from_secret(secret: &str) -> Result<LinkKey, String> {
+    if secret.len() < 32 {
+        return Err("REELVIEW_LINK_KEY must be at least 32 characters".into());
+    }
+    Ok(LinkKey::new(Sha256::digest(secret.as_bytes()).into()))
+}
+
+/// The deployment's links from `REELVIEW_LINK_KEY` and `PUBLIC_BASE_URL` (empty: each
+/// request's API domain).
+pub fn links_from_env() -> Result<Links, String> {
+    let key = link_key_from_secret(&require_env("REELVIEW_LINK_KEY")?)?;
+    Ok(Links::new(env("PUBLIC_BASE_URL").as_deref(), key))
+}
+
+/// Logs as plain lines to stderr; `RUST_LOG` filters (default `info`).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+/// Default sender for local runs.
+pub const LOCAL_MAIL_FROM: &str = "Reelview <no-reply@reelview.local>";

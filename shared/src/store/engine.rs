@@ -1,0 +1,188 @@
+//! What a storage engine must do for [`super::Store`]: read an item, query a partition or the
+//! listing index, and apply conditional writes all or nothing. Conditions are data
+//! ([`Condition`]); [`Condition::holds`] is their meaning, which the embedded engine evaluates
+//! directly and the DynamoDB engine renders as condition expressions.
+
+use super::keys::Key;
+use crate::ports::PortResult;
+use async_trait::async_trait;
+use serde_json::{Map, Value};
+
+/// One stored item: its attributes, `pk` and `sk` included, as JSON.
+pub type Item = Map<String, Value>;
+
+/// When a write may happen. Evaluated against the item currently stored under the write's key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    Always,
+    /// No item under the key: uniqueness guards, new records.
+    Absent,
+    /// An item exists under the key.
+    Present,
+    /// The item exists and its `version` is this one (a missing `version` reads as 0):
+    /// optimistic concurrency.
+    VersionIs(u64),
+    /// The numeric attribute (absent reads as 0) is below `limit`: the monthly quota. A limit
+    /// of 0 therefore refuses every write.
+    Below {
+        attribute: &'static str,
+        limit: u64,
+    },
+    /// No item, or its numeric attribute (epoch seconds) is at or before `now`: an expired
+    /// lease may be taken over.
+    AbsentOrExpired {
+        attribute: &'static str,
+        now: i64,
+    },
+}
+
+impl Condition {
+    /// Whether the condition holds for `current`, the stored item (if any).
+    pub fn holds(&self, current: Option<&Item>) -> bool {
+        let number = |item: &Item, attribute: &str| item.get(attribute).and_then(Value::as_i64);
+        match self {
+            Condition::Always => true,
+            Condition::Absent => current.is_none(),
+            Condition::Present => current.is_some(),
+            Condition::VersionIs(expected) => current.is_some_and(|item| {
+                item.get("version").and_then(Value::as_u64).unwrap_or(0) == *expected
+            }),
+            Condition::Below { attribute, limit } => {
+                let used = current
+                    .and_then(|item| number(item, attribute))
+                    .unwrap_or(0);
+                used < *limit as i64
+            }
+            Condition::AbsentOrExpired { attribute, now } => match current {
+                None => true,
+                Some(item) => number(item, attribute).is_some_and(|at| at <= *now),
+            },
+        }
+    }
+}
+
+/// What a write does to the item under its key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    /// Replaces the whole item (which carries its own `pk` and `sk`).
+    Put(Item),
+    Delete,
+    /// Sets these attributes, creating the item if the condition allows it.
+    Set(Vec<(&'static str, Value)>),
+    /// Adds to a numeric attribute (absent reads as 0), creating the item if need be.
+    Add {
+        attribute: &'static str,
+        by: i64,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Write {
+    pub key: Key,
+    pub op: Op,
+    pub condition: Condition,
+}
+
+impl Write {
+    pub fn put(item: Item, condition: Condition) -> Self {
+        let key = (
+            item.get("pk")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            item.get("sk")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+        );
+        Self {
+            key,
+            op: Op::Put(item),
+            condition,
+        }
+    }
+
+    pub fn delete(key: Key) -> Self {
+        Self {
+            key,
+            op: Op::Delete,
+            condition: Condition::Always,
+        }
+    }
+}
+
+/// The indexes (in the order given) of the writes whose condition failed; nothing was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused(pub Vec<usize>);
+
+impl Refused {
+    pub fn includes(&self, index: usize) -> bool {
+        self.0.contains(&index)
+    }
+}
+
+/// Where a listing page ended: the index sort key and the item's own key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexPosition {
+    pub sort: String,
+    pub pk: String,
+    pub sk: String,
+}
+
+#[async_trait]
+pub trait ItemEngine: Send + Sync + 'static {
+    /// A strongly consistent read.
+    async fn get(&self, key: &Key) -> PortResult<Option<Item>>;
+    /// Applies every write or none. Each key appears at most once.
+    async fn write(&self, writes: Vec<Write>) -> PortResult<Result<(), Refused>>;
+    /// Every item of partition `pk` whose sort key starts with `sort_prefix`, in sort order.
+    async fn query_partition(&self, pk: &str, sort_prefix: &str) -> PortResult<Vec<Item>>;
+    /// Up to `limit` items of the listing index (`gsi1`) partition `index_pk`, in index sort
+    /// order, starting after `after`.
+    async fn query_index(
+        &self,
+        index_pk: &str,
+        after: Option<&IndexPosition>,
+        limit: usize,
+    ) -> PortResult<Vec<Item>>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn item(value: Value) -> Item {
+        value.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn a_limit_of_zero_refuses_even_the_first_write() {
+        let below_zero = Condition::Below {
+            attribute: "count",
+            limit: 0,
+        };
+        assert!(!below_zero.holds(None));
+        let below_two = Condition::Below {
+            attribute: "count",
+            limit: 2,
+        };
+        assert!(below_two.holds(None));
+        assert!(below_two.holds(Some(&item(json!({ "count": 1 })))));
+        assert!(!below_two.holds(Some(&item(json!({ "count": 2 })))));
+    }
+
+    #[test]
+    fn versions_and_leases() {
+        assert!(!Condition::VersionIs(0).holds(None));
+        assert!(Condition::VersionIs(0).holds(Some(&item(json!({})))));
+        assert!(Condition::VersionIs(3).holds(Some(&item(json!({ "version": 3 })))));
+        let lease = Condition::AbsentOrExpired {
+            attribute: "expiresAt",
+            now: 100,
+        };
+        assert!(lease.holds(None));
+        assert!(lease.holds(Some(&item(json!({ "expiresAt": 100 })))));
+        assert!(!lease.holds(Some(&item(json!({ "expiresAt": 101 })))));
+    }
+}

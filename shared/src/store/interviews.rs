@@ -1,0 +1,211 @@
+//! Interviews with their link-token pointer, the one-interview-per-email and per-externalId
+//! guards, the monthly invite counter and the listing index.
+
+use super::records::{from_item, interview_item, to_item, InterviewPointer, QUOTA_COUNT};
+use super::{cursor, keys, Condition, IndexPosition, ItemEngine, Op, Store, Write};
+use crate::domain::{Interview, InterviewId, PositionId, SecretHash, TenantId};
+use crate::ports::{
+    CreateInterviewError, InterviewStore, ListError, Page, PortResult, QuotaCharge, UpdateError,
+};
+use async_trait::async_trait;
+use serde_json::Value;
+
+impl<E: ItemEngine> Store<E> {
+    async fn interview_at(&self, key: &keys::Key) -> PortResult<Option<Interview>> {
+        let Some(item) = self.engine.get(key).await? else {
+            return Ok(None);
+        };
+        let pointer: InterviewPointer = from_item(item)?;
+        self.get_interview(pointer.tenant_id, pointer.interview_id)
+            .await
+    }
+
+    /// The write that stores `interview` over the version it was read at, bumping it.
+    fn versioned(interview: &Interview) -> Result<(Write, Interview), UpdateError> {
+        let mut stored = interview.clone();
+        stored.version = interview.version + 1;
+        let write = Write::put(
+            interview_item(&stored)?,
+            Condition::VersionIs(interview.version),
+        );
+        Ok((write, stored))
+    }
+}
+
+/// Whether `sort` is an index sort key we issue: `<created at>#<interview id>`.
+fn valid_sort(sort: &str) -> bool {
+    sort.split_once('#').is_some_and(|(created_at, id)| {
+        chrono::DateTime::parse_from_rfc3339(created_at).is_ok() && InterviewId::parse(id).is_some()
+    })
+}
+
+#[async_trait]
+impl<E: ItemEngine> InterviewStore for Store<E> {
+    async fn create_interview(
+        &self,
+        interview: &Interview,
+        quota: Option<&QuotaCharge>,
+    ) -> Result<(), CreateInterviewError> {
+        let (t, p) = (interview.tenant_id, interview.position_id);
+        let pointer = InterviewPointer::of(interview);
+        let guard = |key: keys::Key| -> PortResult<Write> {
+            Ok(Write::put(to_item(&key, &pointer)?, Condition::Absent))
+        };
+        // Refusals come back by index, so the order of the writes matters.
+        let mut writes = vec![
+            Write::put(interview_item(interview)?, Condition::Absent),
+            guard(keys::token(&interview.token_hash))?,
+            guard(keys::email_guard(
+                t,
+                p,
+                &interview.candidate.email.normalized(),
+            ))?,
+        ];
+        const EMAIL_GUARD: usize = 2;
+        let external = interview.external_id.as_ref().map(|_| writes.len());
+        if let Some(external_id) = &interview.external_id {
+            writes.push(guard(keys::external_guard(t, p, external_id))?);
+        }
+        let counter = quota.map(|_| writes.len());
+        if let Some(quota) = quota {
+            writes.push(Write {
+                key: keys::quota(t, &quota.month),
+                op: Op::Add {
+                    attribute: QUOTA_COUNT,
+                    by: 1,
+                },
+                condition: Condition::Below {
+                    attribute: QUOTA_COUNT,
+                    limit: quota.limit.into(),
+                },
+            });
+        }
+        let Err(refused) = self.engine.write(writes).await? else {
+            return Ok(());
+        };
+        let failed = |index: Option<usize>| index.is_some_and(|i| refused.includes(i));
+        Err(if failed(Some(EMAIL_GUARD)) {
+            CreateInterviewError::EmailTaken
+        } else if failed(external) {
+            CreateInterviewError::ExternalIdTaken
+        } else if failed(counter) {
+            CreateInterviewError::QuotaExceeded
+        } else {
+            CreateInterviewError::Unavailable("interview id or token collision".into())
+        })
+    }
+
+    async fn get_interview(
+        &self,
+        tenant: TenantId,
+        id: InterviewId,
+    ) -> PortResult<Option<Interview>> {
+        let interview: Option<Interview> = self
+            .engine
+            .get(&keys::interview(tenant, id))
+            .await?
+            .map(from_item)
+            .transpose()?;
+        Ok(interview.filter(|i| i.tenant_id == tenant))
+    }
+
+    async fn interview_by_token(&self, token_hash: &SecretHash) -> PortResult<Option<Interview>> {
+        let interview = self.interview_at(&keys::token(token_hash)).await?;
+        // Only the current token opens the interview; a rotated one may still have its pointer.
+        Ok(interview.filter(|i| &i.token_hash == token_hash))
+    }
+
+    async fn interview_by_email(
+        &self,
+        tenant: TenantId,
+        position: PositionId,
+        normalized_email: &str,
+    ) -> PortResult<Option<Interview>> {
+        let interview = self
+            .interview_at(&keys::email_guard(tenant, position, normalized_email))
+            .await?;
+        Ok(interview.filter(|i| i.tenant_id == tenant))
+    }
+
+    async fn update_interview(&self, interview: &Interview) -> Result<Interview, UpdateError> {
+        let (write, stored) = Self::versioned(interview)?;
+        match self.engine.write(vec![write]).await? {
+            Ok(()) => Ok(stored),
+            Err(_) => Err(UpdateError::Conflict),
+        }
+    }
+
+    async fn rotate_link(
+        &self,
+        interview: &Interview,
+        retired: &SecretHash,
+    ) -> Result<Interview, UpdateError> {
+        let (write, stored) = Self::versioned(interview)?;
+        let pointer = to_item(
+            &keys::token(&interview.token_hash),
+            &InterviewPointer::of(interview),
+        )?;
+        let writes = vec![
+            write,
+            Write::put(pointer, Condition::Absent),
+            Write::delete(keys::token(retired)),
+        ];
+        match self.engine.write(writes).await? {
+            Ok(()) => Ok(stored),
+            Err(_) => Err(UpdateError::Conflict),
+        }
+    }
+
+    async fn list_interviews(
+        &self,
+        tenant: TenantId,
+        position: PositionId,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Interview>, ListError> {
+        let (pk, _) = keys::tenant(tenant);
+        let after = match cursor {
+            None => None,
+            Some(c) => Some(
+                cursor::decode(c, &pk, keys::INTERVIEW_PREFIX, valid_sort)
+                    .ok_or(ListError::InvalidCursor)?,
+            ),
+        };
+        let limit = limit as usize;
+        // One more than the page: whether it exists decides if there is a next page, so the
+        // last page never comes with a cursor to an empty one.
+        let mut items = self
+            .engine
+            .query_index(
+                &keys::interviews_of_position(tenant, position),
+                after.as_ref(),
+                limit + 1,
+            )
+            .await?;
+        let more = items.len() > limit;
+        items.truncate(limit);
+        let next_cursor = match items.last() {
+            Some(last) if more => Some(cursor::encode(&index_position(last)?)),
+            _ => None,
+        };
+        let items = items
+            .into_iter()
+            .map(from_item)
+            .collect::<PortResult<Vec<Interview>>>()?;
+        Ok(Page { items, next_cursor })
+    }
+}
+
+fn index_position(item: &super::Item) -> PortResult<IndexPosition> {
+    let text = |name: &str| {
+        item.get(name)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| crate::ports::Unavailable(format!("listed item without {name}")))
+    };
+    Ok(IndexPosition {
+        sort: text("gsi1sk")?,
+        pk: text("pk")?,
+        sk: text("sk")?,
+    })
+}

@@ -1,0 +1,31 @@
+//! The store ports, implemented once over any [`ItemEngine`]. Every stored record, its key
+//! layout and every write condition is defined here and nowhere else; an engine only knows how
+//! to read items and to apply a list of conditional writes all or nothing. The DynamoDB
+//! adapter (`aws`) and the embedded one (`local`) are two engines, so the two backends cannot
+//! disagree on what is stored or when a write is refused: the contract tests prove the
+//! engines agree on every condition.
+//!
+//! Versioning lives here too: a use case loads, asks the domain for a change and saves; the
+//! store writes only if the stored version is still the one that was read, and bumps it.
+
+mod cursor;
+mod engine;
+mod idempotency;
+mod interviews;
+pub(crate) mod keys;
+mod positions;
+mod records;
+mod tenants;
+
+pub use engine::{Condition, IndexPosition, Item, ItemEngine, Op, Refused, Write};
+
+/// The store: every store port over one engine.
+pub struct Store<E> {
+    engine: E,
+}
+
+impl<E: ItemEngine> Store<E> {
+    pub fn over(engine: E) -> Self {
+        Self { engine }
+    }
+}

@@ -1,0 +1,120 @@
+//! Positions, their id pointer and their public slug claim.
+
+use super::records::{from_item, to_item, PositionPointer};
+use super::{keys, Condition, ItemEngine, Store, Write};
+use crate::domain::{Position, PositionId, TenantId};
+use crate::ports::{PortResult, PositionStore, PositionWriteError};
+use async_trait::async_trait;
+
+impl<E: ItemEngine> Store<E> {
+    async fn position_at(&self, pointer: Option<PositionPointer>) -> PortResult<Option<Position>> {
+        match pointer {
+            Some(p) => self.get_position(p.tenant_id, p.position_id).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn pointer(&self, key: &keys::Key) -> PortResult<Option<PositionPointer>> {
+        self.engine.get(key).await?.map(from_item).transpose()
+    }
+}
+
+fn pointer_of(position: &Position) -> PositionPointer {
+    PositionPointer {
+        tenant_id: position.tenant_id,
+        position_id: position.id,
+    }
+}
+
+#[async_trait]
+impl<E: ItemEngine> PositionStore for Store<E> {
+    async fn create_position(&self, position: &Position) -> Result<(), PositionWriteError> {
+        let pointer = pointer_of(position);
+        let mut writes = vec![
+            Write::put(
+                to_item(&keys::position(position.tenant_id, position.id), position)?,
+                Condition::Absent,
+            ),
+            Write::put(
+                to_item(&keys::position_pointer(position.id), &pointer)?,
+                Condition::Absent,
+            ),
+        ];
+        const SLUG: usize = 2;
+        if let Some(slug) = &position.slug {
+            writes.push(Write::put(
+                to_item(&keys::slug(slug), &pointer)?,
+                Condition::Absent,
+            ));
+        }
+        match self.engine.write(writes).await? {
+            Ok(()) => Ok(()),
+            Err(refused) if refused.includes(SLUG) => Err(PositionWriteError::SlugTaken),
+            Err(_) => Err(PositionWriteError::Unavailable(
+                "position id collision".into(),
+            )),
+        }
+    }
+
+    async fn update_position(
+        &self,
+        previous: &Position,
+        next: &Position,
+    ) -> Result<Position, PositionWriteError> {
+        let mut stored = next.clone();
+        stored.version = previous.version + 1;
+        let pointer = pointer_of(next);
+        const POSITION: usize = 0;
+        let mut writes = vec![Write::put(
+            to_item(&keys::position(next.tenant_id, next.id), &stored)?,
+            Condition::VersionIs(previous.version),
+        )];
+        if previous.slug != next.slug {
+            if let Some(slug) = &next.slug {
+                writes.push(Write::put(
+                    to_item(&keys::slug(slug), &pointer)?,
+                    Condition::Absent,
+                ));
+            }
+            if let Some(old) = &previous.slug {
+                writes.push(Write::delete(keys::slug(old)));
+            }
+        }
+        match self.engine.write(writes).await? {
+            Ok(()) => Ok(stored),
+            Err(refused) if refused.includes(POSITION) => Err(PositionWriteError::Conflict),
+            Err(_) => Err(PositionWriteError::SlugTaken),
+        }
+    }
+
+    async fn get_position(&self, tenant: TenantId, id: PositionId) -> PortResult<Option<Position>> {
+        let position: Option<Position> = self
+            .engine
+            .get(&keys::position(tenant, id))
+            .await?
+            .map(from_item)
+            .transpose()?;
+        // Defence in depth: the key already scopes by tenant.
+        Ok(position.filter(|p| p.tenant_id == tenant))
+    }
+
+    async fn list_positions(&self, tenant: TenantId) -> PortResult<Vec<Position>> {
+        let (pk, _) = keys::tenant(tenant);
+        self.engine
+            .query_partition(&pk, keys::POSITION_PREFIX)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
+    }
+
+    async fn position_by_slug(&self, slug: &str) -> PortResult<Option<Position>> {
+        let pointer = self.pointer(&keys::slug(slug)).await?;
+        self.position_at(pointer).await
+    }
+
+    async fn position_by_id(&self, id: PositionId) -> PortResult<Option<Position>> {
+        let pointer = self.pointer(&keys::position_pointer(id)).await?;
+        self.position_at(pointer).await
+    }
+}

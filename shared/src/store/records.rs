@@ -1,0 +1,90 @@
+//! The stored records that are not domain entities (pointers, counters, idempotency records)
+//! and the one way every record becomes an item and back.
+
+use super::engine::Item;
+use super::keys::{self, Key};
+use crate::domain::{Interview, InterviewId, PositionId, TenantId};
+use crate::ports::{PortResult, StoredResponse, Unavailable};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The item of `value` under `key`.
+pub fn to_item<T: Serialize>(key: &Key, value: &T) -> PortResult<Item> {
+    let Value::Object(mut item) =
+        serde_json::to_value(value).map_err(|e| Unavailable::from_err("encoding item", e))?
+    else {
+        return Err(Unavailable("a record must encode as an object".into()));
+    };
+    item.insert("pk".into(), Value::String(key.0.clone()));
+    item.insert("sk".into(), Value::String(key.1.clone()));
+    Ok(item)
+}
+
+/// The record an item holds; key and index attributes are ignored.
+pub fn from_item<T: DeserializeOwned>(item: Item) -> PortResult<T> {
+    serde_json::from_value(Value::Object(item))
+        .map_err(|e| Unavailable::from_err("decoding item", e))
+}
+
+/// An interview item carries its place in the listing index.
+pub fn interview_item(interview: &Interview) -> PortResult<Item> {
+    let mut item = to_item(
+        &keys::interview(interview.tenant_id, interview.id),
+        interview,
+    )?;
+    item.insert(
+        "gsi1pk".into(),
+        Value::String(keys::interviews_of_position(
+            interview.tenant_id,
+            interview.position_id,
+        )),
+    );
+    item.insert(
+        "gsi1sk".into(),
+        Value::String(keys::interview_sort(interview.created_at, interview.id)),
+    );
+    Ok(item)
+}
+
+/// Where a token, email guard or externalId guard points.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InterviewPointer {
+    pub tenant_id: TenantId,
+    pub interview_id: InterviewId,
+}
+
+impl InterviewPointer {
+    pub fn of(interview: &Interview) -> Self {
+        Self {
+            tenant_id: interview.tenant_id,
+            interview_id: interview.id,
+        }
+    }
+}
+
+/// Where a position id or a public slug points (the apply link knows no tenant).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PositionPointer {
+    pub tenant_id: TenantId,
+    pub position_id: PositionId,
+}
+
+/// The monthly invite counter's attribute (on the item at `keys::quota`).
+pub const QUOTA_COUNT: &str = "count";
+
+/// An `Idempotency-Key` claim and, once finished, the response to replay.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdempotencyRecord {
+    pub fingerprint: String,
+    pub response: Option<StoredResponse>,
+    /// Epoch seconds; checked in code, because TTL deletion runs late.
+    pub expires_at: i64,
+    /// The table's TTL attribute (epoch seconds).
+    pub ttl: i64,
+}
+
+pub const IDEMPOTENCY_EXPIRES_AT: &str = "expiresAt";
