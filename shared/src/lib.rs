@@ -1,9 +1,12 @@
 //! Reelview: one-way video interviews on AWS.
 //!
-//! The crate is a hexagon: [`domain`] holds plain data and rules, [`ports`] the traits for the
-//! outside world, [`app`] the use cases over those ports, [`http`] the shared HTTP glue, and
-//! the adapters live behind features: [`aws`] (DynamoDB, S3, SESv2) and [`local`] (embedded,
-//! for running with no AWS account).
+//! The crate is a hexagon (docs/ARCHITECTURE.md draws it): [`domain`] holds plain data and
+//! rules, [`ports`] the traits for the outside world, [`app`] the use cases over those ports,
+//! [`http`] the HTTP glue with one module per route group, [`functions`] the manifest of the
+//! deployed functions and [`runtime`] their start-up. [`store`] implements the store ports
+//! once over an item engine; the adapters live behind features: [`aws`] (DynamoDB, S3, SESv2)
+//! and [`local`] (embedded, for running with no AWS account). [`encoding`] and [`mime`] are
+//! small pure helpers every layer may use.
 
 pub mod app;
 pub mod domain;

@@ -1,6 +1,7 @@
 //! Inviting many candidates at once: every row succeeds or fails on its own, in order.
 
-use super::invite::{invite_to, open_position, InviteInput, Invited};
+use super::invite::{invite_to, open_position, InviteInput};
+use super::Invited;
 use super::{App, Caller, Error, FieldError, Links, Result};
 use crate::domain::Email;
 

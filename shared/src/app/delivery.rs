@@ -1,9 +1,17 @@
 //! Sending the invitation and recording the outcome on the interview.
 
-use super::invite::Invited;
 use super::{email, App, Result};
 use crate::domain::{Interview, Position};
 use crate::ports::UpdateError;
+
+/// A stored interview and its link, as the recruiter receives it.
+#[derive(Debug, Clone)]
+pub struct Invited {
+    pub interview: Interview,
+    pub url: String,
+    /// The employer name candidates see (the position's company, else the tenant's name).
+    pub company: String,
+}
 
 /// Sends the invitation and records the outcome on the interview. A mail failure is not an
 /// error of the request: the interview stays, its email status says `failed` and why, and a

@@ -1,7 +1,7 @@
 //! Inviting one candidate: validation, the interview written all or nothing with its guards
 //! and the monthly quota, then the invitation email.
 
-use super::delivery::invited;
+use super::delivery::{invited, Invited};
 use super::{App, Caller, Error, FieldError, Links, Result};
 use crate::domain::{Candidate, Email, Interview, InterviewId, Line, NewInterview, Position};
 use crate::ports::{CreateInterviewError, QuotaCharge};
@@ -124,15 +124,6 @@ pub(crate) fn parse_invite(input: InviteInput, now: DateTime<Utc>) -> Result<Val
         }),
         _ => Err(Error::Validation(errors)),
     }
-}
-
-/// A stored interview and its link, as the recruiter receives it.
-#[derive(Debug, Clone)]
-pub struct Invited {
-    pub interview: Interview,
-    pub url: String,
-    /// The employer name candidates see (the position's company, else the tenant's name).
-    pub company: String,
 }
 
 /// A position of the caller that accepts new candidates.

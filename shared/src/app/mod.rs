@@ -13,12 +13,15 @@ mod links;
 pub mod positions;
 pub mod reinvite;
 pub mod resend;
+#[cfg(all(test, feature = "local"))]
+mod scenarios;
 pub mod session;
 pub mod tenants;
 #[cfg(all(test, feature = "local"))]
 pub(crate) mod testing;
 pub mod upload;
 
+pub use delivery::Invited;
 pub use error::{Error, FieldError, Result};
 pub use links::Links;
 

@@ -2,7 +2,7 @@
 
 use super::delivery::invited;
 use super::interviews::get_interview;
-use super::invite::Invited;
+use super::Invited;
 use super::{retry_on_conflict, App, Caller, Error, Links, Result};
 
 /// Issues a new link and retires the old one (a leaked or forwarded link stops working at

@@ -2,7 +2,7 @@
 
 use super::delivery::invited;
 use super::interviews::get_interview;
-use super::invite::Invited;
+use super::Invited;
 use super::{App, Caller, Error, Links, Result};
 use crate::domain::InterviewStatus;
 

@@ -1,7 +1,8 @@
 //! The single DynamoDB table as an item engine. Conditions become condition expressions and
 //! several writes become one TransactWriteItems, so multi-item rules (uniqueness guards, the
 //! monthly quota, slug claims) are enforced by DynamoDB, never check-then-write. What is
-//! stored and when a write is refused is decided in `crate::store`, not here.
+//! stored and when a write is refused is decided in `crate::store`, not here. One cohesive
+//! thing: the translation of the engine contract into DynamoDB requests.
 
 use crate::ports::{PortResult, Unavailable};
 use crate::store::keys::Key;

@@ -7,6 +7,7 @@ mod position;
 mod secret;
 mod tenant;
 mod text;
+mod upload;
 
 pub use ids::*;
 pub use interview::*;
@@ -15,3 +16,4 @@ pub use position::*;
 pub use secret::*;
 pub use tenant::*;
 pub use text::*;
+pub use upload::*;

@@ -77,7 +77,7 @@ fn share(interview: &Interview, url: &str, company: &str) -> Value {
 }
 
 /// A just-invited (resent, re-invited) interview with its link.
-pub fn invited(invited: &crate::app::invite::Invited) -> Value {
+pub fn invited(invited: &crate::app::Invited) -> Value {
     interview(&invited.interview, Some(&invited.url), &invited.company)
 }
 

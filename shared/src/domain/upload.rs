@@ -1,0 +1,67 @@
+//! Answer recordings: upload attempts and confirmed answers.
+
+use super::{InterviewId, QuestionId, TenantId, UploadId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A confirmed recording: the object exists with the size and type we signed for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Answer {
+    pub upload_id: UploadId,
+    pub object_key: String,
+    pub content_type: String,
+    pub size: u64,
+    pub confirmed_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "method")]
+pub enum UploadMethod {
+    /// One presigned PUT.
+    Put,
+    /// S3 multipart: the browser PUTs parts to presigned part URLs and can resume.
+    Multipart {
+        /// The storage service's id of the multipart upload.
+        storage_upload_id: String,
+        part_size: u64,
+        part_count: u32,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UploadState {
+    Pending,
+    Completed,
+}
+
+/// One attempt at uploading a question's answer. Every attempt has its own object key, so a
+/// retry or a retake never overwrites a recording that is already confirmed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Upload {
+    pub id: UploadId,
+    pub question_id: QuestionId,
+    pub object_key: String,
+    pub content_type: String,
+    pub size: u64,
+    pub method: UploadMethod,
+    pub state: UploadState,
+    pub created_at: DateTime<Utc>,
+    /// After this the upload's URLs no longer work; a multipart upload can be resumed with
+    /// fresh part URLs until `resumable_until`.
+    pub expires_at: DateTime<Utc>,
+    pub resumable_until: DateTime<Utc>,
+}
+
+/// The object key of an upload attempt: `tenant/interview/question/attempt`. The tenant prefix
+/// keeps every tenant's videos under its own prefix in the bucket.
+pub fn object_key(
+    tenant: TenantId,
+    interview: InterviewId,
+    question: QuestionId,
+    attempt: UploadId,
+) -> String {
+    format!("{tenant}/{interview}/{question}/{attempt}")
+}

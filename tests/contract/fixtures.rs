@@ -1,0 +1,107 @@
+//! Builders of the entities the contracts store: tenants, positions and interviews with every
+//! field filled in (non-ASCII text included), so a round trip that drops or mangles anything
+//! shows.
+
+use chrono::{DateTime, Duration as TimeDelta, DurationRound, Utc};
+use reelview::domain::{
+    Candidate, Email, EmailDelivery, Interview, InterviewId, InterviewStatus, Line, Position,
+    PositionId, PositionStatus, Question, QuestionId, Secret, Tenant, TenantId,
+};
+
+pub fn line(text: &str) -> Line {
+    Line::parse(text, 200).expect("valid line")
+}
+
+pub fn random_secret(prefix: &str) -> Secret {
+    let mut bytes = [0u8; 32];
+    bytes[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    bytes[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    Secret::from_bytes(prefix, bytes)
+}
+
+/// Whole seconds, so expiry comparisons mean the same in every adapter.
+pub fn now_seconds() -> DateTime<Utc> {
+    Utc::now()
+        .duration_trunc(TimeDelta::seconds(1))
+        .expect("truncate to seconds")
+}
+
+pub fn new_tenant(name: &str) -> (Tenant, Secret) {
+    let api_key = random_secret("rv_live_");
+    let tenant = Tenant {
+        id: TenantId::new(),
+        name: line(name),
+        monthly_invite_limit: Some(100),
+        api_key_hash: api_key.hash(),
+        created_at: Utc::now(),
+    };
+    (tenant, api_key)
+}
+
+pub fn new_position(tenant: TenantId, name: &str, slug: Option<&str>) -> Position {
+    Position {
+        tenant_id: tenant,
+        id: PositionId::new(),
+        name: line(name),
+        company_name: Some(line("Acme & Zoë Ltd")),
+        intro: Some("Welcome!\nTwo questions.".into()),
+        questions: vec![
+            Question {
+                id: QuestionId::new(),
+                text: "Tell us about a system you built.".into(),
+                max_answer_seconds: 120,
+                thinking_seconds: 30,
+                retakes: 1,
+            },
+            Question {
+                id: QuestionId::new(),
+                text: "Why this role?".into(),
+                max_answer_seconds: 60,
+                thinking_seconds: 10,
+                retakes: 0,
+            },
+        ],
+        status: PositionStatus::Active,
+        max_upload_bytes: 200 * 1024 * 1024,
+        public_apply: slug.is_some(),
+        slug: slug.map(str::to_string),
+        tenant_name: "Acme".into(),
+        created_at: Utc::now(),
+        version: 0,
+    }
+}
+
+/// A new interview and the link token whose hash it stores.
+pub fn new_interview(
+    tenant: TenantId,
+    position: PositionId,
+    email: &str,
+    external_id: Option<&str>,
+    created_at: DateTime<Utc>,
+) -> (Interview, Secret) {
+    let token = random_secret("");
+    let interview = Interview {
+        tenant_id: tenant,
+        id: InterviewId::new(),
+        position_id: position,
+        candidate: Candidate {
+            email: Email::parse(email).expect("valid email"),
+            first_name: line("Zoë"),
+            last_name: line("Silva"),
+            phone: Some(line("+351 900 000 000")),
+        },
+        external_id: external_id.map(str::to_string),
+        status: InterviewStatus::Invited,
+        token_hash: token.hash(),
+        link_generation: 0,
+        created_at,
+        deadline: Some(created_at + TimeDelta::days(7)),
+        started_at: None,
+        completed_at: None,
+        email: EmailDelivery::new(true),
+        progress: Default::default(),
+        uploads: vec![],
+        version: 0,
+    };
+    (interview, token)
+}

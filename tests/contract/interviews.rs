@@ -1,0 +1,627 @@
+//! `InterviewStore`: interviews with their lookups (token, email), the per-position guards,
+//! the monthly quota, version-checked updates and link rotation, and the paged listing.
+
+use crate::fixtures::{line, new_interview, random_secret};
+use crate::Store;
+use chrono::{DateTime, Duration as TimeDelta, Utc};
+use reelview::domain::{
+    object_key, Answer, EmailDelivery, EmailStatus, Interview, InterviewStatus, PositionId,
+    QuestionId, QuestionProgress, Secret, SecretHash, TenantId, Upload, UploadId, UploadMethod,
+    UploadState,
+};
+use reelview::ports::{
+    CreateInterviewError, InterviewStore, ListError, Page, QuotaCharge, UpdateError,
+};
+
+contracts!(
+    lookups_and_guards,
+    versioning,
+    link_rotation,
+    quota,
+    quota_of_zero,
+    listing,
+    listing_ends_on_a_page_boundary,
+    cursor,
+);
+
+/// Asserts `interview` was not stored under any of its lookups.
+async fn assert_not_stored(store: &Store, interview: &Interview, token: &Secret) {
+    assert_eq!(
+        store
+            .get_interview(interview.tenant_id, interview.id)
+            .await
+            .unwrap(),
+        None,
+        "a refused interview must not be stored"
+    );
+    assert_eq!(
+        store.interview_by_token(&token.hash()).await.unwrap(),
+        None,
+        "a refused interview's token must not open anything"
+    );
+}
+
+/// `interview` as the store answers a write of it: at the version after the one it was read at.
+fn bumped(interview: &Interview) -> Interview {
+    Interview {
+        version: interview.version + 1,
+        ..interview.clone()
+    }
+}
+
+/// Creates `count` interviews of `position`, one second apart, oldest first.
+async fn create_candidates(
+    store: &Store,
+    tenant: TenantId,
+    position: PositionId,
+    count: i64,
+) -> Vec<Interview> {
+    let start = Utc::now();
+    let mut created = Vec::new();
+    for i in 0..count {
+        let (interview, _) = new_interview(
+            tenant,
+            position,
+            &format!("candidate{i}@example.com"),
+            None,
+            start + TimeDelta::seconds(i),
+        );
+        store.create_interview(&interview, None).await.unwrap();
+        created.push(interview);
+    }
+    created
+}
+
+async fn lookups_and_guards(store: Store) {
+    let tenant = TenantId::new();
+    let position = PositionId::new();
+    let other_position = PositionId::new();
+    let now = Utc::now();
+
+    let (ana, ana_token) = new_interview(
+        tenant,
+        position,
+        "Ana.Silva@Example.com",
+        Some("ats-1"),
+        now,
+    );
+    store.create_interview(&ana, None).await.expect("create");
+    assert_eq!(
+        store.get_interview(tenant, ana.id).await.unwrap(),
+        Some(ana.clone())
+    );
+    assert_eq!(
+        store.interview_by_token(&ana_token.hash()).await.unwrap(),
+        Some(ana.clone())
+    );
+    assert_eq!(
+        store
+            .interview_by_email(tenant, position, "ana.silva@example.com")
+            .await
+            .unwrap(),
+        Some(ana.clone())
+    );
+    assert_eq!(
+        store.get_interview(TenantId::new(), ana.id).await.unwrap(),
+        None,
+        "another tenant cannot read the interview"
+    );
+    assert_eq!(
+        store
+            .interview_by_email(tenant, other_position, "ana.silva@example.com")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .interview_by_token(&SecretHash::of("not-a-token"))
+            .await
+            .unwrap(),
+        None
+    );
+
+    // One interview per (position, email), compared case-insensitively; a refused create
+    // writes nothing at all (not its token, not its externalId guard).
+    let (twin, twin_token) = new_interview(
+        tenant,
+        position,
+        "ANA.SILVA@example.COM",
+        Some("ats-twin"),
+        now,
+    );
+    assert_eq!(
+        store.create_interview(&twin, None).await,
+        Err(CreateInterviewError::EmailTaken)
+    );
+    assert_not_stored(&store, &twin, &twin_token).await;
+    assert_eq!(
+        store
+            .interview_by_email(tenant, position, "ana.silva@example.com")
+            .await
+            .unwrap(),
+        Some(ana.clone())
+    );
+    let (bea, _) = new_interview(tenant, position, "bea@example.com", Some("ats-twin"), now);
+    store
+        .create_interview(&bea, None)
+        .await
+        .expect("the refused interview's externalId was not claimed");
+
+    // One interview per (position, externalId).
+    let (carl, carl_token) =
+        new_interview(tenant, position, "carl@example.com", Some("ats-1"), now);
+    assert_eq!(
+        store.create_interview(&carl, None).await,
+        Err(CreateInterviewError::ExternalIdTaken)
+    );
+    assert_not_stored(&store, &carl, &carl_token).await;
+    assert_eq!(
+        store
+            .interview_by_email(tenant, position, "carl@example.com")
+            .await
+            .unwrap(),
+        None,
+        "the refused interview's email was not claimed"
+    );
+
+    // Both guards are per position.
+    let (elsewhere, elsewhere_token) = new_interview(
+        tenant,
+        other_position,
+        "ana.silva@example.com",
+        Some("ats-1"),
+        now,
+    );
+    store
+        .create_interview(&elsewhere, None)
+        .await
+        .expect("same email and externalId in another position");
+    assert_eq!(
+        store
+            .interview_by_token(&elsewhere_token.hash())
+            .await
+            .unwrap(),
+        Some(elsewhere.clone())
+    );
+    assert_eq!(
+        store
+            .interview_by_email(tenant, other_position, "ana.silva@example.com")
+            .await
+            .unwrap(),
+        Some(elsewhere)
+    );
+}
+
+/// `ana` started: every kind of field an update changes (status, times, email delivery, an
+/// upload, an answer), at the version it was read at.
+fn started(ana: &Interview, now: DateTime<Utc>) -> Interview {
+    let tenant = ana.tenant_id;
+    let question = QuestionId::new();
+    let upload = UploadId::new();
+    let key = object_key(tenant, ana.id, question, upload);
+    let mut started = ana.clone();
+    started.status = InterviewStatus::InProgress;
+    started.started_at = Some(now);
+    started.email = EmailDelivery {
+        status: EmailStatus::Sent,
+        reason: None,
+        message_id: Some("msg-1".into()),
+        attempts: 1,
+        last_attempt_at: Some(now),
+    };
+    started.uploads.push(Upload {
+        id: upload,
+        question_id: question,
+        object_key: key.clone(),
+        content_type: "video/webm".into(),
+        size: 7 * 1024 * 1024,
+        method: UploadMethod::Multipart {
+            storage_upload_id: "upload-1".into(),
+            part_size: 5 * 1024 * 1024,
+            part_count: 2,
+        },
+        state: UploadState::Completed,
+        created_at: now,
+        expires_at: now + TimeDelta::minutes(15),
+        resumable_until: now + TimeDelta::hours(24),
+    });
+    started.progress.insert(
+        question,
+        QuestionProgress {
+            confirmed_attempts: 1,
+            answer: Some(Answer {
+                upload_id: upload,
+                object_key: key,
+                content_type: "video/webm".into(),
+                size: 7 * 1024 * 1024,
+                confirmed_at: now,
+            }),
+        },
+    );
+    started
+}
+
+/// The store owns the version: an update based on the stored version is written whole and
+/// bumps it by exactly one; any other is refused and changes nothing.
+async fn versioning(store: Store) {
+    let (tenant, position) = (TenantId::new(), PositionId::new());
+    let now = Utc::now();
+    let (ana, ana_token) = new_interview(
+        tenant,
+        position,
+        "Ana.Silva@Example.com",
+        Some("ats-1"),
+        now,
+    );
+    store.create_interview(&ana, None).await.expect("create");
+
+    let started = started(&ana, now);
+    let stored = store.update_interview(&started).await.expect("update");
+    assert_eq!(stored.version, ana.version + 1);
+    assert_eq!(stored, bumped(&started), "written whole");
+    assert_eq!(
+        store.get_interview(tenant, ana.id).await.unwrap(),
+        Some(stored.clone())
+    );
+    assert_eq!(
+        store.interview_by_token(&ana_token.hash()).await.unwrap(),
+        Some(stored.clone())
+    );
+    assert_eq!(
+        store
+            .interview_by_email(tenant, position, "ana.silva@example.com")
+            .await
+            .unwrap(),
+        Some(stored.clone())
+    );
+
+    // A write based on the old version loses, and changes nothing; so does one that claims a
+    // version the store never had.
+    let mut stale = ana.clone();
+    stale.candidate.first_name = line("Stale");
+    assert_eq!(
+        store.update_interview(&stale).await,
+        Err(UpdateError::Conflict)
+    );
+    let skipping = bumped(&stored);
+    assert_eq!(
+        store.update_interview(&skipping).await,
+        Err(UpdateError::Conflict)
+    );
+    assert_eq!(
+        store.get_interview(tenant, ana.id).await.unwrap(),
+        Some(stored.clone())
+    );
+
+    // The next fresh write bumps again, by exactly one.
+    let mut completed = stored.clone();
+    completed.status = InterviewStatus::Completed;
+    completed.completed_at = Some(now);
+    let again = store.update_interview(&completed).await.expect("update");
+    assert_eq!(again, bumped(&completed));
+    assert_eq!(again.version, ana.version + 2);
+    assert_eq!(
+        store.get_interview(tenant, ana.id).await.unwrap(),
+        Some(again)
+    );
+
+    // An update never creates (a missing item must not pass for version 0).
+    let (ghost, ghost_token) = new_interview(tenant, position, "ghost@example.com", None, now);
+    for version in [0, 1] {
+        let ghost_read = Interview {
+            version,
+            ..ghost.clone()
+        };
+        assert_eq!(
+            store.update_interview(&ghost_read).await,
+            Err(UpdateError::Conflict),
+            "version {version}"
+        );
+    }
+    assert_not_stored(&store, &ghost, &ghost_token).await;
+}
+
+/// A new link replaces the old one atomically: only the current token opens the interview,
+/// and a stale write rotates nothing.
+async fn link_rotation(store: Store) {
+    let (tenant, position) = (TenantId::new(), PositionId::new());
+    let (interview, old_token) =
+        new_interview(tenant, position, "rotate@example.com", None, Utc::now());
+    store.create_interview(&interview, None).await.unwrap();
+
+    let new_token = random_secret("");
+    let mut rotated = interview.clone();
+    rotated.token_hash = new_token.hash();
+    rotated.link_generation = 1;
+    let stored = store
+        .rotate_link(&rotated, &old_token.hash())
+        .await
+        .unwrap();
+    assert_eq!(stored.version, interview.version + 1);
+    assert_eq!(stored, bumped(&rotated));
+    assert!(store
+        .interview_by_token(&old_token.hash())
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        store.interview_by_token(&new_token.hash()).await.unwrap(),
+        Some(stored.clone())
+    );
+    assert_eq!(
+        store.get_interview(tenant, interview.id).await.unwrap(),
+        Some(stored.clone())
+    );
+
+    // A writer that read the version before the rotation loses: nothing about the link
+    // changes.
+    let stale_token = random_secret("");
+    let mut stale = interview.clone();
+    stale.token_hash = stale_token.hash();
+    assert_eq!(
+        store.rotate_link(&stale, &new_token.hash()).await,
+        Err(UpdateError::Conflict)
+    );
+    assert!(store
+        .interview_by_token(&stale_token.hash())
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        store.interview_by_token(&new_token.hash()).await.unwrap(),
+        Some(stored)
+    );
+}
+
+async fn quota(store: Store) {
+    let tenant = TenantId::new();
+    let position = PositionId::new();
+    let now = Utc::now();
+    let quota = QuotaCharge {
+        month: "2026-11".into(),
+        limit: 2,
+    };
+
+    let (first, _) = new_interview(tenant, position, "one@example.com", None, now);
+    store
+        .create_interview(&first, Some(&quota))
+        .await
+        .expect("first of two");
+    // A refused duplicate does not use up the quota.
+    let (duplicate, duplicate_token) =
+        new_interview(tenant, position, "One@Example.com", None, now);
+    assert_eq!(
+        store.create_interview(&duplicate, Some(&quota)).await,
+        Err(CreateInterviewError::EmailTaken)
+    );
+    assert_not_stored(&store, &duplicate, &duplicate_token).await;
+    let (second, _) = new_interview(tenant, position, "two@example.com", None, now);
+    store
+        .create_interview(&second, Some(&quota))
+        .await
+        .expect("second of two");
+
+    let (third, third_token) =
+        new_interview(tenant, position, "three@example.com", Some("ats-3"), now);
+    assert_eq!(
+        store.create_interview(&third, Some(&quota)).await,
+        Err(CreateInterviewError::QuotaExceeded)
+    );
+    assert_not_stored(&store, &third, &third_token).await;
+    assert_eq!(
+        store
+            .interview_by_email(tenant, position, "three@example.com")
+            .await
+            .unwrap(),
+        None
+    );
+
+    // The counter is per month and per tenant; without a charge there is no limit.
+    let next_month = QuotaCharge {
+        month: "2026-12".into(),
+        limit: 2,
+    };
+    store
+        .create_interview(&third, Some(&next_month))
+        .await
+        .expect("a new month has a fresh counter");
+    let (other_tenant, _) = new_interview(TenantId::new(), position, "x@example.com", None, now);
+    store
+        .create_interview(&other_tenant, Some(&quota))
+        .await
+        .expect("another tenant has its own counter");
+    let (uncharged, _) = new_interview(tenant, position, "four@example.com", None, now);
+    store
+        .create_interview(&uncharged, None)
+        .await
+        .expect("no charge, no limit");
+}
+
+/// A limit of 0 refuses even the first invite of a month, and the refusal writes nothing: not
+/// the interview, not its guards, not the counter.
+async fn quota_of_zero(store: Store) {
+    let tenant = TenantId::new();
+    let position = PositionId::new();
+    let now = Utc::now();
+    let none_left = QuotaCharge {
+        month: "2026-11".into(),
+        limit: 0,
+    };
+
+    let (first, first_token) =
+        new_interview(tenant, position, "one@example.com", Some("ats-1"), now);
+    assert_eq!(
+        store.create_interview(&first, Some(&none_left)).await,
+        Err(CreateInterviewError::QuotaExceeded)
+    );
+    assert_not_stored(&store, &first, &first_token).await;
+    assert_eq!(
+        store
+            .interview_by_email(tenant, position, "one@example.com")
+            .await
+            .unwrap(),
+        None
+    );
+    let listed = store
+        .list_interviews(tenant, position, None, 10)
+        .await
+        .unwrap();
+    assert!(listed.items.is_empty(), "listed: {:?}", listed.items);
+
+    // Neither guard was claimed, and the counter still reads 0: a limit of 1 allows one.
+    let one = QuotaCharge {
+        limit: 1,
+        ..none_left.clone()
+    };
+    store
+        .create_interview(&first, Some(&one))
+        .await
+        .expect("the refused invite claimed nothing and counted nothing");
+    let (second, second_token) = new_interview(tenant, position, "two@example.com", None, now);
+    assert_eq!(
+        store.create_interview(&second, Some(&one)).await,
+        Err(CreateInterviewError::QuotaExceeded)
+    );
+    // A month that already has invites is refused at 0 too.
+    assert_eq!(
+        store.create_interview(&second, Some(&none_left)).await,
+        Err(CreateInterviewError::QuotaExceeded)
+    );
+    assert_not_stored(&store, &second, &second_token).await;
+}
+
+/// Every page of the listing of `position`, `limit` at a time, following the cursors.
+async fn all_pages(
+    store: &Store,
+    tenant: TenantId,
+    position: PositionId,
+    limit: u32,
+) -> Vec<Page<Interview>> {
+    let mut pages = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = store
+            .list_interviews(tenant, position, cursor.as_deref(), limit)
+            .await
+            .expect("page");
+        cursor = page.next_cursor.clone();
+        pages.push(page);
+        if cursor.is_none() {
+            return pages;
+        }
+        assert!(pages.len() < 10, "listing does not terminate");
+    }
+}
+
+fn sizes(pages: &[Page<Interview>]) -> Vec<usize> {
+    pages.iter().map(|p| p.items.len()).collect()
+}
+
+fn flatten(pages: Vec<Page<Interview>>) -> Vec<Interview> {
+    pages.into_iter().flat_map(|p| p.items).collect()
+}
+
+async fn listing(store: Store) {
+    let (tenant, position) = (TenantId::new(), PositionId::new());
+    let created = create_candidates(&store, tenant, position, 5).await;
+    // Neighbours that must not show up: another position, another tenant.
+    let start = created[0].created_at;
+    let (neighbour, _) = new_interview(tenant, PositionId::new(), "n@example.com", None, start);
+    store.create_interview(&neighbour, None).await.unwrap();
+    let (foreign, _) = new_interview(TenantId::new(), position, "f@example.com", None, start);
+    store.create_interview(&foreign, None).await.unwrap();
+
+    let pages = all_pages(&store, tenant, position, 2).await;
+    assert_eq!(sizes(&pages), vec![2, 2, 1]);
+    assert_eq!(
+        flatten(pages),
+        created,
+        "oldest first, each interview whole"
+    );
+
+    let all = store
+        .list_interviews(tenant, position, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(all.items, created);
+    assert_eq!(all.next_cursor, None);
+    let empty = store
+        .list_interviews(tenant, PositionId::new(), None, 2)
+        .await
+        .unwrap();
+    assert!(empty.items.is_empty());
+    assert_eq!(empty.next_cursor, None);
+}
+
+/// A listing that ends exactly at a page boundary ends with that page: its last page carries
+/// no cursor (to an empty page).
+async fn listing_ends_on_a_page_boundary(store: Store) {
+    let (tenant, position) = (TenantId::new(), PositionId::new());
+    let created = create_candidates(&store, tenant, position, 4).await;
+
+    let first = store
+        .list_interviews(tenant, position, None, 2)
+        .await
+        .unwrap();
+    assert_eq!(first.items, created[..2]);
+    let next = first.next_cursor.expect("a cursor to the second page");
+    let last = store
+        .list_interviews(tenant, position, Some(&next), 2)
+        .await
+        .unwrap();
+    assert_eq!(last.items, created[2..]);
+    assert_eq!(last.next_cursor, None, "the last page has no cursor");
+
+    let pages = all_pages(&store, tenant, position, 2).await;
+    assert_eq!(sizes(&pages), vec![2, 2]);
+    assert_eq!(flatten(pages), created);
+    for limit in [1, 4] {
+        let pages = all_pages(&store, tenant, position, limit).await;
+        assert_eq!(pages.len(), 4 / limit as usize, "limit {limit}");
+        assert_eq!(flatten(pages), created, "limit {limit}");
+    }
+}
+
+/// A cursor the store did not issue is refused with exactly the error the HTTP layer maps to
+/// 400: not a 500, and not a silently empty page.
+async fn cursor(store: Store) {
+    use base64::Engine;
+    let (tenant, position) = (TenantId::new(), PositionId::new());
+    create_candidates(&store, tenant, position, 3).await;
+    let issued = store
+        .list_interviews(tenant, position, None, 1)
+        .await
+        .unwrap()
+        .next_cursor
+        .expect("a cursor for the second page");
+    assert_eq!(
+        store
+            .list_interviews(tenant, position, Some(&issued), 5)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        2
+    );
+
+    let text_cursor = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("not a cursor");
+    let mut accepted = Vec::new();
+    for garbage in ["garbage!", "%%%", "", text_cursor.as_str()] {
+        match store
+            .list_interviews(tenant, position, Some(garbage), 2)
+            .await
+        {
+            Err(e) => assert_eq!(e, ListError::InvalidCursor, "cursor {garbage:?}"),
+            Ok(page) => accepted.push(format!(
+                "{garbage:?} -> {} items, next cursor {:?}",
+                page.items.len(),
+                page.next_cursor
+            )),
+        }
+    }
+    assert!(
+        accepted.is_empty(),
+        "garbage cursors accepted: {accepted:#?}"
+    );
+}

@@ -1,0 +1,334 @@
+//! `PositionStore`: positions are tenant-scoped, their public slugs unique across the
+//! deployment, and updates are version-checked by the store.
+
+use crate::fixtures::{line, new_position};
+use crate::Store;
+use reelview::domain::{Position, PositionId, PositionStatus, TenantId};
+use reelview::ports::{PositionStore, PositionWriteError};
+
+contracts!(create_and_lookup, updates, versioning);
+
+fn sorted_ids(positions: &[Position]) -> Vec<PositionId> {
+    let mut ids: Vec<PositionId> = positions.iter().map(|p| p.id).collect();
+    ids.sort();
+    ids
+}
+
+/// Two tenants' positions: acme's `backend` (slug `backend-engineer`) and `designer` (no
+/// slug), and globex's `theirs` (slug `accountant`).
+struct Seeded {
+    acme: TenantId,
+    globex: TenantId,
+    backend: Position,
+    designer: Position,
+    theirs: Position,
+}
+
+async fn seed(store: &Store) -> Seeded {
+    let acme = TenantId::new();
+    let globex = TenantId::new();
+    let backend = new_position(acme, "Backend Engineer", Some("backend-engineer"));
+    let designer = new_position(acme, "Designer", None);
+    let theirs = new_position(globex, "Accountant", Some("accountant"));
+    for position in [&backend, &designer, &theirs] {
+        store.create_position(position).await.expect("create");
+    }
+    Seeded {
+        acme,
+        globex,
+        backend,
+        designer,
+        theirs,
+    }
+}
+
+/// Replaces `previous` by `next` and checks the answer: `next` whole, at the version after
+/// `previous`'s (whatever version `next` carries), and what a read finds from now on.
+async fn update(store: &Store, previous: &Position, next: &Position) -> Position {
+    let stored = store
+        .update_position(previous, next)
+        .await
+        .expect("a fresh update is written");
+    assert_eq!(
+        stored,
+        Position {
+            version: previous.version + 1,
+            ..next.clone()
+        },
+        "the store bumps the version by exactly one"
+    );
+    assert_eq!(
+        store.get_position(next.tenant_id, next.id).await.unwrap(),
+        Some(stored.clone())
+    );
+    stored
+}
+
+async fn create_and_lookup(store: Store) {
+    let Seeded {
+        acme,
+        globex,
+        backend,
+        designer,
+        theirs,
+    } = seed(&store).await;
+
+    assert_eq!(
+        store.get_position(acme, backend.id).await.unwrap(),
+        Some(backend.clone())
+    );
+    assert_eq!(
+        store.get_position(acme, designer.id).await.unwrap(),
+        Some(designer.clone())
+    );
+    // Another tenant's position does not exist for this tenant.
+    assert_eq!(store.get_position(acme, theirs.id).await.unwrap(), None);
+    assert_eq!(store.get_position(globex, backend.id).await.unwrap(), None);
+    assert_eq!(
+        store.get_position(acme, PositionId::new()).await.unwrap(),
+        None
+    );
+
+    // Listing shows only the tenant's own positions, complete.
+    let listed = store.list_positions(acme).await.unwrap();
+    assert_eq!(
+        sorted_ids(&listed),
+        sorted_ids(&[backend.clone(), designer.clone()])
+    );
+    let listed_backend = listed.iter().find(|p| p.id == backend.id).unwrap();
+    assert_eq!(listed_backend, &backend);
+    assert_eq!(
+        store.list_positions(globex).await.unwrap(),
+        vec![theirs.clone()]
+    );
+    assert!(store
+        .list_positions(TenantId::new())
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Public lookups cross tenants.
+    assert_eq!(
+        store.position_by_slug("backend-engineer").await.unwrap(),
+        Some(backend.clone())
+    );
+    assert_eq!(
+        store.position_by_slug("accountant").await.unwrap(),
+        Some(theirs.clone())
+    );
+    assert_eq!(store.position_by_slug("no-such-slug").await.unwrap(), None);
+    assert_eq!(
+        store.position_by_id(designer.id).await.unwrap(),
+        Some(designer.clone())
+    );
+    assert_eq!(
+        store.position_by_id(theirs.id).await.unwrap(),
+        Some(theirs.clone())
+    );
+    assert_eq!(store.position_by_id(PositionId::new()).await.unwrap(), None);
+
+    // A slug is unique across the deployment, and a refused create stores nothing.
+    let copycat = new_position(globex, "Copycat", Some("backend-engineer"));
+    assert_eq!(
+        store.create_position(&copycat).await,
+        Err(PositionWriteError::SlugTaken)
+    );
+    assert_eq!(store.get_position(globex, copycat.id).await.unwrap(), None);
+    assert_eq!(store.position_by_id(copycat.id).await.unwrap(), None);
+    assert_eq!(
+        store.position_by_slug("backend-engineer").await.unwrap(),
+        Some(backend)
+    );
+    assert_eq!(store.list_positions(globex).await.unwrap(), vec![theirs]);
+}
+
+async fn updates(store: Store) {
+    let Seeded {
+        acme,
+        globex,
+        backend,
+        designer,
+        theirs,
+    } = seed(&store).await;
+
+    // Archive through an update.
+    let mut archive = backend.clone();
+    archive.status = PositionStatus::Archived;
+    let archived = update(&store, &backend, &archive).await;
+    assert!(archived.is_archived());
+    assert_eq!(
+        store.position_by_slug("backend-engineer").await.unwrap(),
+        Some(archived.clone())
+    );
+    assert_eq!(
+        store.position_by_id(backend.id).await.unwrap(),
+        Some(archived.clone())
+    );
+
+    // An update based on a stale read is refused and changes nothing.
+    let mut stale = backend.clone();
+    stale.name = line("Stale Engineer");
+    assert_eq!(
+        store.update_position(&backend, &stale).await,
+        Err(PositionWriteError::Conflict)
+    );
+    assert_eq!(
+        store.get_position(acme, backend.id).await.unwrap(),
+        Some(archived.clone())
+    );
+
+    // Changing the slug moves the claim: the old slug is free, the new one resolves.
+    let mut rename = archived.clone();
+    rename.slug = Some("platform-engineer".into());
+    let renamed = update(&store, &archived, &rename).await;
+    assert_eq!(
+        store.position_by_slug("backend-engineer").await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.position_by_slug("platform-engineer").await.unwrap(),
+        Some(renamed)
+    );
+    let reuse = new_position(globex, "Backend", Some("backend-engineer"));
+    store
+        .create_position(&reuse)
+        .await
+        .expect("a released slug can be claimed again");
+    assert_eq!(
+        store.position_by_slug("backend-engineer").await.unwrap(),
+        Some(reuse)
+    );
+
+    // Moving onto a slug somebody else holds is refused and changes nothing.
+    let mut grab = designer.clone();
+    grab.slug = Some("accountant".into());
+    assert_eq!(
+        store.update_position(&designer, &grab).await,
+        Err(PositionWriteError::SlugTaken)
+    );
+    assert_eq!(
+        store.get_position(acme, designer.id).await.unwrap(),
+        Some(designer.clone())
+    );
+    assert_eq!(
+        store.position_by_slug("accountant").await.unwrap(),
+        Some(theirs)
+    );
+}
+
+/// The store owns the version: a write based on the stored version is written and bumps it by
+/// exactly one; any other is refused as a whole, slug move included.
+async fn versioning(store: Store) {
+    let tenant = TenantId::new();
+    let read = new_position(tenant, "Backend Engineer", Some("backend"));
+    let holder = new_position(tenant, "Holder", Some("taken"));
+    store.create_position(&read).await.unwrap();
+    store.create_position(&holder).await.unwrap();
+
+    // `next`'s own version is not what gets stored.
+    let mut rename = read.clone();
+    rename.name = line("Platform Engineer");
+    rename.version = 41;
+    let first = update(&store, &read, &rename).await;
+    assert_eq!(first.version, read.version + 1);
+
+    // The copy read before that write is stale; so is a version the store never had.
+    let mut stale = read.clone();
+    stale.name = line("Stale");
+    assert_eq!(
+        store.update_position(&read, &stale).await,
+        Err(PositionWriteError::Conflict)
+    );
+    let ahead = Position {
+        version: first.version + 1,
+        ..first.clone()
+    };
+    assert_eq!(
+        store.update_position(&ahead, &stale).await,
+        Err(PositionWriteError::Conflict)
+    );
+    // A stale slug move (or slug removal) is refused with the write: the new slug is not
+    // claimed and the old one not released.
+    let mut stale_move = read.clone();
+    stale_move.slug = Some("moved".into());
+    let mut stale_drop = read.clone();
+    stale_drop.slug = None;
+    for next in [&stale_move, &stale_drop] {
+        assert_eq!(
+            store.update_position(&read, next).await,
+            Err(PositionWriteError::Conflict),
+            "slug {:?}",
+            next.slug
+        );
+    }
+    assert_eq!(
+        store.get_position(tenant, read.id).await.unwrap(),
+        Some(first.clone())
+    );
+    assert_eq!(
+        store.position_by_slug("backend").await.unwrap(),
+        Some(first.clone())
+    );
+    assert_eq!(store.position_by_slug("moved").await.unwrap(), None);
+
+    // A fresh slug move is written (onto the slug the stale one did not claim).
+    let mut fresh_move = first.clone();
+    fresh_move.slug = Some("moved".into());
+    let second = update(&store, &first, &fresh_move).await;
+    assert_eq!(second.version, first.version + 1);
+    assert_eq!(
+        store.position_by_slug("moved").await.unwrap(),
+        Some(second.clone())
+    );
+    assert_eq!(store.position_by_slug("backend").await.unwrap(), None);
+
+    // Once another position holds the released slug, a stale writer that still thinks it
+    // holds it cannot release it: its whole write is refused.
+    let successor = new_position(tenant, "Successor", Some("backend"));
+    store.create_position(&successor).await.unwrap();
+    let mut late = first.clone();
+    late.slug = Some("late".into());
+    assert_eq!(
+        store.update_position(&first, &late).await,
+        Err(PositionWriteError::Conflict)
+    );
+    assert_eq!(
+        store.position_by_slug("backend").await.unwrap(),
+        Some(successor)
+    );
+    assert_eq!(store.position_by_slug("late").await.unwrap(), None);
+    assert_eq!(
+        store.position_by_slug("moved").await.unwrap(),
+        Some(second.clone())
+    );
+
+    // A fresh write refused for its slug uses up no version.
+    let mut grab = second.clone();
+    grab.slug = Some("taken".into());
+    assert_eq!(
+        store.update_position(&second, &grab).await,
+        Err(PositionWriteError::SlugTaken)
+    );
+    assert_eq!(
+        store.get_position(tenant, read.id).await.unwrap(),
+        Some(second.clone())
+    );
+    let mut archive = second.clone();
+    archive.status = PositionStatus::Archived;
+    let third = update(&store, &second, &archive).await;
+    assert_eq!(third.version, second.version + 1);
+
+    // An update never creates, not even its slug claim.
+    let ghost = new_position(tenant, "Ghost", Some("ghost"));
+    let mut haunt = ghost.clone();
+    haunt.slug = Some("haunt".into());
+    for next in [&ghost, &haunt] {
+        assert_eq!(
+            store.update_position(&ghost, next).await,
+            Err(PositionWriteError::Conflict)
+        );
+    }
+    assert_eq!(store.get_position(tenant, ghost.id).await.unwrap(), None);
+    assert_eq!(store.position_by_id(ghost.id).await.unwrap(), None);
+    assert_eq!(store.position_by_slug("haunt").await.unwrap(), None);
+}

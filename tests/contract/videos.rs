@@ -1,0 +1,265 @@
+//! `VideoStorage`: what the browser uploads through signed URLs is what it downloads.
+
+use crate::Videos;
+use reelview::domain::{object_key, InterviewId, QuestionId, TenantId, UploadId};
+use reelview::ports::{SignedRequest, StoredObject, UploadedPart};
+use std::time::Duration;
+
+contracts!(round_trip);
+
+fn video_key() -> String {
+    object_key(
+        TenantId::new(),
+        InterviewId::new(),
+        QuestionId::new(),
+        UploadId::new(),
+    )
+}
+
+/// `len` bytes that differ from position to position, so a reordered or truncated copy shows.
+fn bytes_of(len: usize, seed: u8) -> Vec<u8> {
+    (0..len)
+        .map(|i| (i as u32).wrapping_mul(31).wrapping_add(seed as u32) as u8)
+        .collect()
+}
+
+const MIB: usize = 1024 * 1024;
+const EXPIRES: Duration = Duration::from_secs(300);
+
+async fn put_signed(
+    http: &reqwest::Client,
+    signed: &SignedRequest,
+    body: Vec<u8>,
+) -> reqwest::Response {
+    let mut request = http.put(&signed.url);
+    for (name, value) in &signed.headers {
+        request = request.header(name, value);
+    }
+    request.body(body).send().await.expect("upload answers")
+}
+
+async fn get_bytes(http: &reqwest::Client, url: &str) -> (u16, Option<String>, Vec<u8>) {
+    let response = http.get(url).send().await.expect("download answers");
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = response.bytes().await.expect("body").to_vec();
+    (status, content_type, body)
+}
+
+/// Single PUT and multipart uploads through signed URLs, signed downloads, abort and delete.
+async fn round_trip(videos: Videos) {
+    let http = reqwest::Client::new();
+
+    // Single PUT.
+    let key = video_key();
+    let body = bytes_of(300_000, 1);
+    let signed = videos
+        .presign_put(&key, "video/webm", body.len() as u64, EXPIRES)
+        .await
+        .unwrap();
+    assert!(
+        signed
+            .headers
+            .iter()
+            .any(|(k, v)| k.eq_ignore_ascii_case("content-type") && v == "video/webm"),
+        "the browser must be told to send the signed type: {:?}",
+        signed.headers
+    );
+    assert!(
+        !signed
+            .headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-length")),
+        "browsers refuse to set Content-Length"
+    );
+    assert_eq!(videos.head(&key).await.unwrap(), None);
+
+    if videos.enforces_signed_limits {
+        for wrong_size in [body.len() - 1, body.len() + 1] {
+            let response = put_signed(&http, &signed, bytes_of(wrong_size, 1)).await;
+            assert_eq!(response.status().as_u16(), 403, "{wrong_size} bytes");
+        }
+        let response = http
+            .put(&signed.url)
+            .header("content-type", "video/mp4")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 403, "another content type");
+        let response = http
+            .put(&signed.url)
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 403, "no content type");
+        // Editing the signed size in the URL breaks the signature.
+        let forged = SignedRequest {
+            url: signed.url.replace(
+                &format!("size={}", body.len()),
+                &format!("size={}", body.len() - 1),
+            ),
+            headers: signed.headers.clone(),
+        };
+        assert_ne!(forged.url, signed.url);
+        let response = put_signed(&http, &forged, bytes_of(body.len() - 1, 1)).await;
+        assert_eq!(response.status().as_u16(), 403, "forged size");
+        assert_eq!(
+            videos.head(&key).await.unwrap(),
+            None,
+            "refused uploads store nothing"
+        );
+    }
+
+    let response = put_signed(&http, &signed, body.clone()).await;
+    assert!(response.status().is_success(), "{}", response.status());
+    assert_eq!(
+        videos.head(&key).await.unwrap(),
+        Some(StoredObject {
+            size: body.len() as u64,
+            content_type: Some("video/webm".into()),
+        })
+    );
+    let url = videos.presign_get(&key, EXPIRES).await.unwrap();
+    let (status, content_type, downloaded) = get_bytes(&http, &url).await;
+    assert_eq!(status, 200);
+    assert_eq!(content_type.as_deref(), Some("video/webm"));
+    assert!(
+        downloaded == body,
+        "downloaded bytes differ from the upload"
+    );
+
+    // Multipart: parts of at least 5 MiB except the last (S3's minimum).
+    let big = video_key();
+    let part_one = bytes_of(5 * MIB, 2);
+    let part_two = bytes_of(123_457, 3);
+    let upload_id = videos.start_multipart(&big, "video/mp4").await.unwrap();
+    assert!(!upload_id.is_empty());
+    assert!(videos
+        .list_parts(&big, &upload_id)
+        .await
+        .unwrap()
+        .is_empty());
+    let url_one = videos
+        .presign_part(&big, &upload_id, 1, part_one.len() as u64, EXPIRES)
+        .await
+        .unwrap();
+    let url_two = videos
+        .presign_part(&big, &upload_id, 2, part_two.len() as u64, EXPIRES)
+        .await
+        .unwrap();
+    if videos.enforces_signed_limits {
+        let response = put_signed(&http, &url_two, bytes_of(part_two.len() + 1, 3)).await;
+        assert_eq!(response.status().as_u16(), 403, "part larger than signed");
+    }
+    let response = put_signed(&http, &url_one, part_one.clone()).await;
+    assert!(response.status().is_success(), "{}", response.status());
+    let listed = videos.list_parts(&big, &upload_id).await.unwrap();
+    assert_eq!(
+        listed
+            .iter()
+            .map(|p| (p.part_number, p.size))
+            .collect::<Vec<_>>(),
+        vec![(1, part_one.len() as u64)],
+        "a resumed upload sees the finished part"
+    );
+    assert!(!listed[0].etag.is_empty());
+    let response = put_signed(&http, &url_two, part_two.clone()).await;
+    assert!(response.status().is_success(), "{}", response.status());
+    let parts: Vec<UploadedPart> = videos.list_parts(&big, &upload_id).await.unwrap();
+    assert_eq!(
+        parts
+            .iter()
+            .map(|p| (p.part_number, p.size))
+            .collect::<Vec<_>>(),
+        vec![(1, part_one.len() as u64), (2, part_two.len() as u64)]
+    );
+    assert_eq!(videos.head(&big).await.unwrap(), None, "not complete yet");
+    videos
+        .complete_multipart(&big, &upload_id, &parts)
+        .await
+        .expect("complete");
+    let total = (part_one.len() + part_two.len()) as u64;
+    assert_eq!(
+        videos.head(&big).await.unwrap(),
+        Some(StoredObject {
+            size: total,
+            content_type: Some("video/mp4".into()),
+        })
+    );
+    assert!(
+        videos
+            .list_parts(&big, &upload_id)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a completed upload has no parts left"
+    );
+    let url = videos.presign_get(&big, EXPIRES).await.unwrap();
+    let (status, content_type, downloaded) = get_bytes(&http, &url).await;
+    assert_eq!(status, 200);
+    assert_eq!(content_type.as_deref(), Some("video/mp4"));
+    assert_eq!(downloaded.len() as u64, total);
+    assert!(
+        downloaded[..part_one.len()] == part_one[..]
+            && downloaded[part_one.len()..] == part_two[..],
+        "parts are joined in order"
+    );
+
+    // Abort discards another upload's parts and creates no object.
+    let abandoned = video_key();
+    let abandoned_id = videos
+        .start_multipart(&abandoned, "video/webm")
+        .await
+        .unwrap();
+    assert_ne!(abandoned_id, upload_id);
+    let url = videos
+        .presign_part(&abandoned, &abandoned_id, 1, 1000, EXPIRES)
+        .await
+        .unwrap();
+    let response = put_signed(&http, &url, bytes_of(1000, 4)).await;
+    assert!(response.status().is_success(), "{}", response.status());
+    assert_eq!(
+        videos
+            .list_parts(&abandoned, &abandoned_id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    videos
+        .abort_multipart(&abandoned, &abandoned_id)
+        .await
+        .expect("abort");
+    assert!(videos
+        .list_parts(&abandoned, &abandoned_id)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(videos.head(&abandoned).await.unwrap(), None);
+    videos
+        .abort_multipart(&abandoned, &abandoned_id)
+        .await
+        .expect("aborting twice is fine");
+
+    // Delete.
+    videos.delete(&key).await.expect("delete");
+    assert_eq!(videos.head(&key).await.unwrap(), None);
+    let url = videos.presign_get(&key, EXPIRES).await.unwrap();
+    let (status, _, _) = get_bytes(&http, &url).await;
+    assert_eq!(status, 404, "a deleted video cannot be downloaded");
+    videos
+        .delete(&video_key())
+        .await
+        .expect("deleting a missing object is fine");
+    assert_eq!(
+        videos.head(&big).await.unwrap().map(|o| o.size),
+        Some(total),
+        "other objects are untouched"
+    );
+}
