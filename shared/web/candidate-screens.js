@@ -333,6 +333,8 @@ export function showEmptyRecording() {
   setText('thinking-label', 'Ready when you are');
   setText('thinking-countdown', '');
   setText('question-status', 'The recording came out empty. Please record your answer again.');
+  // "Start recording now" disabled the button; the candidate needs it to try again.
+  setRecordEnabled(true);
   $('record').focus();
 }
 

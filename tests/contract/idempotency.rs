@@ -2,157 +2,109 @@
 
 use crate::fixtures::now_seconds;
 use crate::Store;
-use chrono::Duration as TimeDelta;
+use chrono::{DateTime, Duration as TimeDelta, Utc};
 use reelview::domain::TenantId;
-use reelview::ports::{IdempotencyClaim, IdempotencyStore, StoredResponse};
+use reelview::ports::IdempotencyClaim::{Claimed, InProgress, Mismatch, Replay};
+use reelview::ports::{IdempotencyClaim, StoredResponse};
 
 contracts!(claims, finish_without_claim);
 
+const LEASE: TimeDelta = TimeDelta::seconds(60);
+
+/// One tenant's idempotency keys.
+struct Keys<'a> {
+    store: &'a Store,
+    tenant: TenantId,
+}
+
+impl Keys<'_> {
+    fn of(store: &Store) -> Keys<'_> {
+        Keys {
+            store,
+            tenant: TenantId::new(),
+        }
+    }
+
+    /// Claims `key` at `at` for a lease of [`LEASE`].
+    async fn claim(&self, key: &str, fingerprint: &str, at: DateTime<Utc>) -> IdempotencyClaim {
+        self.claim_until(key, fingerprint, at, at + LEASE).await
+    }
+
+    async fn claim_until(
+        &self,
+        key: &str,
+        fingerprint: &str,
+        at: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> IdempotencyClaim {
+        self.store
+            .claim(self.tenant, key, fingerprint, at, until)
+            .await
+            .expect("claim")
+    }
+
+    async fn finish(&self, key: &str, response: &StoredResponse, keep_until: DateTime<Utc>) {
+        self.store
+            .finish(self.tenant, key, response, keep_until)
+            .await
+            .expect("finish");
+    }
+
+    async fn release(&self, key: &str) {
+        self.store.release(self.tenant, key).await.expect("release");
+    }
+}
+
 async fn claims(store: Store) {
-    let tenant = TenantId::new();
+    let keys = Keys::of(&store);
     let now = now_seconds();
-    let lease = now + TimeDelta::seconds(60);
+    let lease = now + LEASE;
     let keep = now + TimeDelta::hours(24);
     let created = StoredResponse {
         status: 201,
         body: r#"{"id":"abc","name":"Zoë"}"#.into(),
     };
 
-    assert_eq!(
-        store
-            .claim(tenant, "key-1", "fp-a", now, lease)
-            .await
-            .unwrap(),
-        IdempotencyClaim::Claimed
-    );
-    assert_eq!(
-        store
-            .claim(tenant, "key-1", "fp-a", now, lease)
-            .await
-            .unwrap(),
-        IdempotencyClaim::InProgress
-    );
+    assert_eq!(keys.claim("key-1", "fp-a", now).await, Claimed);
+    assert_eq!(keys.claim("key-1", "fp-a", now).await, InProgress);
     // The key belongs to its tenant.
-    assert_eq!(
-        store
-            .claim(TenantId::new(), "key-1", "fp-a", now, lease)
-            .await
-            .unwrap(),
-        IdempotencyClaim::Claimed
-    );
+    assert_eq!(Keys::of(&store).claim("key-1", "fp-a", now).await, Claimed);
 
-    store
-        .finish(tenant, "key-1", &created, keep)
-        .await
-        .expect("finish");
+    keys.finish("key-1", &created, keep).await;
     assert_eq!(
-        store
-            .claim(tenant, "key-1", "fp-a", now, lease)
-            .await
-            .unwrap(),
-        IdempotencyClaim::Replay(created.clone())
+        keys.claim("key-1", "fp-a", now).await,
+        Replay(created.clone())
     );
     // The finished response outlives the lease.
     let after_lease = lease + TimeDelta::seconds(1);
     assert_eq!(
-        store
-            .claim(
-                tenant,
-                "key-1",
-                "fp-a",
-                after_lease,
-                after_lease + TimeDelta::seconds(60)
-            )
-            .await
-            .unwrap(),
-        IdempotencyClaim::Replay(created.clone())
+        keys.claim("key-1", "fp-a", after_lease).await,
+        Replay(created.clone())
     );
-    assert_eq!(
-        store
-            .claim(tenant, "key-1", "fp-b", now, lease)
-            .await
-            .unwrap(),
-        IdempotencyClaim::Mismatch
-    );
+    assert_eq!(keys.claim("key-1", "fp-b", now).await, Mismatch);
 
-    store.release(tenant, "key-1").await.expect("release");
-    assert_eq!(
-        store
-            .claim(tenant, "key-1", "fp-b", now, lease)
-            .await
-            .unwrap(),
-        IdempotencyClaim::Claimed
-    );
-    store
-        .release(tenant, "never-claimed")
-        .await
-        .expect("releasing an unknown key is fine");
+    keys.release("key-1").await;
+    assert_eq!(keys.claim("key-1", "fp-b", now).await, Claimed);
+    // Releasing an unknown key is fine.
+    keys.release("never-claimed").await;
 
     // A lease in the past counts as absent, even for another request body.
-    assert_eq!(
-        store
-            .claim(tenant, "key-2", "fp-a", now, lease)
-            .await
-            .unwrap(),
-        IdempotencyClaim::Claimed
-    );
+    assert_eq!(keys.claim("key-2", "fp-a", now).await, Claimed);
     let just_before = lease - TimeDelta::seconds(1);
     assert_eq!(
-        store
-            .claim(tenant, "key-2", "fp-a", just_before, lease)
-            .await
-            .unwrap(),
-        IdempotencyClaim::InProgress
+        keys.claim_until("key-2", "fp-a", just_before, lease).await,
+        InProgress
     );
-    assert_eq!(
-        store
-            .claim(
-                tenant,
-                "key-2",
-                "fp-b",
-                lease,
-                lease + TimeDelta::seconds(60)
-            )
-            .await
-            .unwrap(),
-        IdempotencyClaim::Claimed
-    );
+    assert_eq!(keys.claim("key-2", "fp-b", lease).await, Claimed);
 
     // A finished record past its keep time counts as absent too.
-    assert_eq!(
-        store
-            .claim(tenant, "key-3", "fp-a", now, lease)
-            .await
-            .unwrap(),
-        IdempotencyClaim::Claimed
-    );
-    store.finish(tenant, "key-3", &created, keep).await.unwrap();
+    assert_eq!(keys.claim("key-3", "fp-a", now).await, Claimed);
+    keys.finish("key-3", &created, keep).await;
     let after_keep = keep + TimeDelta::seconds(1);
+    assert_eq!(keys.claim("key-3", "fp-a", after_keep).await, Claimed);
     assert_eq!(
-        store
-            .claim(
-                tenant,
-                "key-3",
-                "fp-a",
-                after_keep,
-                after_keep + TimeDelta::seconds(60)
-            )
-            .await
-            .unwrap(),
-        IdempotencyClaim::Claimed
-    );
-    assert_eq!(
-        store
-            .claim(
-                tenant,
-                "key-3",
-                "fp-a",
-                after_keep,
-                after_keep + TimeDelta::seconds(60)
-            )
-            .await
-            .unwrap(),
-        IdempotencyClaim::InProgress,
+        keys.claim("key-3", "fp-a", after_keep).await,
+        InProgress,
         "the fresh claim replaced the expired response"
     );
 }
@@ -161,48 +113,19 @@ async fn claims(store: Store) {
 /// while the request was still running) must not leave a record that breaks the key: the
 /// next claim of that key simply claims it.
 async fn finish_without_claim(store: Store) {
-    let tenant = TenantId::new();
+    let keys = Keys::of(&store);
     let now = now_seconds();
-    let lease = now + TimeDelta::seconds(60);
+    let keep = now + TimeDelta::hours(24);
     let response = StoredResponse {
         status: 201,
         body: "{}".into(),
     };
 
-    store
-        .finish(
-            tenant,
-            "never-claimed",
-            &response,
-            now + TimeDelta::hours(24),
-        )
-        .await
-        .expect("finish");
-    assert_eq!(
-        store
-            .claim(tenant, "never-claimed", "fp-a", now, lease)
-            .await
-            .unwrap(),
-        IdempotencyClaim::Claimed
-    );
+    keys.finish("never-claimed", &response, keep).await;
+    assert_eq!(keys.claim("never-claimed", "fp-a", now).await, Claimed);
 
-    assert_eq!(
-        store
-            .claim(tenant, "released", "fp-a", now, lease)
-            .await
-            .unwrap(),
-        IdempotencyClaim::Claimed
-    );
-    store.release(tenant, "released").await.unwrap();
-    store
-        .finish(tenant, "released", &response, now + TimeDelta::hours(24))
-        .await
-        .expect("finish");
-    assert_eq!(
-        store
-            .claim(tenant, "released", "fp-b", now, lease)
-            .await
-            .unwrap(),
-        IdempotencyClaim::Claimed
-    );
+    assert_eq!(keys.claim("released", "fp-a", now).await, Claimed);
+    keys.release("released").await;
+    keys.finish("released", &response, keep).await;
+    assert_eq!(keys.claim("released", "fp-b", now).await, Claimed);
 }

@@ -9,9 +9,7 @@ use reelview::domain::{
     QuestionId, QuestionProgress, Secret, SecretHash, TenantId, Upload, UploadId, UploadMethod,
     UploadState,
 };
-use reelview::ports::{
-    CreateInterviewError, InterviewStore, ListError, Page, QuotaCharge, UpdateError,
-};
+use reelview::ports::{CreateInterviewError, ListError, Page, QuotaCharge, UpdateError};
 
 contracts!(
     lookups_and_guards,
@@ -24,6 +22,53 @@ contracts!(
     cursor,
 );
 
+/// Ana's email as every lookup presents it: normalised.
+const ANA: &str = "ana.silva@example.com";
+
+/// Invites Ana (email in mixed case, externalId `ats-1`) to a new position of a new tenant.
+async fn invite_ana(store: &Store, now: DateTime<Utc>) -> (Interview, Secret) {
+    let (tenant, position) = (TenantId::new(), PositionId::new());
+    let (ana, token) = new_interview(
+        tenant,
+        position,
+        "Ana.Silva@Example.com",
+        Some("ats-1"),
+        now,
+    );
+    store.create_interview(&ana, None).await.expect("create");
+    (ana, token)
+}
+
+async fn by_email(
+    store: &Store,
+    tenant: TenantId,
+    position: PositionId,
+    email: &str,
+) -> Option<Interview> {
+    store
+        .interview_by_email(tenant, position, email)
+        .await
+        .unwrap()
+}
+
+async fn by_token(store: &Store, token: &Secret) -> Option<Interview> {
+    store.interview_by_token(&token.hash()).await.unwrap()
+}
+
+/// Asserts every lookup finds `expected` as it is: by id, by link `token` and by `email`.
+async fn assert_found(store: &Store, expected: &Interview, token: &Secret, email: &str) {
+    let (tenant, position) = (expected.tenant_id, expected.position_id);
+    let found = Some(expected.clone());
+    let by_id = store.get_interview(tenant, expected.id).await.unwrap();
+    assert_eq!(by_id, found, "by id");
+    assert_eq!(by_token(store, token).await, found, "by token");
+    assert_eq!(
+        by_email(store, tenant, position, email).await,
+        found,
+        "by email"
+    );
+}
+
 /// Asserts `interview` was not stored under any of its lookups.
 async fn assert_not_stored(store: &Store, interview: &Interview, token: &Secret) {
     assert_eq!(
@@ -35,10 +80,22 @@ async fn assert_not_stored(store: &Store, interview: &Interview, token: &Secret)
         "a refused interview must not be stored"
     );
     assert_eq!(
-        store.interview_by_token(&token.hash()).await.unwrap(),
+        by_token(store, token).await,
         None,
         "a refused interview's token must not open anything"
     );
+}
+
+/// Asserts that creating `interview` (charging `quota`) is refused with `error` and that
+/// nothing of it was stored.
+async fn assert_create_refused(
+    store: &Store,
+    (interview, token): &(Interview, Secret),
+    quota: Option<&QuotaCharge>,
+    error: CreateInterviewError,
+) {
+    assert_eq!(store.create_interview(interview, quota).await, Err(error));
+    assert_not_stored(store, interview, token).await;
 }
 
 /// `interview` as the store answers a write of it: at the version after the one it was read at.
@@ -73,46 +130,17 @@ async fn create_candidates(
 }
 
 async fn lookups_and_guards(store: Store) {
-    let tenant = TenantId::new();
-    let position = PositionId::new();
-    let other_position = PositionId::new();
     let now = Utc::now();
-
-    let (ana, ana_token) = new_interview(
-        tenant,
-        position,
-        "Ana.Silva@Example.com",
-        Some("ats-1"),
-        now,
-    );
-    store.create_interview(&ana, None).await.expect("create");
-    assert_eq!(
-        store.get_interview(tenant, ana.id).await.unwrap(),
-        Some(ana.clone())
-    );
-    assert_eq!(
-        store.interview_by_token(&ana_token.hash()).await.unwrap(),
-        Some(ana.clone())
-    );
-    assert_eq!(
-        store
-            .interview_by_email(tenant, position, "ana.silva@example.com")
-            .await
-            .unwrap(),
-        Some(ana.clone())
-    );
+    let (ana, ana_token) = invite_ana(&store, now).await;
+    let (tenant, position) = (ana.tenant_id, ana.position_id);
+    let other_position = PositionId::new();
+    assert_found(&store, &ana, &ana_token, ANA).await;
     assert_eq!(
         store.get_interview(TenantId::new(), ana.id).await.unwrap(),
         None,
         "another tenant cannot read the interview"
     );
-    assert_eq!(
-        store
-            .interview_by_email(tenant, other_position, "ana.silva@example.com")
-            .await
-            .unwrap(),
-        None
-    );
+    assert_eq!(by_email(&store, tenant, other_position, ANA).await, None);
     assert_eq!(
         store
             .interview_by_token(&SecretHash::of("not-a-token"))
@@ -123,25 +151,15 @@ async fn lookups_and_guards(store: Store) {
 
     // One interview per (position, email), compared case-insensitively; a refused create
     // writes nothing at all (not its token, not its externalId guard).
-    let (twin, twin_token) = new_interview(
+    let twin = new_interview(
         tenant,
         position,
         "ANA.SILVA@example.COM",
         Some("ats-twin"),
         now,
     );
-    assert_eq!(
-        store.create_interview(&twin, None).await,
-        Err(CreateInterviewError::EmailTaken)
-    );
-    assert_not_stored(&store, &twin, &twin_token).await;
-    assert_eq!(
-        store
-            .interview_by_email(tenant, position, "ana.silva@example.com")
-            .await
-            .unwrap(),
-        Some(ana.clone())
-    );
+    assert_create_refused(&store, &twin, None, CreateInterviewError::EmailTaken).await;
+    assert_eq!(by_email(&store, tenant, position, ANA).await, Some(ana));
     let (bea, _) = new_interview(tenant, position, "bea@example.com", Some("ats-twin"), now);
     store
         .create_interview(&bea, None)
@@ -149,48 +167,22 @@ async fn lookups_and_guards(store: Store) {
         .expect("the refused interview's externalId was not claimed");
 
     // One interview per (position, externalId).
-    let (carl, carl_token) =
-        new_interview(tenant, position, "carl@example.com", Some("ats-1"), now);
+    let carl = new_interview(tenant, position, "carl@example.com", Some("ats-1"), now);
+    assert_create_refused(&store, &carl, None, CreateInterviewError::ExternalIdTaken).await;
     assert_eq!(
-        store.create_interview(&carl, None).await,
-        Err(CreateInterviewError::ExternalIdTaken)
-    );
-    assert_not_stored(&store, &carl, &carl_token).await;
-    assert_eq!(
-        store
-            .interview_by_email(tenant, position, "carl@example.com")
-            .await
-            .unwrap(),
+        by_email(&store, tenant, position, "carl@example.com").await,
         None,
         "the refused interview's email was not claimed"
     );
 
     // Both guards are per position.
-    let (elsewhere, elsewhere_token) = new_interview(
-        tenant,
-        other_position,
-        "ana.silva@example.com",
-        Some("ats-1"),
-        now,
-    );
+    let (elsewhere, elsewhere_token) =
+        new_interview(tenant, other_position, ANA, Some("ats-1"), now);
     store
         .create_interview(&elsewhere, None)
         .await
         .expect("same email and externalId in another position");
-    assert_eq!(
-        store
-            .interview_by_token(&elsewhere_token.hash())
-            .await
-            .unwrap(),
-        Some(elsewhere.clone())
-    );
-    assert_eq!(
-        store
-            .interview_by_email(tenant, other_position, "ana.silva@example.com")
-            .await
-            .unwrap(),
-        Some(elsewhere)
-    );
+    assert_found(&store, &elsewhere, &elsewhere_token, ANA).await;
 }
 
 /// `ana` started: every kind of field an update changes (status, times, email delivery, an
@@ -245,54 +237,28 @@ fn started(ana: &Interview, now: DateTime<Utc>) -> Interview {
 /// The store owns the version: an update based on the stored version is written whole and
 /// bumps it by exactly one; any other is refused and changes nothing.
 async fn versioning(store: Store) {
-    let (tenant, position) = (TenantId::new(), PositionId::new());
     let now = Utc::now();
-    let (ana, ana_token) = new_interview(
-        tenant,
-        position,
-        "Ana.Silva@Example.com",
-        Some("ats-1"),
-        now,
-    );
-    store.create_interview(&ana, None).await.expect("create");
+    let (ana, ana_token) = invite_ana(&store, now).await;
 
     let started = started(&ana, now);
     let stored = store.update_interview(&started).await.expect("update");
     assert_eq!(stored.version, ana.version + 1);
     assert_eq!(stored, bumped(&started), "written whole");
-    assert_eq!(
-        store.get_interview(tenant, ana.id).await.unwrap(),
-        Some(stored.clone())
-    );
-    assert_eq!(
-        store.interview_by_token(&ana_token.hash()).await.unwrap(),
-        Some(stored.clone())
-    );
-    assert_eq!(
-        store
-            .interview_by_email(tenant, position, "ana.silva@example.com")
-            .await
-            .unwrap(),
-        Some(stored.clone())
-    );
+    assert_found(&store, &stored, &ana_token, ANA).await;
 
     // A write based on the old version loses, and changes nothing; so does one that claims a
     // version the store never had.
     let mut stale = ana.clone();
     stale.candidate.first_name = line("Stale");
-    assert_eq!(
-        store.update_interview(&stale).await,
-        Err(UpdateError::Conflict)
-    );
-    let skipping = bumped(&stored);
-    assert_eq!(
-        store.update_interview(&skipping).await,
-        Err(UpdateError::Conflict)
-    );
-    assert_eq!(
-        store.get_interview(tenant, ana.id).await.unwrap(),
-        Some(stored.clone())
-    );
+    for refused in [&stale, &bumped(&stored)] {
+        assert_eq!(
+            store.update_interview(refused).await,
+            Err(UpdateError::Conflict),
+            "read at version {}",
+            refused.version
+        );
+    }
+    assert_found(&store, &stored, &ana_token, ANA).await;
 
     // The next fresh write bumps again, by exactly one.
     let mut completed = stored.clone();
@@ -301,13 +267,16 @@ async fn versioning(store: Store) {
     let again = store.update_interview(&completed).await.expect("update");
     assert_eq!(again, bumped(&completed));
     assert_eq!(again.version, ana.version + 2);
-    assert_eq!(
-        store.get_interview(tenant, ana.id).await.unwrap(),
-        Some(again)
-    );
+    assert_found(&store, &again, &ana_token, ANA).await;
 
     // An update never creates (a missing item must not pass for version 0).
-    let (ghost, ghost_token) = new_interview(tenant, position, "ghost@example.com", None, now);
+    let (ghost, ghost_token) = new_interview(
+        ana.tenant_id,
+        ana.position_id,
+        "ghost@example.com",
+        None,
+        now,
+    );
     for version in [0, 1] {
         let ghost_read = Interview {
             version,
@@ -340,19 +309,8 @@ async fn link_rotation(store: Store) {
         .unwrap();
     assert_eq!(stored.version, interview.version + 1);
     assert_eq!(stored, bumped(&rotated));
-    assert!(store
-        .interview_by_token(&old_token.hash())
-        .await
-        .unwrap()
-        .is_none());
-    assert_eq!(
-        store.interview_by_token(&new_token.hash()).await.unwrap(),
-        Some(stored.clone())
-    );
-    assert_eq!(
-        store.get_interview(tenant, interview.id).await.unwrap(),
-        Some(stored.clone())
-    );
+    assert_eq!(by_token(&store, &old_token).await, None);
+    assert_found(&store, &stored, &new_token, "rotate@example.com").await;
 
     // A writer that read the version before the rotation loses: nothing about the link
     // changes.
@@ -363,15 +321,8 @@ async fn link_rotation(store: Store) {
         store.rotate_link(&stale, &new_token.hash()).await,
         Err(UpdateError::Conflict)
     );
-    assert!(store
-        .interview_by_token(&stale_token.hash())
-        .await
-        .unwrap()
-        .is_none());
-    assert_eq!(
-        store.interview_by_token(&new_token.hash()).await.unwrap(),
-        Some(stored)
-    );
+    assert_eq!(by_token(&store, &stale_token).await, None);
+    assert_eq!(by_token(&store, &new_token).await, Some(stored));
 }
 
 async fn quota(store: Store) {
@@ -382,38 +333,32 @@ async fn quota(store: Store) {
         month: "2026-11".into(),
         limit: 2,
     };
+    let charged = Some(&quota);
 
     let (first, _) = new_interview(tenant, position, "one@example.com", None, now);
     store
-        .create_interview(&first, Some(&quota))
+        .create_interview(&first, charged)
         .await
         .expect("first of two");
     // A refused duplicate does not use up the quota.
-    let (duplicate, duplicate_token) =
-        new_interview(tenant, position, "One@Example.com", None, now);
-    assert_eq!(
-        store.create_interview(&duplicate, Some(&quota)).await,
-        Err(CreateInterviewError::EmailTaken)
-    );
-    assert_not_stored(&store, &duplicate, &duplicate_token).await;
+    let duplicate = new_interview(tenant, position, "One@Example.com", None, now);
+    assert_create_refused(
+        &store,
+        &duplicate,
+        charged,
+        CreateInterviewError::EmailTaken,
+    )
+    .await;
     let (second, _) = new_interview(tenant, position, "two@example.com", None, now);
     store
-        .create_interview(&second, Some(&quota))
+        .create_interview(&second, charged)
         .await
         .expect("second of two");
 
-    let (third, third_token) =
-        new_interview(tenant, position, "three@example.com", Some("ats-3"), now);
+    let third = new_interview(tenant, position, "three@example.com", Some("ats-3"), now);
+    assert_create_refused(&store, &third, charged, CreateInterviewError::QuotaExceeded).await;
     assert_eq!(
-        store.create_interview(&third, Some(&quota)).await,
-        Err(CreateInterviewError::QuotaExceeded)
-    );
-    assert_not_stored(&store, &third, &third_token).await;
-    assert_eq!(
-        store
-            .interview_by_email(tenant, position, "three@example.com")
-            .await
-            .unwrap(),
+        by_email(&store, tenant, position, "three@example.com").await,
         None
     );
 
@@ -423,12 +368,12 @@ async fn quota(store: Store) {
         limit: 2,
     };
     store
-        .create_interview(&third, Some(&next_month))
+        .create_interview(&third.0, Some(&next_month))
         .await
         .expect("a new month has a fresh counter");
     let (other_tenant, _) = new_interview(TenantId::new(), position, "x@example.com", None, now);
     store
-        .create_interview(&other_tenant, Some(&quota))
+        .create_interview(&other_tenant, charged)
         .await
         .expect("another tenant has its own counter");
     let (uncharged, _) = new_interview(tenant, position, "four@example.com", None, now);
@@ -448,19 +393,12 @@ async fn quota_of_zero(store: Store) {
         month: "2026-11".into(),
         limit: 0,
     };
+    let exceeded = CreateInterviewError::QuotaExceeded;
 
-    let (first, first_token) =
-        new_interview(tenant, position, "one@example.com", Some("ats-1"), now);
+    let first = new_interview(tenant, position, "one@example.com", Some("ats-1"), now);
+    assert_create_refused(&store, &first, Some(&none_left), exceeded.clone()).await;
     assert_eq!(
-        store.create_interview(&first, Some(&none_left)).await,
-        Err(CreateInterviewError::QuotaExceeded)
-    );
-    assert_not_stored(&store, &first, &first_token).await;
-    assert_eq!(
-        store
-            .interview_by_email(tenant, position, "one@example.com")
-            .await
-            .unwrap(),
+        by_email(&store, tenant, position, "one@example.com").await,
         None
     );
     let listed = store
@@ -475,20 +413,13 @@ async fn quota_of_zero(store: Store) {
         ..none_left.clone()
     };
     store
-        .create_interview(&first, Some(&one))
+        .create_interview(&first.0, Some(&one))
         .await
         .expect("the refused invite claimed nothing and counted nothing");
-    let (second, second_token) = new_interview(tenant, position, "two@example.com", None, now);
-    assert_eq!(
-        store.create_interview(&second, Some(&one)).await,
-        Err(CreateInterviewError::QuotaExceeded)
-    );
+    let second = new_interview(tenant, position, "two@example.com", None, now);
+    assert_create_refused(&store, &second, Some(&one), exceeded.clone()).await;
     // A month that already has invites is refused at 0 too.
-    assert_eq!(
-        store.create_interview(&second, Some(&none_left)).await,
-        Err(CreateInterviewError::QuotaExceeded)
-    );
-    assert_not_stored(&store, &second, &second_token).await;
+    assert_create_refused(&store, &second, Some(&none_left), exceeded).await;
 }
 
 /// Every page of the listing of `position`, `limit` at a time, following the cursors.

@@ -4,7 +4,7 @@
 use crate::fixtures::{line, new_position};
 use crate::Store;
 use reelview::domain::{Position, PositionId, PositionStatus, TenantId};
-use reelview::ports::{PositionStore, PositionWriteError};
+use reelview::ports::PositionWriteError;
 
 contracts!(create_and_lookup, updates, versioning);
 
@@ -64,6 +64,44 @@ async fn update(store: &Store, previous: &Position, next: &Position) -> Position
     stored
 }
 
+async fn by_slug(store: &Store, slug: &str) -> Option<Position> {
+    store.position_by_slug(slug).await.unwrap()
+}
+
+/// `position` moved to `slug` (or off its slug, with `None`).
+fn with_slug(position: &Position, slug: Option<&str>) -> Position {
+    Position {
+        slug: slug.map(str::to_string),
+        ..position.clone()
+    }
+}
+
+/// Asserts that replacing `previous` by `next` is refused with `error` and that the position
+/// is still stored as `unchanged`.
+async fn assert_refused(
+    store: &Store,
+    (previous, next): (&Position, &Position),
+    error: PositionWriteError,
+    unchanged: &Position,
+) {
+    assert_eq!(
+        store.update_position(previous, next).await,
+        Err(error),
+        "read at version {}, slug {:?} -> {:?}",
+        previous.version,
+        previous.slug,
+        next.slug
+    );
+    assert_eq!(
+        store
+            .get_position(unchanged.tenant_id, unchanged.id)
+            .await
+            .unwrap(),
+        Some(unchanged.clone()),
+        "a refused write changes nothing"
+    );
+}
+
 async fn create_and_lookup(store: Store) {
     let Seeded {
         acme,
@@ -109,14 +147,11 @@ async fn create_and_lookup(store: Store) {
 
     // Public lookups cross tenants.
     assert_eq!(
-        store.position_by_slug("backend-engineer").await.unwrap(),
+        by_slug(&store, "backend-engineer").await,
         Some(backend.clone())
     );
-    assert_eq!(
-        store.position_by_slug("accountant").await.unwrap(),
-        Some(theirs.clone())
-    );
-    assert_eq!(store.position_by_slug("no-such-slug").await.unwrap(), None);
+    assert_eq!(by_slug(&store, "accountant").await, Some(theirs.clone()));
+    assert_eq!(by_slug(&store, "no-such-slug").await, None);
     assert_eq!(
         store.position_by_id(designer.id).await.unwrap(),
         Some(designer.clone())
@@ -135,21 +170,19 @@ async fn create_and_lookup(store: Store) {
     );
     assert_eq!(store.get_position(globex, copycat.id).await.unwrap(), None);
     assert_eq!(store.position_by_id(copycat.id).await.unwrap(), None);
-    assert_eq!(
-        store.position_by_slug("backend-engineer").await.unwrap(),
-        Some(backend)
-    );
+    assert_eq!(by_slug(&store, "backend-engineer").await, Some(backend));
     assert_eq!(store.list_positions(globex).await.unwrap(), vec![theirs]);
 }
 
 async fn updates(store: Store) {
     let Seeded {
-        acme,
         globex,
         backend,
         designer,
         theirs,
+        ..
     } = seed(&store).await;
+    use PositionWriteError::{Conflict, SlugTaken};
 
     // Archive through an update.
     let mut archive = backend.clone();
@@ -157,7 +190,7 @@ async fn updates(store: Store) {
     let archived = update(&store, &backend, &archive).await;
     assert!(archived.is_archived());
     assert_eq!(
-        store.position_by_slug("backend-engineer").await.unwrap(),
+        by_slug(&store, "backend-engineer").await,
         Some(archived.clone())
     );
     assert_eq!(
@@ -168,57 +201,30 @@ async fn updates(store: Store) {
     // An update based on a stale read is refused and changes nothing.
     let mut stale = backend.clone();
     stale.name = line("Stale Engineer");
-    assert_eq!(
-        store.update_position(&backend, &stale).await,
-        Err(PositionWriteError::Conflict)
-    );
-    assert_eq!(
-        store.get_position(acme, backend.id).await.unwrap(),
-        Some(archived.clone())
-    );
+    assert_refused(&store, (&backend, &stale), Conflict, &archived).await;
 
     // Changing the slug moves the claim: the old slug is free, the new one resolves.
-    let mut rename = archived.clone();
-    rename.slug = Some("platform-engineer".into());
+    let rename = with_slug(&archived, Some("platform-engineer"));
     let renamed = update(&store, &archived, &rename).await;
-    assert_eq!(
-        store.position_by_slug("backend-engineer").await.unwrap(),
-        None
-    );
-    assert_eq!(
-        store.position_by_slug("platform-engineer").await.unwrap(),
-        Some(renamed)
-    );
+    assert_eq!(by_slug(&store, "backend-engineer").await, None);
+    assert_eq!(by_slug(&store, "platform-engineer").await, Some(renamed));
     let reuse = new_position(globex, "Backend", Some("backend-engineer"));
     store
         .create_position(&reuse)
         .await
         .expect("a released slug can be claimed again");
-    assert_eq!(
-        store.position_by_slug("backend-engineer").await.unwrap(),
-        Some(reuse)
-    );
+    assert_eq!(by_slug(&store, "backend-engineer").await, Some(reuse));
 
     // Moving onto a slug somebody else holds is refused and changes nothing.
-    let mut grab = designer.clone();
-    grab.slug = Some("accountant".into());
-    assert_eq!(
-        store.update_position(&designer, &grab).await,
-        Err(PositionWriteError::SlugTaken)
-    );
-    assert_eq!(
-        store.get_position(acme, designer.id).await.unwrap(),
-        Some(designer.clone())
-    );
-    assert_eq!(
-        store.position_by_slug("accountant").await.unwrap(),
-        Some(theirs)
-    );
+    let grab = with_slug(&designer, Some("accountant"));
+    assert_refused(&store, (&designer, &grab), SlugTaken, &designer).await;
+    assert_eq!(by_slug(&store, "accountant").await, Some(theirs));
 }
 
 /// The store owns the version: a write based on the stored version is written and bumps it by
 /// exactly one; any other is refused as a whole, slug move included.
 async fn versioning(store: Store) {
+    use PositionWriteError::{Conflict, SlugTaken};
     let tenant = TenantId::new();
     let read = new_position(tenant, "Backend Engineer", Some("backend"));
     let holder = new_position(tenant, "Holder", Some("taken"));
@@ -235,84 +241,40 @@ async fn versioning(store: Store) {
     // The copy read before that write is stale; so is a version the store never had.
     let mut stale = read.clone();
     stale.name = line("Stale");
-    assert_eq!(
-        store.update_position(&read, &stale).await,
-        Err(PositionWriteError::Conflict)
-    );
+    assert_refused(&store, (&read, &stale), Conflict, &first).await;
     let ahead = Position {
         version: first.version + 1,
         ..first.clone()
     };
-    assert_eq!(
-        store.update_position(&ahead, &stale).await,
-        Err(PositionWriteError::Conflict)
-    );
+    assert_refused(&store, (&ahead, &stale), Conflict, &first).await;
     // A stale slug move (or slug removal) is refused with the write: the new slug is not
     // claimed and the old one not released.
-    let mut stale_move = read.clone();
-    stale_move.slug = Some("moved".into());
-    let mut stale_drop = read.clone();
-    stale_drop.slug = None;
-    for next in [&stale_move, &stale_drop] {
-        assert_eq!(
-            store.update_position(&read, next).await,
-            Err(PositionWriteError::Conflict),
-            "slug {:?}",
-            next.slug
-        );
+    for slug in [Some("moved"), None] {
+        let next = with_slug(&read, slug);
+        assert_refused(&store, (&read, &next), Conflict, &first).await;
     }
-    assert_eq!(
-        store.get_position(tenant, read.id).await.unwrap(),
-        Some(first.clone())
-    );
-    assert_eq!(
-        store.position_by_slug("backend").await.unwrap(),
-        Some(first.clone())
-    );
-    assert_eq!(store.position_by_slug("moved").await.unwrap(), None);
+    assert_eq!(by_slug(&store, "backend").await, Some(first.clone()));
+    assert_eq!(by_slug(&store, "moved").await, None);
 
     // A fresh slug move is written (onto the slug the stale one did not claim).
-    let mut fresh_move = first.clone();
-    fresh_move.slug = Some("moved".into());
-    let second = update(&store, &first, &fresh_move).await;
+    let second = update(&store, &first, &with_slug(&first, Some("moved"))).await;
     assert_eq!(second.version, first.version + 1);
-    assert_eq!(
-        store.position_by_slug("moved").await.unwrap(),
-        Some(second.clone())
-    );
-    assert_eq!(store.position_by_slug("backend").await.unwrap(), None);
+    assert_eq!(by_slug(&store, "moved").await, Some(second.clone()));
+    assert_eq!(by_slug(&store, "backend").await, None);
 
     // Once another position holds the released slug, a stale writer that still thinks it
     // holds it cannot release it: its whole write is refused.
     let successor = new_position(tenant, "Successor", Some("backend"));
     store.create_position(&successor).await.unwrap();
-    let mut late = first.clone();
-    late.slug = Some("late".into());
-    assert_eq!(
-        store.update_position(&first, &late).await,
-        Err(PositionWriteError::Conflict)
-    );
-    assert_eq!(
-        store.position_by_slug("backend").await.unwrap(),
-        Some(successor)
-    );
-    assert_eq!(store.position_by_slug("late").await.unwrap(), None);
-    assert_eq!(
-        store.position_by_slug("moved").await.unwrap(),
-        Some(second.clone())
-    );
+    let late = with_slug(&first, Some("late"));
+    assert_refused(&store, (&first, &late), Conflict, &second).await;
+    assert_eq!(by_slug(&store, "backend").await, Some(successor));
+    assert_eq!(by_slug(&store, "late").await, None);
+    assert_eq!(by_slug(&store, "moved").await, Some(second.clone()));
 
     // A fresh write refused for its slug uses up no version.
-    let mut grab = second.clone();
-    grab.slug = Some("taken".into());
-    assert_eq!(
-        store.update_position(&second, &grab).await,
-        Err(PositionWriteError::SlugTaken)
-    );
-    assert_eq!(
-        store.get_position(tenant, read.id).await.unwrap(),
-        Some(second.clone())
-    );
+    let grab = with_slug(&second, Some("taken"));
+    assert_refused(&store, (&second, &grab), SlugTaken, &second).await;
     let mut archive = second.clone();
     archive.status = PositionStatus::Archived;
     let third = update(&store, &second, &archive).await;
@@ -320,15 +282,15 @@ async fn versioning(store: Store) {
 
     // An update never creates, not even its slug claim.
     let ghost = new_position(tenant, "Ghost", Some("ghost"));
-    let mut haunt = ghost.clone();
-    haunt.slug = Some("haunt".into());
-    for next in [&ghost, &haunt] {
+    for next in [ghost.clone(), with_slug(&ghost, Some("haunt"))] {
         assert_eq!(
-            store.update_position(&ghost, next).await,
-            Err(PositionWriteError::Conflict)
+            store.update_position(&ghost, &next).await,
+            Err(Conflict),
+            "slug {:?}",
+            next.slug
         );
     }
     assert_eq!(store.get_position(tenant, ghost.id).await.unwrap(), None);
     assert_eq!(store.position_by_id(ghost.id).await.unwrap(), None);
-    assert_eq!(store.position_by_slug("haunt").await.unwrap(), None);
+    assert_eq!(by_slug(&store, "haunt").await, None);
 }

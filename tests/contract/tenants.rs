@@ -3,7 +3,6 @@
 use crate::fixtures::new_tenant;
 use crate::Store;
 use reelview::domain::{SecretHash, TenantId};
-use reelview::ports::TenantStore;
 
 contracts!(lookups);
 

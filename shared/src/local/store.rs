@@ -191,6 +191,13 @@ impl ItemEngine for RedbItems {
     }
 
     async fn write(&self, writes: Vec<Write>) -> PortResult<Result<(), Refused>> {
+        // As DynamoDB refuses a transaction with two operations on one item, so does this.
+        let keys: std::collections::HashSet<&Key> = writes.iter().map(|w| &w.key).collect();
+        if keys.len() != writes.len() {
+            return Err(Unavailable(
+                "local store: two writes to one item in one transaction".into(),
+            ));
+        }
         let db = self.db.clone();
         let outcome = tokio::task::spawn_blocking(move || -> Result<Result<(), Refused>, Fail> {
             let txn = db.begin_write()?;
