@@ -122,17 +122,24 @@ deployed! {
         routes: &[
             ("GET", "/v1/positions/{positionId}/interviews"),
             ("GET", "/v1/interviews/{interviewId}"),
+            ("PUT", "/v1/interviews/{interviewId}/score"),
+            ("POST", "/v1/interviews/{interviewId}/stage"),
             ("POST", "/v1/interviews/{interviewId}/resend"),
             ("POST", "/v1/interviews/{interviewId}/reinvite"),
         ],
         router: Some(http::interviews::routes),
-        needs: Needs::MAIL_AND_LINKS,
+        needs: Needs {
+            videos: true,
+            ..Needs::MAIL_AND_LINKS
+        },
         aws_actions: &[
             "dynamodb:GetItem",
             "dynamodb:PutItem",
             "dynamodb:DeleteItem",
             "dynamodb:Query",
             "ses:SendEmail",
+            // Presigned playback URLs.
+            "s3:GetObject",
         ],
     };
     CandidateSession => Function {
@@ -170,6 +177,31 @@ deployed! {
             "s3:DeleteObject",
         ],
     };
+    /// Share links: managed by recruiters, opened by anyone holding one until it expires.
+    Share => Function {
+        name: "reelview-share",
+        routes: &[
+            ("POST", "/v1/interviews/{interviewId}/shares"),
+            ("GET", "/v1/interviews/{interviewId}/shares"),
+            ("DELETE", "/v1/interviews/{interviewId}/shares/{shareId}"),
+            ("GET", "/v1/shares/{token}"),
+            ("GET", "/s/{token}"),
+        ],
+        router: Some(http::shares::routes),
+        needs: Needs {
+            videos: true,
+            links: true,
+            ..Needs::STORE
+        },
+        aws_actions: &[
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:Query",
+            // Presigned playback URLs.
+            "s3:GetObject",
+        ],
+    };
     /// The candidate page and its assets: static, no table, no AWS client.
     CandidatePage => Function {
         name: "reelview-candidate-page",
@@ -193,7 +225,7 @@ deployed! {
 }
 
 /// Every deployed function.
-pub const ALL: [Function; 9] = [
+pub const ALL: [Function; 10] = [
     Admin::FUNCTION,
     Authorizer::FUNCTION,
     Positions::FUNCTION,
@@ -203,6 +235,7 @@ pub const ALL: [Function; 9] = [
     AnswerUpload::FUNCTION,
     CandidatePage::FUNCTION,
     Apply::FUNCTION,
+    Share::FUNCTION,
 ];
 
 /// The manifest entry of a function, by name.

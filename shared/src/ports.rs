@@ -4,7 +4,8 @@
 //! the embedded one); `aws` and `local` implement video storage and mail.
 
 use crate::domain::{
-    Interview, InterviewId, Position, PositionId, Secret, SecretHash, Tenant, TenantId,
+    Interview, InterviewId, InterviewStatus, Position, PositionId, Score, Secret, SecretHash,
+    ShareId, ShareLink, Stage, Tenant, TenantId,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -117,6 +118,23 @@ impl From<Unavailable> for ListError {
     }
 }
 
+/// Which interviews of a position to list, newest first, and which page. Filters combine.
+#[derive(Debug, Clone, Default)]
+pub struct InterviewQuery {
+    /// Where the previous page ended, as the listing issued it.
+    pub cursor: Option<String>,
+    /// 1–100.
+    pub limit: u32,
+    /// `expired` means past its deadline and not completed, as of `now`.
+    pub status: Option<InterviewStatus>,
+    pub stage: Option<Stage>,
+    /// Normalised as `Email::normalized`.
+    pub email: Option<String>,
+    pub external_id: Option<String>,
+    pub min_score: Option<Score>,
+    pub now: DateTime<Utc>,
+}
+
 /// One page of a listing and the opaque cursor of the next page, if any.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
@@ -155,14 +173,34 @@ pub trait InterviewStore: Send + Sync {
         interview: &Interview,
         retired: &SecretHash,
     ) -> Result<Interview, UpdateError>;
-    /// Interviews of a position, oldest first.
+    /// Interviews of a position, newest first: a page of those `query` selects. A page reads
+    /// a bounded number of items, so a selective filter may give a short page with a cursor.
     async fn list_interviews(
         &self,
         tenant: TenantId,
         position: PositionId,
-        cursor: Option<&str>,
-        limit: u32,
+        query: &InterviewQuery,
     ) -> Result<Page<Interview>, ListError>;
+}
+
+#[async_trait]
+pub trait ShareStore: Send + Sync {
+    /// Stores a new share link: its token lookup and its place in the interview's list.
+    async fn create_share(&self, share: &ShareLink) -> PortResult<()>;
+    /// The share links of an interview, expired ones included until storage drops them.
+    async fn shares_of(
+        &self,
+        tenant: TenantId,
+        interview: InterviewId,
+    ) -> PortResult<Vec<ShareLink>>;
+    async fn share_by_token(&self, token_hash: &SecretHash) -> PortResult<Option<ShareLink>>;
+    /// Deletes a share link, lookup and list entry together; `false` if there was none.
+    async fn revoke_share(
+        &self,
+        tenant: TenantId,
+        interview: InterviewId,
+        share: ShareId,
+    ) -> PortResult<bool>;
 }
 
 /// What an idempotent request's first execution answered, replayed for its key.
@@ -277,7 +315,15 @@ pub trait VideoStorage: Send + Sync {
     async fn abort_multipart(&self, key: &str, storage_upload_id: &str) -> PortResult<()>;
     async fn head(&self, key: &str) -> PortResult<Option<StoredObject>>;
     async fn delete(&self, key: &str) -> PortResult<()>;
-    async fn presign_get(&self, key: &str, expires_in: std::time::Duration) -> PortResult<String>;
+    /// A GET URL for a browser's `<video>`: it serves the object at `key` with
+    /// `Content-Type: <content_type>` and `Content-Disposition: inline`, answers `Range`
+    /// requests (206, for seeking), and is valid for `expires_in` (callers pass at most an hour).
+    async fn presign_get(
+        &self,
+        key: &str,
+        content_type: &str,
+        expires_in: std::time::Duration,
+    ) -> PortResult<String>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -164,6 +164,9 @@ export function createUploader({ api, multipartThreshold, reloadQuestion, onProg
   function createAndSend(q, record) {
     const threshold = multipartThreshold();
     const body = { contentType: record.contentType, size: record.blob.size };
+    // The recording's length as measured while recording: reviewers see it, and webm files
+    // from MediaRecorder carry none in their header.
+    if (record.seconds > 0) body.durationSeconds = Math.round(record.seconds * 10) / 10;
     if (threshold && record.blob.size >= threshold) body.multipart = true;
     onProgress(0);
     return api.createUpload(q.id, body).then((created) => {

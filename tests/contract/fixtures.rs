@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Duration as TimeDelta, DurationRound, Utc};
 use reelview::domain::{
-    Candidate, Email, EmailDelivery, Interview, InterviewId, InterviewStatus, Line, Position,
-    PositionId, PositionStatus, Question, QuestionId, Secret, Tenant, TenantId,
+    Candidate, Email, Interview, InterviewId, Line, NewInterview, Position, PositionId,
+    PositionStatus, Question, QuestionId, Secret, Tenant, TenantId,
 };
 
 pub fn line(text: &str) -> Line {
@@ -80,7 +80,7 @@ pub fn new_interview(
     created_at: DateTime<Utc>,
 ) -> (Interview, Secret) {
     let token = random_secret("");
-    let interview = Interview {
+    let interview = Interview::invited(NewInterview {
         tenant_id: tenant,
         id: InterviewId::new(),
         position_id: position,
@@ -91,17 +91,11 @@ pub fn new_interview(
             phone: Some(line("+351 900 000 000")),
         },
         external_id: external_id.map(str::to_string),
-        status: InterviewStatus::Invited,
         token_hash: token.hash(),
-        link_generation: 0,
-        created_at,
         deadline: Some(created_at + TimeDelta::days(7)),
-        started_at: None,
-        completed_at: None,
-        email: EmailDelivery::new(true),
-        progress: Default::default(),
-        uploads: vec![],
-        version: 0,
-    };
+        send_email: true,
+        questions: new_position(tenant, "Engineer", None).questions,
+        now: created_at,
+    });
     (interview, token)
 }

@@ -9,7 +9,10 @@ use reelview::domain::{
     QuestionId, QuestionProgress, Secret, SecretHash, TenantId, Upload, UploadId, UploadMethod,
     UploadState,
 };
-use reelview::ports::{CreateInterviewError, ListError, Page, QuotaCharge, UpdateError};
+use reelview::domain::{Score, Stage};
+use reelview::ports::{
+    CreateInterviewError, InterviewQuery, ListError, Page, QuotaCharge, UpdateError,
+};
 
 contracts!(
     lookups_and_guards,
@@ -20,6 +23,8 @@ contracts!(
     listing,
     listing_ends_on_a_page_boundary,
     cursor,
+    filtered_listing,
+    selective_filters_read_a_bounded_page,
 );
 
 /// Ana's email as every lookup presents it: normalised.
@@ -126,7 +131,19 @@ async fn create_candidates(
         store.create_interview(&interview, None).await.unwrap();
         created.push(interview);
     }
+    // In listing order: newest first.
+    created.reverse();
     created
+}
+
+/// The query of one unfiltered page.
+fn page_of(cursor: Option<&str>, limit: u32) -> InterviewQuery {
+    InterviewQuery {
+        cursor: cursor.map(str::to_string),
+        limit,
+        now: Utc::now(),
+        ..InterviewQuery::default()
+    }
 }
 
 async fn lookups_and_guards(store: Store) {
@@ -208,6 +225,7 @@ fn started(ana: &Interview, now: DateTime<Utc>) -> Interview {
         object_key: key.clone(),
         content_type: "video/webm".into(),
         size: 7 * 1024 * 1024,
+        duration_seconds: Some(42.5),
         method: UploadMethod::Multipart {
             storage_upload_id: "upload-1".into(),
             part_size: 5 * 1024 * 1024,
@@ -227,6 +245,7 @@ fn started(ana: &Interview, now: DateTime<Utc>) -> Interview {
                 object_key: key,
                 content_type: "video/webm".into(),
                 size: 7 * 1024 * 1024,
+                duration_seconds: Some(42.5),
                 confirmed_at: now,
             }),
         },
@@ -402,7 +421,7 @@ async fn quota_of_zero(store: Store) {
         None
     );
     let listed = store
-        .list_interviews(tenant, position, None, 10)
+        .list_interviews(tenant, position, &page_of(None, 10))
         .await
         .unwrap();
     assert!(listed.items.is_empty(), "listed: {:?}", listed.items);
@@ -433,7 +452,7 @@ async fn all_pages(
     let mut cursor: Option<String> = None;
     loop {
         let page = store
-            .list_interviews(tenant, position, cursor.as_deref(), limit)
+            .list_interviews(tenant, position, &page_of(cursor.as_deref(), limit))
             .await
             .expect("page");
         cursor = page.next_cursor.clone();
@@ -468,17 +487,17 @@ async fn listing(store: Store) {
     assert_eq!(
         flatten(pages),
         created,
-        "oldest first, each interview whole"
+        "newest first, each interview whole"
     );
 
     let all = store
-        .list_interviews(tenant, position, None, 10)
+        .list_interviews(tenant, position, &page_of(None, 10))
         .await
         .unwrap();
     assert_eq!(all.items, created);
     assert_eq!(all.next_cursor, None);
     let empty = store
-        .list_interviews(tenant, PositionId::new(), None, 2)
+        .list_interviews(tenant, PositionId::new(), &page_of(None, 2))
         .await
         .unwrap();
     assert!(empty.items.is_empty());
@@ -492,13 +511,13 @@ async fn listing_ends_on_a_page_boundary(store: Store) {
     let created = create_candidates(&store, tenant, position, 4).await;
 
     let first = store
-        .list_interviews(tenant, position, None, 2)
+        .list_interviews(tenant, position, &page_of(None, 2))
         .await
         .unwrap();
     assert_eq!(first.items, created[..2]);
     let next = first.next_cursor.expect("a cursor to the second page");
     let last = store
-        .list_interviews(tenant, position, Some(&next), 2)
+        .list_interviews(tenant, position, &page_of(Some(next.as_str()), 2))
         .await
         .unwrap();
     assert_eq!(last.items, created[2..]);
@@ -521,14 +540,14 @@ async fn cursor(store: Store) {
     let (tenant, position) = (TenantId::new(), PositionId::new());
     create_candidates(&store, tenant, position, 3).await;
     let issued = store
-        .list_interviews(tenant, position, None, 1)
+        .list_interviews(tenant, position, &page_of(None, 1))
         .await
         .unwrap()
         .next_cursor
         .expect("a cursor for the second page");
     assert_eq!(
         store
-            .list_interviews(tenant, position, Some(&issued), 5)
+            .list_interviews(tenant, position, &page_of(Some(issued.as_str()), 5))
             .await
             .unwrap()
             .items
@@ -540,7 +559,7 @@ async fn cursor(store: Store) {
     let mut accepted = Vec::new();
     for garbage in ["garbage!", "%%%", "", text_cursor.as_str()] {
         match store
-            .list_interviews(tenant, position, Some(garbage), 2)
+            .list_interviews(tenant, position, &page_of(Some(garbage), 2))
             .await
         {
             Err(e) => assert_eq!(e, ListError::InvalidCursor, "cursor {garbage:?}"),
@@ -555,4 +574,171 @@ async fn cursor(store: Store) {
         accepted.is_empty(),
         "garbage cursors accepted: {accepted:#?}"
     );
+}
+
+/// Every listing filter, alone and combined, selects the same interviews on both engines;
+/// email and externalId find their interview through its guard.
+async fn filtered_listing(store: Store) {
+    let (tenant, position) = (TenantId::new(), PositionId::new());
+    let now = Utc::now();
+    // Newest first: [4, 3, 2, 1, 0].
+    let mut all = create_candidates(&store, tenant, position, 5).await;
+    let at = |i: usize| 4 - i;
+    // 0: invited, no deadline; 1: in progress, shortlisted, 4.5; 2: completed, discarded,
+    // 3.0; 3: invited with a deadline passed (expired); 4: in progress, deadline ahead.
+    let mut change = |i: usize, edit: &dyn Fn(&mut Interview)| {
+        let mut next = all[at(i)].clone();
+        edit(&mut next);
+        next
+    };
+    let updates = vec![
+        change(0, &|x| x.deadline = None),
+        change(1, &|x| {
+            x.open(now).unwrap();
+            x.set_stage(Stage::Shortlisted);
+            x.set_score(Score::parse(4.5));
+        }),
+        change(2, &|x| {
+            x.submit(&[], now).unwrap();
+            x.set_stage(Stage::Discarded);
+            x.set_score(Score::parse(3.0));
+        }),
+        change(3, &|x| x.deadline = Some(now - TimeDelta::minutes(1))),
+        change(4, &|x| {
+            x.open(now).unwrap();
+        }),
+    ];
+    for (i, next) in updates.into_iter().enumerate() {
+        all[at(i)] = store.update_interview(&next).await.expect("update");
+    }
+    let ids = |page: Page<Interview>| -> Vec<usize> {
+        page.items
+            .iter()
+            .map(|x| {
+                all.iter()
+                    .position(|y| y.id == x.id)
+                    .map(at)
+                    .expect("listed")
+            })
+            .collect()
+    };
+    let list = |query: InterviewQuery| {
+        let store = &store;
+        async move {
+            store
+                .list_interviews(tenant, position, &query)
+                .await
+                .expect("filtered page")
+        }
+    };
+    let query = |edit: &dyn Fn(&mut InterviewQuery)| {
+        let mut q = page_of(None, 10);
+        q.now = now;
+        edit(&mut q);
+        q
+    };
+    use InterviewStatus::*;
+    let cases: Vec<(&str, InterviewQuery, Vec<usize>)> = vec![
+        ("invited", query(&|q| q.status = Some(Invited)), vec![0]),
+        (
+            "in progress",
+            query(&|q| q.status = Some(InProgress)),
+            vec![4, 1],
+        ),
+        ("completed", query(&|q| q.status = Some(Completed)), vec![2]),
+        ("expired", query(&|q| q.status = Some(Expired)), vec![3]),
+        (
+            "shortlisted",
+            query(&|q| q.stage = Some(Stage::Shortlisted)),
+            vec![1],
+        ),
+        (
+            "to evaluate",
+            query(&|q| q.stage = Some(Stage::ToEvaluate)),
+            vec![4, 3, 0],
+        ),
+        (
+            "score >= 3",
+            query(&|q| q.min_score = Score::parse(3.0)),
+            vec![2, 1],
+        ),
+        (
+            "score >= 4",
+            query(&|q| q.min_score = Score::parse(4.0)),
+            vec![1],
+        ),
+        (
+            "in progress, score >= 4",
+            query(&|q| {
+                q.status = Some(InProgress);
+                q.min_score = Score::parse(4.0);
+            }),
+            vec![1],
+        ),
+        (
+            "email",
+            query(&|q| q.email = Some("candidate2@example.com".into())),
+            vec![2],
+        ),
+        (
+            "email and a stage it does not have",
+            query(&|q| {
+                q.email = Some("candidate2@example.com".into());
+                q.stage = Some(Stage::Shortlisted);
+            }),
+            vec![],
+        ),
+        (
+            "unknown email",
+            query(&|q| q.email = Some("nobody@example.com".into())),
+            vec![],
+        ),
+    ];
+    for (name, query, expected) in cases {
+        let page = list(query).await;
+        assert_eq!(page.next_cursor, None, "{name}: one page");
+        assert_eq!(ids(page), expected, "{name}");
+    }
+    // externalId: Ana's guard.
+    let (ana, _) = new_interview(tenant, position, "x@example.com", Some("ats-9"), now);
+    store.create_interview(&ana, None).await.unwrap();
+    let page = list(query(&|q| q.external_id = Some("ats-9".into()))).await;
+    assert_eq!(page.items, vec![ana]);
+}
+
+/// A filter that matches little still costs a bounded number of reads per page: the page
+/// comes back short with a cursor, and following the cursors finds every match exactly once.
+async fn selective_filters_read_a_bounded_page(store: Store) {
+    let (tenant, position) = (TenantId::new(), PositionId::new());
+    let now = Utc::now();
+    let created = create_candidates(&store, tenant, position, 230).await;
+    // The oldest and one in the middle are shortlisted.
+    let mut wanted = Vec::new();
+    for i in [229, 100] {
+        let mut next = created[i].clone();
+        next.set_stage(Stage::Shortlisted);
+        wanted.push(store.update_interview(&next).await.unwrap().id);
+    }
+    wanted.reverse();
+    let mut found = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let mut query = page_of(cursor.as_deref(), 50);
+        query.now = now;
+        query.stage = Some(Stage::Shortlisted);
+        let page = store
+            .list_interviews(tenant, position, &query)
+            .await
+            .unwrap();
+        pages += 1;
+        found.extend(page.items.iter().map(|i| i.id));
+        cursor = page.next_cursor;
+        if cursor.is_none() {
+            break;
+        }
+        assert!(pages < 10, "listing does not terminate");
+    }
+    assert_eq!(found, wanted, "every match once, newest first");
+    assert!(pages >= 2, "230 interviews take more than one bounded page");
 }

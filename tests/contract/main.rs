@@ -10,7 +10,7 @@
 use reelview::aws::{DynamoStore, S3Videos, SesMailer};
 use reelview::local::{DiskVideos, LocalStore, OutboxMailer};
 use reelview::ports::{
-    IdempotencyStore, InterviewStore, Mailer, PositionStore, TenantStore, VideoStorage,
+    IdempotencyStore, InterviewStore, Mailer, PositionStore, ShareStore, TenantStore, VideoStorage,
 };
 use reelview_tests::emulator::{self, Resources};
 use reelview_tests::Backend;
@@ -41,6 +41,7 @@ mod idempotency;
 mod interviews;
 mod mail;
 mod positions;
+mod shares;
 mod tenants;
 mod videos;
 
@@ -57,9 +58,15 @@ async fn run<F: Fixture, C: Future<Output = ()>>(case: impl FnOnce(F) -> C, back
 // ---------------------------------------------------------------------------------------------
 // The store: every store port over the embedded engine or DynamoDB.
 
-pub trait StorePorts: TenantStore + PositionStore + InterviewStore + IdempotencyStore {}
+pub trait StorePorts:
+    TenantStore + PositionStore + InterviewStore + IdempotencyStore + ShareStore
+{
+}
 
-impl<T: TenantStore + PositionStore + InterviewStore + IdempotencyStore> StorePorts for T {}
+impl<T: TenantStore + PositionStore + InterviewStore + IdempotencyStore + ShareStore> StorePorts
+    for T
+{
+}
 
 /// An empty store: a fresh data directory, or a fresh table.
 pub struct Store {

@@ -314,3 +314,63 @@ pub fn token_of(url: &str) -> String {
 pub async fn settle() {
     tokio::time::sleep(Duration::from_millis(50)).await;
 }
+
+/// Deterministic bytes standing in for a recording.
+pub fn video(size: usize, seed: u8) -> Vec<u8> {
+    (0..size)
+        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+        .collect()
+}
+
+impl Server {
+    /// PUTs bytes to a presigned URL with the headers it was signed with; returns the status.
+    pub async fn put_signed(&self, url: &str, headers: &Value, bytes: Vec<u8>) -> u16 {
+        let mut request = self.http.put(url).body(bytes);
+        for (name, value) in headers.as_object().into_iter().flatten() {
+            request = request.header(name, value.as_str().expect("header value"));
+        }
+        request
+            .send()
+            .await
+            .expect("upload answers")
+            .status()
+            .as_u16()
+    }
+
+    /// Records one answer as the candidate holding `token`: asks for an upload URL (a single
+    /// `video/webm` PUT, with `durationSeconds` when given), PUTs the bytes, confirms it.
+    /// Returns the confirmation, already checked to be 200.
+    pub async fn answer(
+        &self,
+        token: &str,
+        question: &str,
+        bytes: &[u8],
+        duration_seconds: Option<f64>,
+    ) -> Reply {
+        let mut body = json!({ "contentType": "video/webm", "size": bytes.len() });
+        if let Some(seconds) = duration_seconds {
+            body["durationSeconds"] = json!(seconds);
+        }
+        let base = format!("/v1/candidate/{token}/answers/{question}/uploads");
+        let ticket = self
+            .call(reqwest::Method::POST, &base, None, Some(&body))
+            .await;
+        assert_eq!(ticket.status, 201, "upload ticket: {:?}", ticket.body);
+        let url = ticket.body["url"].as_str().expect("upload url");
+        let status = self
+            .put_signed(url, &ticket.body["headers"], bytes.to_vec())
+            .await;
+        assert_eq!(status, 200, "PUT of the recording");
+        let upload = ticket.body["uploadId"].as_str().expect("uploadId");
+        let done = self
+            .call(
+                reqwest::Method::POST,
+                &format!("{base}/{upload}/complete"),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(done.status, 200, "upload confirmation: {:?}", done.body);
+        done
+    }
+}

@@ -28,10 +28,7 @@ pub async fn complete(
     let videos = app.videos()?;
     let (session, question, upload) = pending_upload(app, token, question_id, upload_id).await?;
     let progress = session.interview.progress_of(question);
-    let max_attempts = session
-        .position
-        .question(question)
-        .map_or(1, |q| q.max_attempts());
+    let max_attempts = session.question(question).map_or(1, |q| q.max_attempts());
     if progress.confirmed_attempts >= max_attempts {
         return Err(Error::RetakesExhausted);
     }

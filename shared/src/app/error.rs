@@ -74,6 +74,11 @@ pub enum Error {
     UploadExpired,
     #[error("{0}")]
     UploadIncomplete(String),
+    /// Unknown and revoked share links read the same.
+    #[error("this share link is not valid")]
+    ShareNotFound,
+    #[error("this share link has expired")]
+    ShareExpired,
     #[error("no such route")]
     RouteNotFound,
     #[error("the item changed while we were writing it; retry the request")]

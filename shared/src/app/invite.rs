@@ -167,6 +167,7 @@ pub(crate) async fn invite_to(
         token_hash: token.hash(),
         deadline: valid.deadline,
         send_email: valid.send_email,
+        questions: position.questions.clone(),
         now,
     });
     let quota = caller.monthly_invite_limit.map(|limit| QuotaCharge {

@@ -55,6 +55,11 @@ impl Links {
         self.candidate_url(&token)
     }
 
+    /// The public page of a share link carrying `token`.
+    pub fn share(&self, token: &Secret) -> Result<String> {
+        Ok(format!("{}/s/{}", self.base()?, token.expose()))
+    }
+
     /// The public application link of a position: by slug where it has one.
     pub fn apply(&self, position: &Position) -> Result<String> {
         let name = match &position.slug {

@@ -13,9 +13,11 @@ mod links;
 pub mod positions;
 pub mod reinvite;
 pub mod resend;
+pub mod review;
 #[cfg(all(test, feature = "local"))]
 mod scenarios;
 pub mod session;
+pub mod shares;
 pub mod tenants;
 #[cfg(all(test, feature = "local"))]
 pub(crate) mod testing;
@@ -26,8 +28,8 @@ pub use error::{Error, FieldError, Result};
 pub use links::Links;
 
 use crate::ports::{
-    Clock, IdempotencyStore, InterviewStore, Mailer, PositionStore, SecretSource, TenantStore,
-    VideoStorage,
+    Clock, IdempotencyStore, InterviewStore, Mailer, PositionStore, SecretSource, ShareStore,
+    TenantStore, VideoStorage,
 };
 use std::sync::Arc;
 
@@ -40,6 +42,7 @@ pub struct App {
     pub positions: Arc<dyn PositionStore>,
     pub interviews: Arc<dyn InterviewStore>,
     pub idempotency: Arc<dyn IdempotencyStore>,
+    pub shares: Arc<dyn ShareStore>,
     pub videos: Option<Arc<dyn VideoStorage>>,
     pub mailer: Option<Arc<dyn Mailer>>,
     /// Makes public URLs; see [`Links`].

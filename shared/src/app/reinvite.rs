@@ -21,7 +21,7 @@ pub async fn reinvite(
             .get_position(caller.tenant_id, interview.position_id)
             .await?
             .ok_or(Error::PositionNotFound)?;
-        let (token, retired) = interview.rotate_link(links.key())?;
+        let (token, retired) = interview.rotate_link(links.key(), app.clock.now())?;
         let interview = app.interviews.rotate_link(&interview, &retired).await?;
         Ok((interview, position, token))
     })

@@ -60,6 +60,7 @@ async fn a_passed_deadline_closes_the_link_but_not_a_completed_interview() {
         content_type: Some("video/webm".into()),
         size: Some(10),
         multipart: None,
+        duration_seconds: Some(3.5),
     };
     assert_eq!(
         upload::create(&app, &token, &question, new_upload())

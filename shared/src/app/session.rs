@@ -3,7 +3,7 @@
 //! the same.
 
 use super::{retry_on_conflict, App, Error, Result};
-use crate::domain::{looks_like_token, Interview, Position, SecretHash};
+use crate::domain::{looks_like_token, Interview, Position, Question, QuestionId, SecretHash};
 
 /// An interview opened through its link, with what the candidate sees of the position.
 #[derive(Debug, Clone)]
@@ -16,6 +16,15 @@ impl Session {
     /// The employer name shown to the candidate.
     pub fn company(&self) -> &str {
         self.position.employer()
+    }
+
+    /// The questions the candidate was invited with.
+    pub fn questions(&self) -> &[Question] {
+        self.interview.questions_or(&self.position.questions)
+    }
+
+    pub fn question(&self, id: QuestionId) -> Option<&Question> {
+        self.questions().iter().find(|q| q.id == id)
     }
 }
 
@@ -83,7 +92,7 @@ pub async fn open(app: &App, token: &str) -> Result<Session> {
 pub async fn submit(app: &App, token: &str) -> Result<Session> {
     retry_on_conflict(|| async {
         let mut session = load(app, token).await?;
-        let questions: Vec<_> = session.position.questions.iter().map(|q| q.id).collect();
+        let questions: Vec<_> = session.questions().iter().map(|q| q.id).collect();
         if session.interview.submit(&questions, app.clock.now())? {
             session.interview = app.interviews.update_interview(&session.interview).await?;
         }

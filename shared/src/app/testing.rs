@@ -28,7 +28,8 @@ pub fn app(dir: &std::path::Path) -> (App, Arc<TestClock>) {
         tenants: store.clone(),
         positions: store.clone(),
         interviews: store.clone(),
-        idempotency: store,
+        idempotency: store.clone(),
+        shares: store,
         videos: Some(Arc::new(
             DiskVideos::open(dir, "http://127.0.0.1:1").expect("videos"),
         )),

@@ -19,6 +19,8 @@ pub const URL_TTL_MINUTES: i64 = 15;
 pub const RESUMABLE_HOURS: i64 = 24;
 /// At or above this size an upload is multipart, so a dropped connection loses one part.
 pub const MULTIPART_THRESHOLD_BYTES: u64 = 32 * 1024 * 1024;
+/// No answer is longer than an hour (a question allows at most ten minutes).
+const MAX_DURATION_SECONDS: f64 = 3600.0;
 /// S3 parts must be at least 5 MiB (but the last).
 pub const PART_SIZE_BYTES: u64 = 8 * 1024 * 1024;
 
@@ -28,6 +30,8 @@ pub struct NewUpload {
     pub content_type: Option<String>,
     pub size: Option<u64>,
     pub multipart: Option<bool>,
+    /// How long the recording is, in seconds, as the browser measured it (optional).
+    pub duration_seconds: Option<f64>,
 }
 
 /// One part of a multipart upload and where to send it.
@@ -71,7 +75,6 @@ pub(crate) fn base_type(raw: &str) -> String {
 pub(crate) fn find_question(session: &Session, question_id: &str) -> Result<QuestionId> {
     let id = QuestionId::parse(question_id).ok_or(Error::QuestionNotFound)?;
     session
-        .position
         .question(id)
         .map(|q| q.id)
         .ok_or(Error::QuestionNotFound)
@@ -116,6 +119,16 @@ pub async fn create(
         }
         Some(size) => size,
     };
+    let duration_seconds = match input.duration_seconds {
+        Some(d) if !(d.is_finite() && d > 0.0 && d <= MAX_DURATION_SECONDS) => {
+            fields.push(FieldError::new(
+                "durationSeconds",
+                format!("must be a number of seconds above 0 and at most {MAX_DURATION_SECONDS}"),
+            ));
+            None
+        }
+        d => d,
+    };
     let session = load_open(app, token).await?;
     let question_id = find_question(&session, question_id)?;
     if !fields.is_empty() {
@@ -154,7 +167,6 @@ pub async fn create(
     let recorded = retry_on_conflict(|| async {
         let mut session = loaded.open_session(app, token).await?;
         let max_attempts = session
-            .position
             .question(question_id)
             .ok_or(Error::QuestionNotFound)?
             .max_attempts();
@@ -165,6 +177,7 @@ pub async fn create(
             object_key: key.clone(),
             content_type: content_type.clone(),
             size,
+            duration_seconds,
             method: method.clone(),
             state: UploadState::Pending,
             created_at: now,

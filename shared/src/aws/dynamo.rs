@@ -6,7 +6,10 @@
 
 use crate::ports::{PortResult, Unavailable};
 use crate::store::keys::Key;
-use crate::store::{Condition, IndexPosition, Item, ItemEngine, Op, Refused, Store, Write};
+use crate::store::{
+    Condition, Filter, IndexPage, IndexPosition, IndexQuery, Item, ItemEngine, Op, Refused, Store,
+    Write,
+};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
@@ -129,6 +132,75 @@ impl Expressions {
 
     fn values(&self) -> Option<Attributes> {
         (!self.values.is_empty()).then(|| self.values.clone())
+    }
+}
+
+/// A filter as a DynamoDB filter expression, adding its placeholders to `x`; `n` numbers them.
+/// DynamoDB refuses redundant parentheses, so only an `OR` inside an `AND` (or the reverse)
+/// is parenthesised.
+fn render_filter(filter: &Filter, x: &mut Expressions, n: &mut usize) -> PortResult<String> {
+    Ok(render_part(filter, x, n)?.0)
+}
+
+/// The expression of `filter` and, if it is a list, the operator joining it.
+fn render_part(
+    filter: &Filter,
+    x: &mut Expressions,
+    n: &mut usize,
+) -> PortResult<(String, Option<&'static str>)> {
+    let mut name = |attribute: &str, x: &mut Expressions| {
+        *n += 1;
+        x.names.insert(format!("#f{n}"), attribute.to_string());
+        (format!("#f{n}"), format!(":f{n}"))
+    };
+    let comparison = |op: &str,
+                      attribute: &str,
+                      v: serde_json::Value,
+                      x: &mut Expressions,
+                      name: &mut dyn FnMut(&str, &mut Expressions) -> (String, String)|
+     -> PortResult<(String, Option<&'static str>)> {
+        let (a, b) = name(attribute, x);
+        x.values.insert(b.clone(), value(&v)?);
+        Ok((format!("{a} {op} {b}"), None))
+    };
+    match filter {
+        Filter::Eq(attribute, v) => comparison("=", attribute, v.clone(), x, &mut name),
+        Filter::AtLeast(attribute, v) => {
+            comparison(">=", attribute, serde_json::json!(v), x, &mut name)
+        }
+        Filter::AtMost(attribute, v) => {
+            comparison("<=", attribute, serde_json::json!(v), x, &mut name)
+        }
+        Filter::Above(attribute, v) => {
+            comparison(">", attribute, serde_json::json!(v), x, &mut name)
+        }
+        Filter::Absent(attribute) => {
+            let (a, b) = name(attribute, x);
+            x.values.insert(b.clone(), s("NULL"));
+            Ok((
+                format!("attribute_not_exists({a}) OR attribute_type({a}, {b})"),
+                Some(" OR "),
+            ))
+        }
+        Filter::All(parts) | Filter::Any(parts) => {
+            let joiner = if matches!(filter, Filter::All(_)) {
+                " AND "
+            } else {
+                " OR "
+            };
+            let mut rendered = Vec::new();
+            for part in parts {
+                let (text, inner) = render_part(part, x, n)?;
+                rendered.push(match inner {
+                    Some(j) if j != joiner => format!("({text})"),
+                    _ => text,
+                });
+            }
+            Ok(match rendered.len() {
+                1 => (rendered.remove(0), None),
+                _ => (rendered.join(joiner), Some(joiner)),
+            })
+        }
     }
 }
 
@@ -318,44 +390,68 @@ impl ItemEngine for DynamoItems {
         }
     }
 
-    async fn query_index(
-        &self,
-        index_pk: &str,
-        after: Option<&IndexPosition>,
-        limit: usize,
-    ) -> PortResult<Vec<Item>> {
-        let start = after.map(|a| {
+    async fn query_index(&self, query: &IndexQuery<'_>) -> PortResult<IndexPage> {
+        let mut x = Expressions::default();
+        let filter = query
+            .filter
+            .map(|f| render_filter(f, &mut x, &mut 0))
+            .transpose()?;
+        x.values.insert(":pk".into(), s(query.index_pk));
+        let mut start = query.after.map(|a| {
             HashMap::from([
                 ("pk".to_string(), s(&a.pk)),
                 ("sk".to_string(), s(&a.sk)),
-                ("gsi1pk".to_string(), s(index_pk)),
+                ("gsi1pk".to_string(), s(query.index_pk)),
                 ("gsi1sk".to_string(), s(&a.sort)),
             ])
         });
-        let mut out = Vec::new();
-        let mut start = start;
-        // Limit counts items read; a page can come back short, so read on until full.
-        while out.len() < limit {
-            let page = self
+        let mut page = IndexPage::default();
+        let mut reads = 0;
+        loop {
+            // Limit counts items read before the filter, so it bounds the cost of the page.
+            let out = self
                 .client
                 .query()
                 .table_name(&self.table)
                 .index_name("gsi1")
                 .key_condition_expression("gsi1pk = :pk")
-                .expression_attribute_values(":pk", s(index_pk))
+                .scan_index_forward(!query.newest_first)
+                .set_filter_expression(filter.clone())
+                .set_expression_attribute_names(x.names())
+                .set_expression_attribute_values(x.values())
                 .set_exclusive_start_key(start.take())
-                .limit((limit - out.len()) as i32)
+                .limit((query.max_reads - reads).max(1) as i32)
                 .send()
                 .await
                 .map_err(sdk("query index"))?;
-            for item in page.items.unwrap_or_default() {
-                out.push(decode(item)?);
+            reads += out.scanned_count.max(0) as usize;
+            for item in out.items.unwrap_or_default() {
+                let item = decode(item)?;
+                let position = IndexPosition::of(&item);
+                page.items.push(item);
+                if page.items.len() == query.want {
+                    page.stopped_at = position;
+                    return Ok(page);
+                }
             }
-            match page.last_evaluated_key {
+            match out.last_evaluated_key {
+                None => return Ok(page),
+                Some(key) if reads >= query.max_reads => {
+                    let text = |name: &str| {
+                        key.get(name)
+                            .and_then(|v| v.as_s().ok())
+                            .cloned()
+                            .unwrap_or_default()
+                    };
+                    page.stopped_at = Some(IndexPosition {
+                        sort: text("gsi1sk"),
+                        pk: text("pk"),
+                        sk: text("sk"),
+                    });
+                    return Ok(page);
+                }
                 Some(key) => start = Some(key),
-                None => break,
             }
         }
-        Ok(out)
     }
 }

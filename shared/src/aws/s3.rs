@@ -266,12 +266,22 @@ impl VideoStorage for S3Videos {
         Ok(())
     }
 
-    async fn presign_get(&self, key: &str, expires_in: Duration) -> PortResult<String> {
+    async fn presign_get(
+        &self,
+        key: &str,
+        content_type: &str,
+        expires_in: Duration,
+    ) -> PortResult<String> {
+        // The response overrides are query parameters covered by the signature, so the URL
+        // cannot be edited into serving the object as another type (say, text/html). S3
+        // answers Range requests on its own.
         let request = self
             .client
             .get_object()
             .bucket(&self.bucket)
             .key(key)
+            .response_content_type(content_type)
+            .response_content_disposition("inline")
             .presigned(presigning(expires_in)?)
             .await
             .map_err(|e| unavailable("presign get")(e.to_string()))?;

@@ -58,3 +58,7 @@ id_type!(
     /// One upload attempt of an answer.
     UploadId
 );
+id_type!(
+    /// One share link of an interview.
+    ShareId
+);

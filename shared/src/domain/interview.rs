@@ -3,8 +3,8 @@
 //! [`Interview`]) and the code it describes are read together.
 
 use super::{
-    Answer, Email, InterviewId, Line, LinkKey, PositionId, QuestionId, Secret, SecretHash,
-    TenantId, Upload, UploadId, UploadState,
+    Answer, Email, InterviewId, Line, LinkKey, PositionId, Question, QuestionId, Score, Secret,
+    SecretHash, Stage, TenantId, TimelineEvent, TimelineKind, Upload, UploadId, UploadState,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -27,6 +27,9 @@ pub enum InterviewStatus {
     Invited,
     InProgress,
     Completed,
+    /// Not submitted by its deadline. Read status: [`Interview::status_at`] gives it from the
+    /// deadline, so it is never wrong between writes.
+    Expired,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +92,8 @@ pub struct Interview {
     /// Which link token is current (see `LinkKey`); a re-invite increments it.
     pub link_generation: u32,
     pub created_at: DateTime<Utc>,
+    // Absent rather than null when unset, so a listing filter can test for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<DateTime<Utc>>,
     pub started_at: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
@@ -97,6 +102,17 @@ pub struct Interview {
     pub progress: BTreeMap<QuestionId, QuestionProgress>,
     #[serde(default)]
     pub uploads: Vec<Upload>,
+    /// The questions as they were when the candidate was invited: a later edit of the
+    /// position never changes an interview in progress or a result. Empty on interviews
+    /// stored before questions were kept here; see [`Interview::questions_or`].
+    #[serde(default)]
+    pub questions: Vec<Question>,
+    #[serde(default)]
+    pub stage: Stage,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<Score>,
+    #[serde(default)]
+    pub timeline: Vec<TimelineEvent>,
     /// Optimistic-concurrency counter: every stored change increments it and is written only
     /// if nobody else wrote in between.
     pub version: u64,
@@ -126,6 +142,8 @@ pub struct NewInterview {
     pub token_hash: SecretHash,
     pub deadline: Option<DateTime<Utc>>,
     pub send_email: bool,
+    /// The position's questions at invitation time.
+    pub questions: Vec<Question>,
     pub now: DateTime<Utc>,
 }
 
@@ -150,7 +168,8 @@ pub const MAX_PENDING_UPLOADS_PER_QUESTION: usize = 5;
 /// | `invited`/`in_progress` | [`add_upload`](Self::add_upload), [`confirm_answer`](Self::confirm_answer), [`drop_upload`](Self::drop_upload) | `in_progress` | completed, deadline passed, retakes used up |
 /// | `invited`/`in_progress` | [`submit`](Self::submit) | `completed`   | deadline passed, answers missing   |
 /// | `completed`   | `open`, `submit`               | `completed` (no change) |                          |
-/// | any           | [`record_email`](Self::record_email) | same    |                                    |
+/// | any           | [`record_email`](Self::record_email), [`set_stage`](Self::set_stage), [`set_score`](Self::set_score) | same | |
+/// | deadline passed, not `completed` | (read) [`status_at`](Self::status_at) | `expired` | |
 /// | not `completed` | [`rotate_link`](Self::rotate_link) | same (new link generation) | completed       |
 impl Interview {
     pub fn invited(new: NewInterview) -> Self {
@@ -170,12 +189,54 @@ impl Interview {
             email: EmailDelivery::new(new.send_email),
             progress: BTreeMap::new(),
             uploads: Vec::new(),
+            questions: new.questions,
+            stage: Stage::ToEvaluate,
+            score: None,
+            timeline: vec![TimelineEvent {
+                at: new.now,
+                kind: TimelineKind::Invited,
+                detail: None,
+            }],
             version: 0,
         }
     }
 
+    fn record(&mut self, at: DateTime<Utc>, kind: TimelineKind, detail: Option<String>) {
+        self.timeline.push(TimelineEvent { at, kind, detail });
+    }
+
+    /// The status as of `now`: `expired` once the deadline passed without a submission.
+    pub fn status_at(&self, now: DateTime<Utc>) -> InterviewStatus {
+        if self.is_expired(now) {
+            InterviewStatus::Expired
+        } else {
+            self.status
+        }
+    }
+
+    /// The questions this interview was invited with (`position_questions` for interviews
+    /// stored before they were kept on the interview).
+    pub fn questions_or<'a>(&'a self, position_questions: &'a [Question]) -> &'a [Question] {
+        if self.questions.is_empty() {
+            position_questions
+        } else {
+            &self.questions
+        }
+    }
+
+    /// A reviewer moves the candidate to `stage`. Returns whether anything changed.
+    pub fn set_stage(&mut self, stage: Stage) -> bool {
+        std::mem::replace(&mut self.stage, stage) != stage
+    }
+
+    /// A reviewer scores the interview, or clears the score. Returns whether anything changed.
+    pub fn set_score(&mut self, score: Option<Score>) -> bool {
+        std::mem::replace(&mut self.score, score) != score
+    }
+
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
-        self.status != InterviewStatus::Completed && self.deadline.is_some_and(|d| now >= d)
+        self.status == InterviewStatus::Expired
+            || self.status != InterviewStatus::Completed && self.deadline.is_some_and(|d| now >= d)
     }
 
     /// Whether the candidate may still work on the interview.
@@ -194,6 +255,7 @@ impl Interview {
         if self.status == InterviewStatus::Invited {
             self.status = InterviewStatus::InProgress;
             self.started_at = Some(now);
+            self.record(now, TimelineKind::Started, None);
             true
         } else {
             false
@@ -279,6 +341,7 @@ impl Interview {
             object_key: upload.object_key,
             content_type: upload.content_type,
             size: upload.size,
+            duration_seconds: upload.duration_seconds,
             confirmed_at: now,
         };
         let superseded = progress.answer.replace(answer.clone());
@@ -331,6 +394,7 @@ impl Interview {
         self.start(now);
         self.status = InterviewStatus::Completed;
         self.completed_at = Some(now);
+        self.record(now, TimelineKind::Completed, None);
         Ok(true)
     }
 
@@ -345,10 +409,12 @@ impl Interview {
                 email.status = EmailStatus::Sent;
                 email.reason = None;
                 email.message_id = Some(message_id.to_string());
+                self.record(now, TimelineKind::EmailSent, None);
             }
             Err(reason) => {
                 email.status = EmailStatus::Failed;
                 email.reason = Some(reason.to_string());
+                self.record(now, TimelineKind::EmailFailed, Some(reason.to_string()));
             }
         }
     }
@@ -362,10 +428,15 @@ impl Interview {
 
     /// Issues the next link generation. Returns the new token and the hash of the retired
     /// one, whose lookup must go in the same write.
-    pub fn rotate_link(&mut self, key: &LinkKey) -> Result<(Secret, SecretHash), InterviewError> {
+    pub fn rotate_link(
+        &mut self,
+        key: &LinkKey,
+        now: DateTime<Utc>,
+    ) -> Result<(Secret, SecretHash), InterviewError> {
         if self.status == InterviewStatus::Completed {
             return Err(InterviewError::Completed);
         }
+        self.record(now, TimelineKind::LinkReissued, None);
         self.link_generation += 1;
         let token = key.candidate_token(self.id, self.link_generation);
         let retired = std::mem::replace(&mut self.token_hash, token.hash());
@@ -417,6 +488,7 @@ mod tests {
             token_hash: key.candidate_token(id, 0).hash(),
             deadline,
             send_email: true,
+            questions: vec![],
             now,
         })
     }
@@ -428,6 +500,7 @@ mod tests {
             object_key: "k".into(),
             content_type: "video/webm".into(),
             size: 10,
+            duration_seconds: Some(4.2),
             method: UploadMethod::Put,
             state: UploadState::Pending,
             created_at: now,
@@ -449,6 +522,24 @@ mod tests {
             i.open(now + Duration::hours(2)),
             Err(InterviewError::Expired)
         );
+        assert_eq!(i.status_at(now), InterviewStatus::InProgress);
+        assert_eq!(
+            i.status_at(now + Duration::hours(2)),
+            InterviewStatus::Expired
+        );
+    }
+
+    #[test]
+    fn reviewers_set_stage_and_score_whatever_the_status() {
+        let now = Utc::now();
+        let mut i = interview(None, now);
+        assert_eq!(i.stage, Stage::ToEvaluate);
+        assert!(i.set_stage(Stage::Shortlisted));
+        assert!(!i.set_stage(Stage::Shortlisted), "no change");
+        assert!(i.set_score(Score::parse(4.5)));
+        assert!(!i.set_score(Score::parse(4.5)));
+        assert!(i.set_score(None));
+        assert_eq!(i.score, None);
     }
 
     #[test]
@@ -537,11 +628,24 @@ mod tests {
         assert_eq!(i.email.attempts, 2);
 
         let first = i.current_token(&key).expect("key derives the link");
-        let (second, retired) = i.rotate_link(&key).unwrap();
+        let (second, retired) = i.rotate_link(&key, now).unwrap();
         assert_eq!(retired, first.hash());
         assert_eq!(i.current_token(&key), Some(second));
         assert_eq!(i.current_token(&LinkKey::new([4; 32])), None);
         i.submit(&[], now).unwrap();
-        assert_eq!(i.rotate_link(&key), Err(InterviewError::Completed));
+        assert_eq!(i.rotate_link(&key, now), Err(InterviewError::Completed));
+        let kinds: Vec<TimelineKind> = i.timeline.iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                TimelineKind::Invited,
+                TimelineKind::EmailFailed,
+                TimelineKind::EmailSent,
+                TimelineKind::LinkReissued,
+                TimelineKind::Started,
+                TimelineKind::Completed,
+            ]
+        );
+        assert_eq!(i.timeline[1].detail.as_deref(), Some("mailbox full"));
     }
 }

@@ -73,12 +73,7 @@ impl Position {
     /// A candidate-facing estimate: every question's thinking and answer time, plus two
     /// minutes for the camera check, rounded up to whole minutes.
     pub fn estimated_minutes(&self) -> u32 {
-        let seconds: u32 = self
-            .questions
-            .iter()
-            .map(|q| q.thinking_seconds + q.max_answer_seconds)
-            .sum();
-        seconds.div_ceil(60) + 2
+        estimated_minutes(&self.questions)
     }
 
     /// The name candidates see as the employer: the position's company, else the tenant's.
@@ -88,6 +83,16 @@ impl Position {
             .map(Line::as_str)
             .unwrap_or(&self.tenant_name)
     }
+}
+
+/// A candidate-facing estimate for `questions`: every question's thinking and answer time,
+/// plus two minutes for the camera check, rounded up to whole minutes.
+pub fn estimated_minutes(questions: &[Question]) -> u32 {
+    let seconds: u32 = questions
+        .iter()
+        .map(|q| q.thinking_seconds + q.max_answer_seconds)
+        .sum();
+    seconds.div_ceil(60) + 2
 }
 
 /// A slug is lower-case ascii letters, digits and dashes, 3–64 long, and never a uuid (so it

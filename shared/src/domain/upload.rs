@@ -12,6 +12,9 @@ pub struct Answer {
     pub object_key: String,
     pub content_type: String,
     pub size: u64,
+    /// How long the recording is, as the candidate's browser measured it.
+    #[serde(default)]
+    pub duration_seconds: Option<f64>,
     pub confirmed_at: DateTime<Utc>,
 }
 
@@ -46,6 +49,9 @@ pub struct Upload {
     pub object_key: String,
     pub content_type: String,
     pub size: u64,
+    /// As the candidate's browser measured it, if it said.
+    #[serde(default)]
+    pub duration_seconds: Option<f64>,
     pub method: UploadMethod,
     pub state: UploadState,
     pub created_at: DateTime<Utc>,

@@ -1,14 +1,18 @@
-//! Recruiter routes: listing and reading interviews, resending and re-inviting.
+//! Recruiter routes: listing and reading interviews (results with playable answers),
+//! scoring and staging them, resending and re-inviting.
 
-use super::extract::{OptionalJsonBody, RequestLinks};
-use super::{views, HttpState};
-use crate::app::{interviews, reinvite, resend, Caller, Error, Links};
-use crate::domain::Interview;
+use super::extract::{JsonBody, OptionalJsonBody, RequestLinks};
+use super::views::{self, Shown};
+use super::HttpState;
+use crate::app::{interviews, reinvite, resend, review, Caller, Error, Links};
+use crate::domain::{Interview, Position, QuestionId};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 pub fn routes() -> Router<HttpState> {
     Router::new()
@@ -17,23 +21,64 @@ pub fn routes() -> Router<HttpState> {
             get(list_interviews),
         )
         .route("/v1/interviews/{interviewId}", get(get_interview))
+        .route("/v1/interviews/{interviewId}/score", put(set_score))
+        .route("/v1/interviews/{interviewId}/stage", post(set_stage))
         .route("/v1/interviews/{interviewId}/resend", post(resend))
         .route("/v1/interviews/{interviewId}/reinvite", post(reinvite))
 }
 
-/// An interview with its current link, if the link key still derives it.
-fn with_link(links: &Links, interview: &Interview, company: &str) -> Value {
+/// An interview with its current link (if the link key still derives it).
+fn view(
+    state: &HttpState,
+    links: &Links,
+    interview: &Interview,
+    position: Option<&Position>,
+    company: &str,
+    playback: Option<&BTreeMap<QuestionId, String>>,
+) -> Value {
     let url = links.candidate(interview).ok();
-    views::interview(interview, url.as_deref(), company)
+    let no_questions = [];
+    let position_questions = position.map_or(&no_questions[..], |p| &p.questions[..]);
+    views::interview(
+        interview,
+        &Shown {
+            url: url.as_deref(),
+            company,
+            questions: interview.questions_or(position_questions),
+            playback,
+            now: state.app.clock.now(),
+        },
+    )
 }
 
+/// The results of an interview: everything the list shows, the questions it was invited
+/// with, the timeline, and a playback URL per answer (valid for an hour).
 async fn get_interview(
     State(state): State<HttpState>,
     caller: Caller,
     RequestLinks(links): RequestLinks,
     Path(interview_id): Path<String>,
 ) -> Result<Json<Value>, Error> {
-    let interview = interviews::get_interview(&state.app, &caller, &interview_id).await?;
+    let results = review::results(&state.app, &caller, &interview_id).await?;
+    let position = results.position.as_ref();
+    let company = position.map_or(caller.tenant_name.as_str(), |p| p.employer());
+    Ok(Json(view(
+        &state,
+        &links,
+        &results.interview,
+        position,
+        company,
+        Some(&results.playback),
+    )))
+}
+
+/// An interview after a reviewer's change, as the list shows it.
+async fn changed(
+    state: &HttpState,
+    caller: &Caller,
+    links: &Links,
+    interview: Interview,
+) -> Result<Json<Value>, Error> {
     let position = state
         .app
         .positions
@@ -42,7 +87,71 @@ async fn get_interview(
     let company = position
         .as_ref()
         .map_or(caller.tenant_name.as_str(), |p| p.employer());
-    Ok(Json(with_link(&links, &interview, company)))
+    Ok(Json(view(
+        state,
+        links,
+        &interview,
+        position.as_ref(),
+        company,
+        None,
+    )))
+}
+
+#[derive(Deserialize)]
+struct ScoreInput {
+    /// Required; `null` clears the score.
+    #[serde(default, deserialize_with = "present")]
+    score: Option<Value>,
+}
+
+/// `Some(Value::Null)` for an explicit `null`, `None` (by `default`) for a missing field.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
+
+async fn set_score(
+    State(state): State<HttpState>,
+    caller: Caller,
+    RequestLinks(links): RequestLinks,
+    Path(interview_id): Path<String>,
+    JsonBody(input, _): JsonBody<ScoreInput>,
+) -> Result<Json<Value>, Error> {
+    let invalid = || {
+        Error::Validation(vec![crate::app::FieldError::new(
+            "score",
+            "is required: a number from 1 to 5 in steps of 0.5, or null to clear",
+        )])
+    };
+    let score = match input.score {
+        Some(Value::Null) => None,
+        Some(Value::Number(n)) => Some(n.as_f64().ok_or_else(invalid)?),
+        _ => return Err(invalid()),
+    };
+    let interview = review::set_score(&state.app, &caller, &interview_id, score).await?;
+    changed(&state, &caller, &links, interview).await
+}
+
+#[derive(Deserialize)]
+struct StageInput {
+    /// Any JSON value: what is not one of the stage names is a field error.
+    stage: Option<Value>,
+}
+
+async fn set_stage(
+    State(state): State<HttpState>,
+    caller: Caller,
+    RequestLinks(links): RequestLinks,
+    Path(interview_id): Path<String>,
+    JsonBody(input, _): JsonBody<StageInput>,
+) -> Result<Json<Value>, Error> {
+    let interview = review::set_stage(
+        &state.app,
+        &caller,
+        &interview_id,
+        input.stage.as_ref().and_then(Value::as_str),
+    )
+    .await?;
+    changed(&state, &caller, &links, interview).await
 }
 
 async fn resend(
@@ -52,7 +161,7 @@ async fn resend(
     Path(interview_id): Path<String>,
 ) -> Result<Json<Value>, Error> {
     let invited = resend::resend(&state.app, &links, &caller, &interview_id).await?;
-    Ok(Json(views::invited(&invited)))
+    Ok(Json(views::invited(&invited, state.app.clock.now())))
 }
 
 #[derive(Deserialize, Default)]
@@ -72,13 +181,7 @@ async fn reinvite(
     let send_email = input.send_email.unwrap_or(true);
     let invited =
         reinvite::reinvite(&state.app, &links, &caller, &interview_id, send_email).await?;
-    Ok(Json(views::invited(&invited)))
-}
-
-#[derive(Deserialize)]
-struct ListQuery {
-    cursor: Option<String>,
-    limit: Option<u32>,
+    Ok(Json(views::invited(&invited, state.app.clock.now())))
 }
 
 async fn list_interviews(
@@ -86,20 +189,24 @@ async fn list_interviews(
     caller: Caller,
     RequestLinks(links): RequestLinks,
     Path(position_id): Path<String>,
-    Query(query): Query<ListQuery>,
+    query: Result<Query<interviews::ListInput>, QueryRejection>,
 ) -> Result<Json<Value>, Error> {
-    let (position, page) = interviews::list_interviews(
-        &state.app,
-        &caller,
-        &position_id,
-        query.cursor.as_deref(),
-        query.limit.unwrap_or(50),
-    )
-    .await?;
+    let Query(input) = query.map_err(|e| Error::Malformed(e.body_text()))?;
+    let (position, page) =
+        interviews::list_interviews(&state.app, &caller, &position_id, input).await?;
     let items: Vec<Value> = page
         .items
         .iter()
-        .map(|i| with_link(&links, i, position.employer()))
+        .map(|i| {
+            view(
+                &state,
+                &links,
+                i,
+                Some(&position),
+                position.employer(),
+                None,
+            )
+        })
         .collect();
     Ok(Json(
         json!({ "items": items, "nextCursor": page.next_cursor }),

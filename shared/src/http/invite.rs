@@ -32,7 +32,10 @@ async fn invite(
     let route = format!("POST /v1/positions/{position_id}/interviews");
     run_once(&state, &caller, key, &[route.as_bytes(), &body], || async {
         let invited = invite::invite(&state.app, &links, &caller, &position_id, input).await?;
-        Ok((StatusCode::CREATED, views::invited(&invited)))
+        Ok((
+            StatusCode::CREATED,
+            views::invited(&invited, state.app.clock.now()),
+        ))
     })
     .await
 }
@@ -61,7 +64,7 @@ async fn invite_batch(
                 Ok(invited) => json!({
                     "index": index,
                     "status": 201,
-                    "interview": views::invited(invited),
+                    "interview": views::invited(invited, state.app.clock.now()),
                 }),
                 Err(e) => json!({
                     "index": index,

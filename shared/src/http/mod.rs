@@ -15,6 +15,7 @@ mod personal;
 pub mod positions;
 pub mod problem;
 pub mod session;
+pub mod shares;
 pub mod uploads;
 pub mod views;
 
@@ -48,4 +49,5 @@ pub fn all_routes() -> Router<HttpState> {
         .merge(uploads::routes())
         .merge(pages::routes())
         .merge(apply::routes())
+        .merge(shares::routes())
 }

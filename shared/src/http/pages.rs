@@ -11,6 +11,7 @@ use axum::Router;
 
 const CANDIDATE_HTML: &str = include_str!("../../web/candidate.html");
 pub(super) const APPLY_HTML: &str = include_str!("../../web/apply.html");
+pub(super) const SHARE_HTML: &str = include_str!("../../web/share.html");
 
 /// Every file under `/assets/`: name, content type, contents. ES modules import each other
 /// by these names, so a module added to `web/` is served once it is listed here.
@@ -61,13 +62,25 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../web/candidate.css"),
     ),
     ("apply.js", JAVASCRIPT, include_str!("../../web/apply.js")),
+    ("share.js", JAVASCRIPT, include_str!("../../web/share.js")),
+    (
+        "share-view.js",
+        JAVASCRIPT,
+        include_str!("../../web/share-view.js"),
+    ),
+    (
+        "share.css",
+        "text/css; charset=utf-8",
+        include_str!("../../web/share.css"),
+    ),
 ];
 
 const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
 
-/// Scripts and styles only from this origin; uploads may go to the storage service (https).
+/// Scripts and styles only from this origin; uploads go to, and playback comes from, the
+/// storage service (https).
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; \
-                   media-src 'self' blob:; connect-src 'self' https:; form-action 'self'; base-uri 'none'; \
+                   media-src 'self' blob: https:; connect-src 'self' https:; form-action 'self'; base-uri 'none'; \
                    frame-ancestors 'none'";
 
 /// The page routes. They hold no state, so they fit any router: the page function serves

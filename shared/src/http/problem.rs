@@ -42,6 +42,8 @@ impl Error {
             UploadAlreadyCompleted => (StatusCode::CONFLICT, "upload_already_completed"),
             UploadExpired => (StatusCode::GONE, "upload_expired"),
             UploadIncomplete(_) => (StatusCode::CONFLICT, "upload_incomplete"),
+            ShareNotFound => (StatusCode::NOT_FOUND, "share_not_found"),
+            ShareExpired => (StatusCode::GONE, "share_expired"),
             RouteNotFound => (StatusCode::NOT_FOUND, "not_found"),
             ConcurrentModification => (StatusCode::CONFLICT, "concurrent_modification"),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),

@@ -4,7 +4,7 @@ use super::personal::respond;
 use super::HttpState;
 use crate::app::session::{self, Session};
 use crate::app::upload::MULTIPART_THRESHOLD_BYTES;
-use crate::domain::ALLOWED_VIDEO_TYPES;
+use crate::domain::{estimated_minutes, ALLOWED_VIDEO_TYPES};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -22,8 +22,8 @@ pub fn routes() -> Router<HttpState> {
 fn session_view(session: &Session) -> Value {
     let interview = &session.interview;
     let position = &session.position;
-    let questions: Vec<Value> = position
-        .questions
+    let questions: Vec<Value> = session
+        .questions()
         .iter()
         .map(|q| {
             let progress = interview.progress_of(q.id);
@@ -51,8 +51,8 @@ fn session_view(session: &Session) -> Value {
         "position": position.name,
         "intro": position.intro,
         "candidate": { "firstName": interview.candidate.first_name },
-        "questionCount": position.questions.len(),
-        "estimatedMinutes": position.estimated_minutes(),
+        "questionCount": session.questions().len(),
+        "estimatedMinutes": estimated_minutes(session.questions()),
         "deadline": interview.deadline,
         "startedAt": interview.started_at,
         "completedAt": interview.completed_at,

@@ -1,8 +1,10 @@
 //! The JSON shapes of the public API. Domain types stay free of wire concerns; this is where
 //! they become camelCase documents.
 
-use crate::domain::{Interview, Position, Tenant};
+use crate::domain::{Interview, Position, Question, QuestionId, Tenant};
+use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 pub fn tenant(tenant: &Tenant) -> Value {
     json!({
@@ -76,17 +78,49 @@ fn share(interview: &Interview, url: &str, company: &str) -> Value {
     })
 }
 
-/// A just-invited (resent, re-invited) interview with its link.
-pub fn invited(invited: &crate::app::Invited) -> Value {
-    interview(&invited.interview, Some(&invited.url), &invited.company)
+/// What an interview view shows besides the interview itself.
+pub struct Shown<'a> {
+    /// The candidate's current link, when it can be derived.
+    pub url: Option<&'a str>,
+    /// The employer name candidates see.
+    pub company: &'a str,
+    /// The questions the interview was invited with.
+    pub questions: &'a [Question],
+    /// Playback URLs of the answers, on the results view.
+    pub playback: Option<&'a BTreeMap<QuestionId, String>>,
+    pub now: DateTime<Utc>,
 }
 
-/// An interview as recruiters see it. `url` is the candidate's current link.
-pub fn interview(interview: &Interview, url: Option<&str>, company: &str) -> Value {
+/// A just-invited (resent, re-invited) interview with its link.
+pub fn invited(invited: &crate::app::Invited, now: DateTime<Utc>) -> Value {
+    let i = &invited.interview;
+    interview(
+        i,
+        &Shown {
+            url: Some(&invited.url),
+            company: &invited.company,
+            questions: &i.questions,
+            playback: None,
+            now,
+        },
+    )
+}
+
+/// An interview as recruiters see it.
+pub fn interview(interview: &Interview, shown: &Shown) -> Value {
+    let text_of = |id: &QuestionId| {
+        shown
+            .questions
+            .iter()
+            .find(|q| &q.id == id)
+            .map(|q| q.text.as_str())
+    };
     let mut body = json!({
         "id": interview.id,
         "positionId": interview.position_id,
-        "status": interview.status,
+        "status": interview.status_at(shown.now),
+        "stage": interview.stage,
+        "score": interview.score,
         "candidate": {
             "email": interview.candidate.email,
             "firstName": interview.candidate.first_name,
@@ -94,7 +128,7 @@ pub fn interview(interview: &Interview, url: Option<&str>, company: &str) -> Val
             "phone": interview.candidate.phone,
         },
         "externalId": interview.external_id,
-        "url": url,
+        "url": shown.url,
         "createdAt": interview.created_at,
         "deadline": interview.deadline,
         "startedAt": interview.started_at,
@@ -105,19 +139,33 @@ pub fn interview(interview: &Interview, url: Option<&str>, company: &str) -> Val
             "attempts": interview.email.attempts,
             "lastAttemptAt": interview.email.last_attempt_at,
         },
+        "timeline": interview.timeline,
+        "questions": shown.questions.iter().map(|q| json!({
+            "id": q.id,
+            "text": q.text,
+            "answered": interview.progress_of(q.id).answer.is_some(),
+        })).collect::<Vec<_>>(),
         "answers": interview.progress.iter().filter_map(|(question, progress)| {
-            progress.answer.as_ref().map(|a| json!({
-                "questionId": question,
-                "uploadId": a.upload_id,
-                "contentType": a.content_type,
-                "size": a.size,
-                "confirmedAt": a.confirmed_at,
-                "attempts": progress.confirmed_attempts,
-            }))
+            progress.answer.as_ref().map(|a| {
+                let mut answer = json!({
+                    "questionId": question,
+                    "questionText": text_of(question),
+                    "uploadId": a.upload_id,
+                    "contentType": a.content_type,
+                    "size": a.size,
+                    "durationSeconds": a.duration_seconds,
+                    "confirmedAt": a.confirmed_at,
+                    "attempts": progress.confirmed_attempts,
+                });
+                if let Some(url) = shown.playback.and_then(|p| p.get(question)) {
+                    answer["playbackUrl"] = json!(url);
+                }
+                answer
+            })
         }).collect::<Vec<_>>(),
     });
-    if let Some(url) = url {
-        body["share"] = share(interview, url, company);
+    if let Some(url) = shown.url {
+        body["share"] = share(interview, url, shown.company);
     }
     body
 }

@@ -5,7 +5,9 @@
 
 use crate::ports::{PortResult, Unavailable};
 use crate::store::keys::Key;
-use crate::store::{IndexPosition, Item, ItemEngine, Op, Refused, Store, Write};
+use crate::store::{
+    IndexPage, IndexPosition, IndexQuery, Item, ItemEngine, Op, Refused, Store, Write,
+};
 use async_trait::async_trait;
 use redb::{Database, ReadableDatabase, ReadableTable, Table, TableDefinition};
 use serde_json::Value;
@@ -252,36 +254,45 @@ impl ItemEngine for RedbItems {
         .await
     }
 
-    async fn query_index(
-        &self,
-        index_pk: &str,
-        after: Option<&IndexPosition>,
-        limit: usize,
-    ) -> PortResult<Vec<Item>> {
-        let start = match after {
-            Some(a) => Bound::Excluded(format!(
-                "{index_pk}\u{0}{}\u{0}{}\u{0}{}",
-                a.sort, a.pk, a.sk
-            )),
-            None => Bound::Included(format!("{index_pk}\u{0}")),
+    async fn query_index(&self, query: &IndexQuery<'_>) -> PortResult<IndexPage> {
+        let prefix = format!("{}\u{0}", query.index_pk);
+        let end = Bound::Excluded(format!("{}\u{0}\u{10FFFF}", query.index_pk));
+        let after = query
+            .after
+            .map(|a| Bound::Excluded(format!("{prefix}{}\u{0}{}\u{0}{}", a.sort, a.pk, a.sk)));
+        let (lower, upper) = match (query.newest_first, after) {
+            (false, after) => (after.unwrap_or(Bound::Included(prefix)), end),
+            (true, after) => (Bound::Included(prefix), after.unwrap_or(end)),
         };
-        let end = Bound::Excluded(format!("{index_pk}\u{0}\u{10FFFF}"));
+        let (newest_first, want, max_reads) = (query.newest_first, query.want, query.max_reads);
+        let filter = query.filter.cloned();
         self.read(move |items, index| {
-            let mut out = Vec::new();
             let range = (
-                start.as_ref().map(String::as_str),
-                end.as_ref().map(String::as_str),
+                lower.as_ref().map(String::as_str),
+                upper.as_ref().map(String::as_str),
             );
-            for entry in index.range::<&str>(range)? {
-                if out.len() == limit {
-                    break;
-                }
+            let range = index.range::<&str>(range)?;
+            let entries: Box<dyn Iterator<Item = _>> = if newest_first {
+                Box::new(range.rev())
+            } else {
+                Box::new(range)
+            };
+            let mut page = IndexPage::default();
+            for (reads, entry) in entries.enumerate() {
                 let (_, item_key) = entry?;
-                if let Some(item) = get(items, item_key.value())? {
-                    out.push(item);
+                let Some(item) = get(items, item_key.value())? else {
+                    continue;
+                };
+                let position = IndexPosition::of(&item);
+                if filter.as_ref().is_none_or(|f| f.matches(&item)) {
+                    page.items.push(item);
+                }
+                if page.items.len() == want || reads + 1 == max_reads {
+                    page.stopped_at = position;
+                    return Ok(page);
                 }
             }
-            Ok(out)
+            Ok(page)
         })
         .await
     }

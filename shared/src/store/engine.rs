@@ -121,12 +121,80 @@ impl Refused {
     }
 }
 
+/// Which items of a query to keep. Evaluated on the stored item: the embedded engine calls
+/// [`Filter::matches`], the DynamoDB engine renders the same as a filter expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filter {
+    /// The attribute is present and equals the value.
+    Eq(&'static str, Value),
+    /// The numeric attribute is present and at least the value.
+    AtLeast(&'static str, f64),
+    /// The numeric attribute is present and at most the value.
+    AtMost(&'static str, f64),
+    /// The numeric attribute is present and above the value.
+    Above(&'static str, f64),
+    Absent(&'static str),
+    All(Vec<Filter>),
+    Any(Vec<Filter>),
+}
+
+impl Filter {
+    pub fn matches(&self, item: &Item) -> bool {
+        let number = |name: &str| item.get(name).and_then(Value::as_f64);
+        match self {
+            Filter::Eq(name, value) => item.get(*name) == Some(value),
+            Filter::AtLeast(name, min) => number(name).is_some_and(|n| n >= *min),
+            Filter::AtMost(name, max) => number(name).is_some_and(|n| n <= *max),
+            Filter::Above(name, min) => number(name).is_some_and(|n| n > *min),
+            Filter::Absent(name) => item.get(*name).is_none_or(Value::is_null),
+            Filter::All(all) => all.iter().all(|f| f.matches(item)),
+            Filter::Any(any) => any.iter().any(|f| f.matches(item)),
+        }
+    }
+}
+
+/// A query of the listing index (`gsi1`).
+#[derive(Debug, Clone)]
+pub struct IndexQuery<'a> {
+    pub index_pk: &'a str,
+    /// Start after this position (in the direction of the query).
+    pub after: Option<&'a IndexPosition>,
+    /// Descending index sort key: newest first.
+    pub newest_first: bool,
+    pub filter: Option<&'a Filter>,
+    /// Stop once this many items matched.
+    pub want: usize,
+    /// Stop once this many items were read, matching or not, so a page costs a bounded
+    /// number of reads however selective the filter.
+    pub max_reads: usize,
+}
+
+/// The matching items, in query order, and where reading stopped.
+#[derive(Debug, Clone, Default)]
+pub struct IndexPage {
+    pub items: Vec<Item>,
+    /// The last item read (matching or not), unless the index was read to its end.
+    pub stopped_at: Option<IndexPosition>,
+}
+
 /// Where a listing page ended: the index sort key and the item's own key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexPosition {
     pub sort: String,
     pub pk: String,
     pub sk: String,
+}
+
+impl IndexPosition {
+    /// The position of a listed item.
+    pub fn of(item: &Item) -> Option<Self> {
+        let text = |name: &str| item.get(name).and_then(Value::as_str).map(str::to_string);
+        Some(Self {
+            sort: text("gsi1sk")?,
+            pk: text("pk")?,
+            sk: text("sk")?,
+        })
+    }
 }
 
 #[async_trait]
@@ -137,14 +205,8 @@ pub trait ItemEngine: Send + Sync + 'static {
     async fn write(&self, writes: Vec<Write>) -> PortResult<Result<(), Refused>>;
     /// Every item of partition `pk` whose sort key starts with `sort_prefix`, in sort order.
     async fn query_partition(&self, pk: &str, sort_prefix: &str) -> PortResult<Vec<Item>>;
-    /// Up to `limit` items of the listing index (`gsi1`) partition `index_pk`, in index sort
-    /// order, starting after `after`.
-    async fn query_index(
-        &self,
-        index_pk: &str,
-        after: Option<&IndexPosition>,
-        limit: usize,
-    ) -> PortResult<Vec<Item>>;
+    /// Items of one partition of the listing index (`gsi1`); see [`IndexQuery`].
+    async fn query_index(&self, query: &IndexQuery<'_>) -> PortResult<IndexPage>;
 }
 
 #[cfg(test)]

@@ -1,11 +1,16 @@
 //! Interviews with their link-token pointer, the one-interview-per-email and per-externalId
 //! guards, the monthly invite counter and the listing index.
 
-use super::records::{from_item, interview_item, to_item, InterviewPointer, QUOTA_COUNT};
-use super::{cursor, keys, Condition, IndexPosition, ItemEngine, Op, Store, Write};
-use crate::domain::{Interview, InterviewId, PositionId, SecretHash, TenantId};
+use super::records::{
+    from_item, interview_item, to_item, InterviewPointer, DEADLINE_AT, QUOTA_COUNT,
+};
+use super::{
+    cursor, keys, Condition, Filter, IndexPosition, IndexQuery, ItemEngine, Op, Store, Write,
+};
+use crate::domain::{Interview, InterviewId, InterviewStatus, PositionId, SecretHash, TenantId};
 use crate::ports::{
-    CreateInterviewError, InterviewStore, ListError, Page, PortResult, QuotaCharge, UpdateError,
+    CreateInterviewError, InterviewQuery, InterviewStore, ListError, Page, PortResult, QuotaCharge,
+    UpdateError,
 };
 use async_trait::async_trait;
 use serde_json::Value;
@@ -160,52 +165,115 @@ impl<E: ItemEngine> InterviewStore for Store<E> {
         &self,
         tenant: TenantId,
         position: PositionId,
-        cursor: Option<&str>,
-        limit: u32,
+        query: &InterviewQuery,
     ) -> Result<Page<Interview>, ListError> {
+        let filter = filter_of(query);
+        // An email or externalId names at most one interview: its guard finds it in one read.
+        let guard = match (&query.email, &query.external_id) {
+            (Some(email), _) => Some(keys::email_guard(tenant, position, email)),
+            (None, Some(external_id)) => Some(keys::external_guard(tenant, position, external_id)),
+            (None, None) => None,
+        };
+        if let Some(guard) = guard {
+            let found = match self.interview_at(&guard).await? {
+                Some(i) if i.position_id == position && i.tenant_id == tenant => Some(i),
+                _ => None,
+            };
+            let items = match found {
+                Some(i) if filter.matches(&interview_item(&i)?) => vec![i],
+                _ => vec![],
+            };
+            return Ok(Page {
+                items,
+                next_cursor: None,
+            });
+        }
         let (pk, _) = keys::tenant(tenant);
-        let after = match cursor {
+        let after = match &query.cursor {
             None => None,
             Some(c) => Some(
                 cursor::decode(c, &pk, keys::INTERVIEW_PREFIX, valid_sort)
                     .ok_or(ListError::InvalidCursor)?,
             ),
         };
-        let limit = limit as usize;
+        let limit = query.limit as usize;
+        let filtered = filter != Filter::All(vec![]);
+        let index_pk = keys::interviews_of_position(tenant, position);
         // One more than the page: whether it exists decides if there is a next page, so the
         // last page never comes with a cursor to an empty one.
-        let mut items = self
+        let mut page = self
             .engine
-            .query_index(
-                &keys::interviews_of_position(tenant, position),
-                after.as_ref(),
-                limit + 1,
-            )
+            .query_index(&IndexQuery {
+                index_pk: &index_pk,
+                after: after.as_ref(),
+                newest_first: true,
+                filter: filtered.then_some(&filter),
+                want: limit + 1,
+                max_reads: if filtered {
+                    MAX_READS_PER_FILTERED_PAGE.max(limit + 1)
+                } else {
+                    limit + 1
+                },
+            })
             .await?;
-        let more = items.len() > limit;
-        items.truncate(limit);
-        let next_cursor = match items.last() {
-            Some(last) if more => Some(cursor::encode(&index_position(last)?)),
-            _ => None,
+        let more = page.items.len() > limit;
+        page.items.truncate(limit);
+        let resume = match page.items.last() {
+            Some(last) if more => IndexPosition::of(last),
+            _ => page.stopped_at,
         };
-        let items = items
+        let items = page
+            .items
             .into_iter()
             .map(from_item)
             .collect::<PortResult<Vec<Interview>>>()?;
-        Ok(Page { items, next_cursor })
+        Ok(Page {
+            items,
+            next_cursor: resume.as_ref().map(cursor::encode),
+        })
     }
 }
 
-fn index_position(item: &super::Item) -> PortResult<IndexPosition> {
-    let text = |name: &str| {
-        item.get(name)
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .ok_or_else(|| crate::ports::Unavailable(format!("listed item without {name}")))
-    };
-    Ok(IndexPosition {
-        sort: text("gsi1sk")?,
-        pk: text("pk")?,
-        sk: text("sk")?,
-    })
+/// A filtered page reads at most this many interviews; it may come back short, with a cursor.
+const MAX_READS_PER_FILTERED_PAGE: usize = 200;
+
+/// The listing filter of `query` (`All([])`, matching everything, without one).
+fn filter_of(query: &InterviewQuery) -> Filter {
+    let text = |v: &str| Value::String(v.to_string());
+    let status =
+        |s: InterviewStatus| Filter::Eq("status", serde_json::to_value(s).unwrap_or(Value::Null));
+    let now = query.now.timestamp_millis() as f64;
+    let before_deadline = Filter::Any(vec![
+        Filter::Absent(DEADLINE_AT),
+        Filter::Above(DEADLINE_AT, now),
+    ]);
+    let mut all = Vec::new();
+    match query.status {
+        None => {}
+        Some(InterviewStatus::Completed) => all.push(status(InterviewStatus::Completed)),
+        Some(InterviewStatus::Expired) => all.push(Filter::Any(vec![
+            status(InterviewStatus::Expired),
+            Filter::All(vec![
+                Filter::Any(vec![
+                    status(InterviewStatus::Invited),
+                    status(InterviewStatus::InProgress),
+                ]),
+                Filter::AtMost(DEADLINE_AT, now),
+            ]),
+        ])),
+        Some(open) => all.push(Filter::All(vec![status(open), before_deadline])),
+    }
+    if let Some(stage) = query.stage {
+        all.push(Filter::Eq(
+            "stage",
+            serde_json::to_value(stage).unwrap_or(Value::Null),
+        ));
+    }
+    if let Some(min) = query.min_score {
+        all.push(Filter::AtLeast("score", min.value()));
+    }
+    if let (Some(_), Some(external_id)) = (&query.email, &query.external_id) {
+        all.push(Filter::Eq("externalId", text(external_id)));
+    }
+    Filter::All(all)
 }

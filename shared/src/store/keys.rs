@@ -1,7 +1,7 @@
 //! The single-table key layout: where each record lives. Every tenant-owned key starts with
 //! its tenant.
 
-use crate::domain::{InterviewId, PositionId, SecretHash, TenantId};
+use crate::domain::{InterviewId, PositionId, SecretHash, ShareId, TenantId};
 
 pub type Key = (String, String);
 
@@ -73,4 +73,22 @@ pub fn token(hash: &SecretHash) -> Key {
 
 pub fn idempotency(t: TenantId, key: &str) -> Key {
     (format!("TENANT#{t}"), format!("IDEMPOTENCY#{key}"))
+}
+
+/// Share token hash → the share link (the public page's one read).
+pub fn share_token(hash: &SecretHash) -> Key {
+    (format!("SHARE#{}", hash.as_str()), "SHARE".into())
+}
+
+/// A share link in its interview's list.
+pub fn share(t: TenantId, i: InterviewId, s: ShareId) -> Key {
+    (
+        format!("TENANT#{t}"),
+        format!("{}{s}", shares_of_interview(i)),
+    )
+}
+
+/// The sort-key prefix of an interview's share links.
+pub fn shares_of_interview(i: InterviewId) -> String {
+    format!("{INTERVIEW_PREFIX}{i}#SHARE#")
 }

@@ -15,9 +15,12 @@ mod interviews;
 pub(crate) mod keys;
 mod positions;
 mod records;
+mod shares;
 mod tenants;
 
-pub use engine::{Condition, IndexPosition, Item, ItemEngine, Op, Refused, Write};
+pub use engine::{
+    Condition, Filter, IndexPage, IndexPosition, IndexQuery, Item, ItemEngine, Op, Refused, Write,
+};
 
 /// The store: every store port over one engine.
 pub struct Store<E> {

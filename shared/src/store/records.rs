@@ -3,7 +3,7 @@
 
 use super::engine::Item;
 use super::keys::{self, Key};
-use crate::domain::{Interview, InterviewId, PositionId, TenantId};
+use crate::domain::{Interview, InterviewId, PositionId, ShareLink, TenantId};
 use crate::ports::{PortResult, StoredResponse, Unavailable};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -44,8 +44,15 @@ pub fn interview_item(interview: &Interview) -> PortResult<Item> {
         "gsi1sk".into(),
         Value::String(keys::interview_sort(interview.created_at, interview.id)),
     );
+    // The deadline as a number too, so listing filters can compare it exactly.
+    if let Some(deadline) = interview.deadline {
+        item.insert(DEADLINE_AT.into(), Value::from(deadline.timestamp_millis()));
+    }
     Ok(item)
 }
+
+/// An interview item's deadline in epoch milliseconds (for listing filters).
+pub const DEADLINE_AT: &str = "deadlineAt";
 
 /// Where a token, email guard or externalId guard points.
 #[derive(Serialize, Deserialize)]
@@ -88,3 +95,22 @@ pub struct IdempotencyRecord {
 }
 
 pub const IDEMPOTENCY_EXPIRES_AT: &str = "expiresAt";
+
+/// A share link as stored (under its token and in its interview's list), with the table's
+/// TTL so storage drops it some time after it expires; expiry itself is checked in code.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareRecord {
+    #[serde(flatten)]
+    pub share: ShareLink,
+    pub ttl: i64,
+}
+
+impl ShareRecord {
+    pub fn of(share: &ShareLink) -> Self {
+        Self {
+            share: share.clone(),
+            ttl: share.expires_at.timestamp(),
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! Videos on disk, behind signed expiring URLs served by the local process: the browser
 //! uploads to `reelview-local` exactly as it would to S3, and the same rules hold (exact size,
-//! exact type, expiry, a signature over all of them). `routes` serves those URLs.
+//! exact type, expiry, a signature over all of them). `routes` serves those URLs, and signed
+//! downloads with the type they were signed for, streamed from disk, with byte ranges.
 
 mod routes;
 
@@ -91,13 +92,23 @@ impl DiskVideos {
         })
     }
 
-    fn signature(&self, fields: &[&str]) -> String {
+    fn mac(&self, fields: &[&str]) -> Hmac<Sha256> {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("any key length");
         for field in fields {
             mac.update(field.as_bytes());
             mac.update(b"\n");
         }
-        format!("{:x}", mac.finalize().into_bytes())
+        mac
+    }
+
+    fn signature(&self, fields: &[&str]) -> String {
+        format!("{:x}", self.mac(fields).finalize().into_bytes())
+    }
+
+    /// Whether `sig` (lower-case hex) signs `fields`. The MAC is compared in constant time,
+    /// so the time a refusal takes tells nothing about how much of a guess was right.
+    fn verifies(&self, fields: &[&str], sig: &str) -> bool {
+        hex_bytes(sig).is_some_and(|bytes| self.mac(fields).verify_slice(&bytes).is_ok())
     }
 
     fn object_path(&self, key: &str) -> PathBuf {
@@ -127,6 +138,24 @@ impl DiskVideos {
             query.join("&")
         )
     }
+}
+
+/// Decodes lower-case hex, as `signature` writes it.
+fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
+    fn nibble(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            _ => None,
+        }
+    }
+    if !hex.len().is_multiple_of(2) {
+        return None;
+    }
+    hex.as_bytes()
+        .chunks(2)
+        .map(|pair| Some(nibble(pair[0])? << 4 | nibble(pair[1])?))
+        .collect()
 }
 
 fn io(context: &str) -> impl Fn(std::io::Error) -> Unavailable + '_ {
@@ -326,13 +355,21 @@ impl VideoStorage for DiskVideos {
         Ok(())
     }
 
-    async fn presign_get(&self, key: &str, expires_in: Duration) -> PortResult<String> {
+    async fn presign_get(
+        &self,
+        key: &str,
+        content_type: &str,
+        expires_in: Duration,
+    ) -> PortResult<String> {
         let expires = Self::expiry(expires_in);
-        let sig = self.signature(&["get", key, &expires.to_string()]);
+        // The type is signed, as S3 signs `response-content-type`: an edited URL cannot serve
+        // the video as, say, text/html from this origin.
+        let sig = self.signature(&["get", key, content_type, &expires.to_string()]);
         Ok(self.url(
             key,
             &[
                 ("op", "get".into()),
+                ("type", content_type.into()),
                 ("expires", expires.to_string()),
                 ("sig", sig),
             ],
