@@ -49,10 +49,25 @@ const REQUESTS: &[((&str, &str), Option<&str>)] = &[
         ("DELETE", "/v1/interviews/{interviewId}/shares/{shareId}"),
         None,
     ),
+    (
+        ("POST", "/v1/interviews/{interviewId}/comments"),
+        Some(r#"{"text":"Strong answer."}"#),
+    ),
+    (("GET", "/v1/interviews/{interviewId}/comments"), None),
+    (
+        (
+            "DELETE",
+            "/v1/interviews/{interviewId}/comments/{commentId}",
+        ),
+        None,
+    ),
+    (("DELETE", "/v1/api-keys/{keyId}"), None),
 ];
 
 fn tenant_scoped(path: &str) -> bool {
-    path.contains("{positionId}") || path.contains("{interviewId}")
+    ["{positionId}", "{interviewId}", "{keyId}"]
+        .iter()
+        .any(|id| path.contains(id))
 }
 
 /// Every tenant-scoped route of the manifest, with its row of [`REQUESTS`]. Panics naming
@@ -107,6 +122,10 @@ fn every_tenant_scoped_route_has_an_isolation_row() {
 fn not_found_codes(path: &str) -> &'static [&'static str] {
     if path.contains("{shareId}") {
         &["interview_not_found", "share_not_found"]
+    } else if path.contains("{commentId}") {
+        &["interview_not_found", "comment_not_found"]
+    } else if path.contains("{keyId}") {
+        &["api_key_not_found"]
     } else if path.contains("{interviewId}") {
         &["interview_not_found"]
     } else {
@@ -119,6 +138,8 @@ struct Ids {
     position: String,
     interview: String,
     share: String,
+    comment: String,
+    key: String,
 }
 
 impl Ids {
@@ -126,6 +147,8 @@ impl Ids {
         path.replace("{positionId}", &self.position)
             .replace("{interviewId}", &self.interview)
             .replace("{shareId}", &self.share)
+            .replace("{commentId}", &self.comment)
+            .replace("{keyId}", &self.key)
     }
 }
 
@@ -162,6 +185,8 @@ async fn snapshot(
         format!("/v1/positions/{}/interviews", ids.position),
         format!("/v1/interviews/{}", ids.interview),
         format!("/v1/interviews/{}/shares", ids.interview),
+        format!("/v1/interviews/{}/comments", ids.interview),
+        "/v1/api-keys".to_string(),
     ] {
         let reply = server.get(&path, key).await;
         assert_eq!(reply.status, 200, "A reads {path}: {:?}", reply.body);
@@ -221,10 +246,22 @@ async fn another_tenant_can_neither_see_nor_change_anything(backend: Backend) {
         .await;
     assert_eq!(share.status, 201, "{:?}", share.body);
     let share_token = token_of(share.body["url"].as_str().unwrap());
+    let comment = server
+        .post(
+            &format!("/v1/interviews/{interview_id}/comments"),
+            &key_a,
+            &json!({ "text": "Clear and concise." }),
+        )
+        .await;
+    assert_eq!(comment.status, 201, "{:?}", comment.body);
+    let keys = server.get("/v1/api-keys", &key_a).await;
+    assert_eq!(keys.status, 200, "{:?}", keys.body);
     let ids = Ids {
         position: position_id.clone(),
         interview: interview_id,
         share: share.body["shareId"].as_str().unwrap().to_string(),
+        comment: comment.body["id"].as_str().unwrap().to_string(),
+        key: keys.body["items"][0]["keyId"].as_str().unwrap().to_string(),
     };
     // B has a position of its own, so its listing is not trivially empty.
     let own = server.position(&key_b, json!({ "name": "B's role" })).await;
@@ -235,6 +272,8 @@ async fn another_tenant_can_neither_see_nor_change_anything(backend: Backend) {
         position: uuid::Uuid::now_v7().to_string(),
         interview: uuid::Uuid::now_v7().to_string(),
         share: uuid::Uuid::now_v7().to_string(),
+        comment: uuid::Uuid::now_v7().to_string(),
+        key: uuid::Uuid::now_v7().to_string(),
     };
 
     let mut leaks = Vec::new();

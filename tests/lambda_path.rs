@@ -10,10 +10,10 @@
 use reelview_tests::apigw::{Api, Gateway, Request, Response};
 use reelview_tests::emulator::{self, Resources};
 use reelview_tests::runtime_api::LambdaProcess;
-use reelview_tests::template::{self, Function};
+use reelview_tests::template::{self, Function, RouteAuth};
 use reelview_tests::{candidate, token_of};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The link key of the test deployment (44 characters, like the generated secret).
 const LINK_KEY: &str = "LambdaPathTestLinkKey0123456789abcdefghijklm";
@@ -136,6 +136,27 @@ async fn every_function_starts_with_only_the_environment_its_template_entry_decl
          one it needs):\n\n{}",
         failures.join("\n\n")
     );
+    // The template is where the functions come from: every function of the manifest must be
+    // in it (and so started and checked above), the newest ones included.
+    let started: BTreeSet<String> = template::functions(&deployment.template)
+        .into_iter()
+        .map(|f| f.binary)
+        .collect();
+    let manifest: BTreeSet<String> = reelview::functions::ALL
+        .iter()
+        .map(|f| f.name.to_string())
+        .collect();
+    assert_eq!(
+        started, manifest,
+        "the functions of infra/template.yaml (started by this test) and of \
+         reelview::functions::ALL differ"
+    );
+    for name in ["reelview-share", "reelview-comments", "reelview-api-keys"] {
+        assert!(
+            started.contains(name),
+            "{name} was not started: {started:?}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -415,4 +436,594 @@ async fn an_interview_runs_end_to_end_through_the_deployed_functions() {
          headers the browser has to send.",
         refused.join("\n  ")
     );
+}
+
+/// A tenant, a two-question position and one candidate who answered both questions (the
+/// first with one presigned PUT, the second in a multipart upload) and submitted, all through
+/// the deployed functions.
+struct Completed {
+    /// The tenant's first API key (label `first key`).
+    key: String,
+    tenant_id: String,
+    position: Value,
+    interview_id: String,
+    /// Each answer in the position's order: question id, content type, the uploaded bytes.
+    recordings: Vec<(String, &'static str, Vec<u8>)>,
+}
+
+/// Uploads one answer the way the candidate page does and confirms it.
+async fn answer(
+    d: &Deployment,
+    http: &reqwest::Client,
+    token: &str,
+    question: &str,
+    content_type: &str,
+    bytes: &[u8],
+    multipart: bool,
+) {
+    let mut body = json!({ "contentType": content_type, "size": bytes.len() });
+    if multipart {
+        body["multipart"] = json!(true);
+    }
+    let uploads = format!("/v1/candidate/{token}/answers/{question}/uploads");
+    let ticket = d.send(Request::new("POST", &uploads).json(&body)).await;
+    let ticket = expect(&ticket, 201, "POST …/uploads (reelview-answer-upload)");
+    let upload = ticket["uploadId"].as_str().expect("uploadId").to_string();
+    if multipart {
+        assert_eq!(ticket["method"], "MULTIPART", "{ticket}");
+        let part_size = ticket["partSize"].as_u64().expect("partSize") as usize;
+        for (i, part) in ticket["parts"]
+            .as_array()
+            .expect("parts")
+            .iter()
+            .enumerate()
+        {
+            let start = i * part_size;
+            let chunk = bytes[start..(start + part_size).min(bytes.len())].to_vec();
+            assert_eq!(
+                put(http, &part["url"], &part["headers"], chunk).await,
+                200,
+                "PUT of part {} to its presigned URL",
+                part["partNumber"]
+            );
+        }
+    } else {
+        assert_eq!(ticket["method"], "PUT", "{ticket}");
+        assert_eq!(
+            put(http, &ticket["url"], &ticket["headers"], bytes.to_vec()).await,
+            200,
+            "PUT of the answer to {question} to its presigned URL"
+        );
+    }
+    let done = d
+        .send(Request::new(
+            "POST",
+            &format!("{uploads}/{upload}/complete"),
+        ))
+        .await;
+    let done = expect(&done, 200, "POST …/complete (reelview-answer-upload)");
+    assert_eq!(done["answer"]["size"], bytes.len(), "{done}");
+}
+
+async fn completed_interview(d: &Deployment, http: &reqwest::Client) -> Completed {
+    let tenant = d
+        .send(
+            Request::new("POST", "/admin/v1/tenants")
+                .json(&json!({ "name": "Acme", "monthlyInviteLimit": 50 })),
+        )
+        .await;
+    let tenant = expect(&tenant, 201, "POST /admin/v1/tenants (reelview-admin)");
+    let key = tenant["apiKey"].as_str().expect("apiKey").to_string();
+    let tenant_id = tenant["tenantId"].as_str().expect("tenantId").to_string();
+    let position = d
+        .send(Request::new("POST", "/v1/positions").bearer(&key).json(&json!({
+            "name": "Backend Engineer",
+            "questions": [
+                { "text": "Tell us about a system you built.", "maxAnswerSeconds": 60, "thinkingSeconds": 10, "retakes": 1 },
+                { "text": "Why this role?", "maxAnswerSeconds": 60, "thinkingSeconds": 10, "retakes": 0 },
+            ],
+        })))
+        .await;
+    let position = expect(&position, 201, "POST /v1/positions (reelview-positions)");
+    let position_id = position["id"].as_str().expect("position id");
+    let invited = d
+        .send(
+            Request::new("POST", &format!("/v1/positions/{position_id}/interviews"))
+                .bearer(&key)
+                .json(&candidate("ana@example.com")),
+        )
+        .await;
+    let invited = expect(&invited, 201, "POST …/interviews (reelview-invite)");
+    let interview_id = invited["id"].as_str().expect("interview id").to_string();
+    let token = token_of(invited["url"].as_str().expect("url"));
+    let session = d
+        .send(Request::new("GET", &format!("/v1/candidate/{token}")))
+        .await;
+    expect(&session, 200, "GET /v1/candidate/{token}");
+
+    let question = |i: usize| {
+        position["questions"][i]["id"]
+            .as_str()
+            .expect("question id")
+            .to_string()
+    };
+    let recordings = vec![
+        (question(0), "video/webm", video(3000, 7)),
+        (question(1), "video/mp4", video(6 * 1024 * 1024 + 77, 8)),
+    ];
+    for (i, (question, content_type, bytes)) in recordings.iter().enumerate() {
+        answer(d, http, &token, question, content_type, bytes, i == 1).await;
+    }
+    let submitted = d
+        .send(Request::new(
+            "POST",
+            &format!("/v1/candidate/{token}/submit"),
+        ))
+        .await;
+    let submitted = expect(&submitted, 200, "POST /v1/candidate/{token}/submit");
+    assert_eq!(submitted["status"], "completed", "{submitted}");
+    Completed {
+        key,
+        tenant_id,
+        position,
+        interview_id,
+        recordings,
+    }
+}
+
+/// What a GET of a playback URL returned.
+struct Played {
+    status: u16,
+    content_type: String,
+    content_range: Option<String>,
+    bytes: Vec<u8>,
+}
+
+/// GETs a presigned playback URL straight from the bucket, as a browser's `<video>` does
+/// (optionally one byte range).
+async fn play(http: &reqwest::Client, url: &str, range: Option<&str>) -> Played {
+    let mut request = http.get(url);
+    if let Some(range) = range {
+        request = request.header("range", range);
+    }
+    let response = request.send().await.expect("the bucket answers");
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().expect("header text").to_string())
+    };
+    Played {
+        status: response.status().as_u16(),
+        content_type: header("content-type").unwrap_or_default(),
+        content_range: header("content-range"),
+        bytes: response.bytes().await.expect("body").to_vec(),
+    }
+}
+
+/// How long a presigned URL says it is valid, in seconds (`X-Amz-Expires`).
+fn validity_seconds(url: &str) -> i64 {
+    let url = reqwest::Url::parse(url).unwrap_or_else(|e| panic!("{url} is no URL: {e}"));
+    url.query_pairs()
+        .find(|(k, _)| k == "X-Amz-Expires")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or_else(|| panic!("no X-Amz-Expires in the presigned URL {url}"))
+}
+
+/// Asserts a problem+json answer with its `code`.
+fn expect_problem(response: &Response, status: u16, code: &str, step: &str) {
+    let body = expect(response, status, step);
+    assert_eq!(
+        response.header("content-type"),
+        "application/problem+json",
+        "{step}: {:?}",
+        response.headers
+    );
+    assert_eq!(body["code"], code, "{step}: {body}");
+}
+
+/// Asserts the headers of the share page, valid or not.
+fn assert_share_page_headers(page: &Response, step: &str) {
+    assert!(
+        page.header("content-type").starts_with("text/html"),
+        "{step}: {:?}",
+        page.headers
+    );
+    assert!(
+        page.header("content-security-policy")
+            .contains("script-src 'self'"),
+        "{step}: a Content-Security-Policy limiting scripts to the page's own: {:?}",
+        page.headers
+    );
+    assert_eq!(
+        page.header("x-robots-tag"),
+        "noindex, nofollow",
+        "{step}: {:?}",
+        page.headers
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_interview_is_reviewed_commented_and_shared_through_the_deployed_functions() {
+    let d = Deployment::start().await;
+    let domain = d.gateway.api.domain_name();
+    let http = reqwest::Client::new();
+    let c = completed_interview(&d, &http).await;
+    let key = c.key.as_str();
+    let interview = format!("/v1/interviews/{}", c.interview_id);
+
+    // 1. The results through reelview-interviews: every answer playable from the bucket.
+    let results = d.send(Request::new("GET", &interview).bearer(key)).await;
+    let results = expect(
+        &results,
+        200,
+        "GET /v1/interviews/{interviewId} (reelview-interviews)",
+    );
+    assert_eq!(results["status"], "completed", "{results}");
+    assert_eq!(results["stage"], "to_evaluate", "{results}");
+    assert!(results["score"].is_null(), "no score yet: {results}");
+    let kinds: Vec<&str> = results["timeline"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a timeline: {results}"))
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["invited", "email_sent", "started", "completed"],
+        "{results}"
+    );
+    let questions: Vec<Value> = c.position["questions"]
+        .as_array()
+        .expect("questions")
+        .iter()
+        .map(|q| json!({ "id": q["id"], "text": q["text"], "answered": true }))
+        .collect();
+    assert_eq!(results["questions"], json!(questions), "{results}");
+    let answers = results["answers"].as_array().expect("answers");
+    assert_eq!(answers.len(), c.recordings.len(), "{results}");
+    for (question, content_type, bytes) in &c.recordings {
+        let answer = answers
+            .iter()
+            .find(|a| a["questionId"] == question.as_str())
+            .unwrap_or_else(|| panic!("no answer to {question}: {results}"));
+        assert_eq!(answer["contentType"], *content_type, "{answer}");
+        assert_eq!(answer["size"], bytes.len(), "{answer}");
+        let url = answer["playbackUrl"]
+            .as_str()
+            .unwrap_or_else(|| panic!("the answer to {question} has no playbackUrl: {answer}"));
+        assert!(
+            (1..=3600).contains(&validity_seconds(url)),
+            "a playback URL is valid at most an hour: {url}"
+        );
+        let full = play(&http, url, None).await;
+        assert_eq!(full.status, 200, "GET of the playback URL {url}");
+        assert!(
+            full.bytes == *bytes,
+            "the playback URL of {question} returns the uploaded bytes ({} bytes back, {} \
+             uploaded)",
+            full.bytes.len(),
+            bytes.len()
+        );
+        assert_eq!(
+            full.content_type, *content_type,
+            "S3 serves the answer as its content type"
+        );
+        let part = play(&http, url, Some("bytes=0-9")).await;
+        assert_eq!(part.status, 206, "a byte range of {url} is partial content");
+        assert_eq!(part.bytes, bytes[..10], "the first ten bytes");
+        assert_eq!(
+            part.content_range.as_deref(),
+            Some(format!("bytes 0-9/{}", bytes.len()).as_str())
+        );
+    }
+
+    // A score and a stage, set and read back.
+    let scored = d
+        .send(
+            Request::new("PUT", &format!("{interview}/score"))
+                .bearer(key)
+                .json(&json!({ "score": 4.5 })),
+        )
+        .await;
+    let scored = expect(&scored, 200, "PUT …/score (reelview-interviews)");
+    assert_eq!(scored["score"].as_f64(), Some(4.5), "{scored}");
+    let staged = d
+        .send(
+            Request::new("POST", &format!("{interview}/stage"))
+                .bearer(key)
+                .json(&json!({ "stage": "shortlisted" })),
+        )
+        .await;
+    let staged = expect(&staged, 200, "POST …/stage (reelview-interviews)");
+    assert_eq!(staged["stage"], "shortlisted", "{staged}");
+    let reviewed = d.send(Request::new("GET", &interview).bearer(key)).await;
+    let reviewed = expect(&reviewed, 200, "GET /v1/interviews/{interviewId} again");
+    assert_eq!(reviewed["score"].as_f64(), Some(4.5), "{reviewed}");
+    assert_eq!(reviewed["stage"], "shortlisted", "{reviewed}");
+
+    // 3. A second key, with a label, through reelview-api-keys: shown once.
+    let label = "Rui (reviewer)";
+    let created = d
+        .send(
+            Request::new("POST", "/v1/api-keys")
+                .bearer(key)
+                .json(&json!({ "label": label })),
+        )
+        .await;
+    let created = expect(&created, 201, "POST /v1/api-keys (reelview-api-keys)");
+    let reviewer = created["apiKey"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the new key is shown: {created}"))
+        .to_string();
+    let reviewer_id = created["keyId"].as_str().expect("keyId").to_string();
+    let prefix = created["prefix"].as_str().expect("prefix");
+    assert_eq!(created["label"], label, "{created}");
+    assert!(
+        prefix.starts_with("rv_live_") && prefix.len() > "rv_live_".len(),
+        "the prefix is the scheme and a few characters: {created}"
+    );
+    assert!(
+        reviewer.starts_with(prefix) && reviewer.len() > prefix.len() + 16,
+        "the prefix is the start of the key: {created}"
+    );
+    assert_ne!(reviewer, key);
+
+    // The authorizer resolves either key to the tenant, with the key's id and label.
+    let context_of = |bearer: String| {
+        let gateway = &d.gateway;
+        async move {
+            gateway
+                .authorize(&Request::new("GET", "/v1/positions").bearer(&bearer))
+                .await
+                .expect("the request carries its identity source")
+        }
+    };
+    let as_reviewer = context_of(reviewer.clone()).await;
+    assert_eq!(as_reviewer["isAuthorized"], true, "{as_reviewer}");
+    let context = &as_reviewer["context"];
+    assert_eq!(context["tenantId"], c.tenant_id.as_str(), "{as_reviewer}");
+    assert_eq!(context["keyId"], reviewer_id.as_str(), "{as_reviewer}");
+    assert_eq!(context["keyLabel"], label, "{as_reviewer}");
+    let as_first = context_of(key.to_string()).await;
+    assert_eq!(as_first["isAuthorized"], true, "{as_first}");
+    assert_eq!(as_first["context"]["keyLabel"], "first key", "{as_first}");
+    let first_id = as_first["context"]["keyId"]
+        .as_str()
+        .filter(|id| !id.is_empty())
+        .unwrap_or_else(|| panic!("the authorizer names the first key: {as_first}"))
+        .to_string();
+
+    // 2. Comments through reelview-comments, signed by the label the authorizer gave.
+    let comments = format!("{interview}/comments");
+    let text = "Clear structure; strong on distributed systems.";
+    let comment = d
+        .send(
+            Request::new("POST", &comments)
+                .bearer(&reviewer)
+                .json(&json!({ "text": text })),
+        )
+        .await;
+    let comment = expect(
+        &comment,
+        201,
+        "POST …/comments with the second key (reelview-comments)",
+    );
+    assert_eq!(
+        comment["author"], context["keyLabel"],
+        "a comment is signed by the keyLabel the authorizer put in the context: {comment}"
+    );
+    assert_eq!(comment["text"], text, "{comment}");
+    let comment_id = comment["id"].as_str().expect("comment id").to_string();
+    let own = d
+        .send(
+            Request::new("POST", &comments)
+                .bearer(key)
+                .json(&json!({ "text": "Agreed." })),
+        )
+        .await;
+    let own = expect(&own, 201, "POST …/comments with the first key");
+    assert_eq!(own["author"], "first key", "{own}");
+
+    let listed = d.send(Request::new("GET", &comments).bearer(key)).await;
+    let listed = expect(&listed, 200, "GET …/comments (reelview-comments)");
+    let items = listed["items"].as_array().expect("items");
+    assert_eq!(items.len(), 2, "{listed}");
+    let listed_comment = items
+        .iter()
+        .find(|i| i["id"] == comment_id.as_str())
+        .unwrap_or_else(|| panic!("the reviewer's comment is listed: {listed}"));
+    assert_eq!(listed_comment, &comment, "listed as created");
+
+    let one = format!("{comments}/{comment_id}");
+    let refused = d.send(Request::new("DELETE", &one).bearer(key)).await;
+    expect_problem(
+        &refused,
+        403,
+        "comment_author_only",
+        "DELETE of the reviewer's comment with the first key",
+    );
+    let deleted = d.send(Request::new("DELETE", &one).bearer(&reviewer)).await;
+    assert_eq!(
+        deleted.status,
+        204,
+        "DELETE of the reviewer's comment with the reviewer's key: {}",
+        deleted.text()
+    );
+    let left = d.send(Request::new("GET", &comments).bearer(key)).await;
+    let left = expect(&left, 200, "GET …/comments after the delete");
+    assert_eq!(left["items"], json!([own]), "{left}");
+
+    // 3. The keys listed: no secret, nor its hash, anywhere; the authorizer noted each use.
+    let keys = d
+        .send(Request::new("GET", "/v1/api-keys").bearer(key))
+        .await;
+    let keys = expect(&keys, 200, "GET /v1/api-keys (reelview-api-keys)");
+    let text = keys.to_string();
+    for secret in [key, reviewer.as_str()] {
+        let hash = reelview::domain::SecretHash::of(secret);
+        assert!(
+            !text.contains(secret) && !text.contains(hash.as_str()),
+            "a key or its hash in the list of keys: {text}"
+        );
+    }
+    for leaked in ["apiKey", "keyHash", "secret"] {
+        assert!(
+            !text.contains(leaked),
+            "{leaked} in the list of keys: {text}"
+        );
+    }
+    let items = keys["items"].as_array().expect("items");
+    let ids: Vec<&str> = items.iter().filter_map(|k| k["keyId"].as_str()).collect();
+    assert_eq!(ids, [first_id.as_str(), reviewer_id.as_str()], "{keys}");
+    let reviewer_item = &items[1];
+    assert_eq!(reviewer_item["label"], label, "{keys}");
+    assert_eq!(reviewer_item["prefix"], prefix, "{keys}");
+    assert!(
+        reviewer_item["lastUsedAt"].is_string(),
+        "the authorizer records a key's last use: {keys}"
+    );
+
+    // Revoked: the authorizer refuses the key from then on; the other one still works.
+    let revoked = d
+        .send(Request::new("DELETE", &format!("/v1/api-keys/{reviewer_id}")).bearer(key))
+        .await;
+    assert_eq!(
+        revoked.status,
+        204,
+        "DELETE /v1/api-keys/{{keyId}}: {}",
+        revoked.text()
+    );
+    let refused = context_of(reviewer.clone()).await;
+    assert_eq!(
+        refused["isAuthorized"], false,
+        "reelview-authorizer with a revoked key: {refused}"
+    );
+    let through = d
+        .send(Request::new("GET", &interview).bearer(&reviewer))
+        .await;
+    assert_eq!(through.status, 403, "{}", through.text());
+    assert_eq!(context_of(key.to_string()).await["isAuthorized"], true);
+    let again = d
+        .send(Request::new("DELETE", &format!("/v1/api-keys/{reviewer_id}")).bearer(key))
+        .await;
+    expect_problem(&again, 404, "api_key_not_found", "a second revocation");
+    let keys = d
+        .send(Request::new("GET", "/v1/api-keys").bearer(key))
+        .await;
+    let keys = expect(&keys, 200, "GET /v1/api-keys after the revocation");
+    assert_eq!(
+        keys["items"].as_array().map(Vec::len),
+        Some(1),
+        "only the first key is left: {keys}"
+    );
+
+    // 4. A share link through reelview-share, built from the API's domain.
+    let shares = format!("{interview}/shares");
+    let share = d
+        .send(Request::new("POST", &shares).bearer(key).json(&json!({})))
+        .await;
+    let share = expect(&share, 201, "POST …/shares (reelview-share)");
+    let url = share["url"].as_str().expect("share url");
+    let token = token_of(url);
+    assert_eq!(
+        url,
+        format!("https://{domain}/s/{token}"),
+        "the share link is built from requestContext.domainName when PUBLIC_BASE_URL is empty"
+    );
+    assert_eq!(share["hideContact"], true, "{share}");
+    let share_id = share["shareId"].as_str().expect("shareId").to_string();
+    let listed = d.send(Request::new("GET", &shares).bearer(key)).await;
+    let listed = expect(&listed, 200, "GET …/shares (reelview-share)");
+    assert_eq!(
+        listed["items"].as_array().map(Vec::len),
+        Some(1),
+        "{listed}"
+    );
+    assert!(
+        !listed.to_string().contains(&token),
+        "a token in the list: {listed}"
+    );
+
+    // The public view: no Authorization, no authorizer; contact hidden; answers playable.
+    let public = Request::new("GET", &format!("/v1/shares/{token}"));
+    let (route, _) = d
+        .gateway
+        .route(&public)
+        .expect("a route for /v1/shares/{token}");
+    assert_eq!(route.function, "reelview-share");
+    assert_eq!(
+        route.auth,
+        RouteAuth::None,
+        "the share view is public: no authorizer context"
+    );
+    let view = d.send(public.clone()).await;
+    let view = expect(
+        &view,
+        200,
+        "GET /v1/shares/{token} (reelview-share, public)",
+    );
+    assert_eq!(
+        view["candidate"],
+        json!({ "firstName": "Ana", "lastName": "Silva" }),
+        "no contact details when hidden: {view}"
+    );
+    assert!(!view.to_string().contains("ana@example.com"), "{view}");
+    assert_eq!(view["score"].as_f64(), Some(4.5), "{view}");
+    assert_eq!(view["stage"], "shortlisted", "{view}");
+    let shared = view["questions"].as_array().expect("questions");
+    assert_eq!(shared.len(), c.recordings.len(), "{view}");
+    for (question, content_type, bytes) in &c.recordings {
+        let q = shared
+            .iter()
+            .find(|q| q["id"] == question.as_str())
+            .unwrap_or_else(|| panic!("{question} is not shared: {view}"));
+        assert_eq!(q["answer"]["contentType"], *content_type, "{q}");
+        let playback = q["answer"]["playbackUrl"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no playbackUrl on the shared answer: {q}"));
+        assert!(
+            (1..=3600).contains(&validity_seconds(playback)),
+            "{playback}"
+        );
+        let played = play(&http, playback, None).await;
+        assert_eq!(played.status, 200, "GET of the shared playback URL");
+        assert!(
+            played.bytes == *bytes,
+            "the shared playback URL of {question} returns the uploaded bytes"
+        );
+    }
+    let page = d.send(Request::new("GET", &format!("/s/{token}"))).await;
+    assert_eq!(page.status, 200, "GET /s/{{token}}: {}", page.text());
+    assert_share_page_headers(&page, "GET /s/{token} (reelview-share)");
+    assert!(
+        !page.text().contains("Ana"),
+        "the page is a shell, no candidate data in the HTML"
+    );
+
+    // Revoked: both say 404.
+    let revoked = d
+        .send(Request::new("DELETE", &format!("{shares}/{share_id}")).bearer(key))
+        .await;
+    assert_eq!(
+        revoked.status,
+        204,
+        "DELETE …/shares/{{shareId}}: {}",
+        revoked.text()
+    );
+    let view = d.send(public).await;
+    expect_problem(
+        &view,
+        404,
+        "share_not_found",
+        "GET /v1/shares/{token} once revoked",
+    );
+    let page = d.send(Request::new("GET", &format!("/s/{token}"))).await;
+    assert_eq!(
+        page.status,
+        404,
+        "GET /s/{{token}} once revoked: {}",
+        page.text()
+    );
+    assert_share_page_headers(&page, "GET /s/{token} once revoked");
 }

@@ -80,7 +80,8 @@ deployed! {
         routes: &[],
         router: None,
         needs: Needs::STORE,
-        aws_actions: &["dynamodb:GetItem"],
+        // Reads the key; records its last use at most every 15 minutes.
+        aws_actions: &["dynamodb:GetItem", "dynamodb:UpdateItem"],
     };
     Positions => Function {
         name: "reelview-positions",
@@ -202,6 +203,40 @@ deployed! {
             "s3:GetObject",
         ],
     };
+    /// Reviewers' comments on interviews.
+    Comments => Function {
+        name: "reelview-comments",
+        routes: &[
+            ("POST", "/v1/interviews/{interviewId}/comments"),
+            ("GET", "/v1/interviews/{interviewId}/comments"),
+            ("DELETE", "/v1/interviews/{interviewId}/comments/{commentId}"),
+        ],
+        router: Some(http::comments::routes),
+        needs: Needs::STORE,
+        aws_actions: &[
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:Query",
+        ],
+    };
+    /// The tenant's API keys: one per person or system.
+    ApiKeys => Function {
+        name: "reelview-api-keys",
+        routes: &[
+            ("POST", "/v1/api-keys"),
+            ("GET", "/v1/api-keys"),
+            ("DELETE", "/v1/api-keys/{keyId}"),
+        ],
+        router: Some(http::api_keys::routes),
+        needs: Needs::STORE,
+        aws_actions: &[
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:Query",
+        ],
+    };
     /// The candidate page and its assets: static, no table, no AWS client.
     CandidatePage => Function {
         name: "reelview-candidate-page",
@@ -225,7 +260,7 @@ deployed! {
 }
 
 /// Every deployed function.
-pub const ALL: [Function; 10] = [
+pub const ALL: [Function; 12] = [
     Admin::FUNCTION,
     Authorizer::FUNCTION,
     Positions::FUNCTION,
@@ -236,6 +271,8 @@ pub const ALL: [Function; 10] = [
     CandidatePage::FUNCTION,
     Apply::FUNCTION,
     Share::FUNCTION,
+    Comments::FUNCTION,
+    ApiKeys::FUNCTION,
 ];
 
 /// The manifest entry of a function, by name.

@@ -4,8 +4,8 @@
 //! the embedded one); `aws` and `local` implement video storage and mail.
 
 use crate::domain::{
-    Interview, InterviewId, InterviewStatus, Position, PositionId, Score, Secret, SecretHash,
-    ShareId, ShareLink, Stage, Tenant, TenantId,
+    ApiKey, ApiKeyId, Comment, CommentId, Interview, InterviewId, InterviewStatus, Position,
+    PositionId, Score, Secret, SecretHash, ShareId, ShareLink, Stage, Tenant, TenantId,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -30,10 +30,42 @@ pub type PortResult<T> = Result<T, Unavailable>;
 
 #[async_trait]
 pub trait TenantStore: Send + Sync {
-    /// Stores the tenant and its API-key lookup together.
-    async fn create_tenant(&self, tenant: &Tenant) -> PortResult<()>;
+    /// Stores the tenant and its first API key together.
+    async fn create_tenant(&self, tenant: &Tenant, first_key: &ApiKey) -> PortResult<()>;
     async fn get_tenant(&self, id: TenantId) -> PortResult<Option<Tenant>>;
-    async fn tenant_by_api_key(&self, key_hash: &SecretHash) -> PortResult<Option<Tenant>>;
+    /// The key with this hash and its tenant, in one read.
+    async fn key_by_hash(&self, key_hash: &SecretHash) -> PortResult<Option<(Tenant, ApiKey)>>;
+    /// Adds a key to `tenant` (as the lookup carries the tenant, it is passed whole).
+    async fn add_key(&self, tenant: &Tenant, key: &ApiKey) -> PortResult<()>;
+    async fn keys_of(&self, tenant: TenantId) -> PortResult<Vec<ApiKey>>;
+    /// Deletes a key; `false` if the tenant has no such key.
+    async fn revoke_key(&self, tenant: TenantId, key: ApiKeyId) -> PortResult<bool>;
+    /// Records that `key` was used at `at`.
+    async fn touch_key(&self, key: &ApiKey, at: DateTime<Utc>) -> PortResult<()>;
+}
+
+#[async_trait]
+pub trait CommentStore: Send + Sync {
+    async fn add_comment(&self, comment: &Comment) -> PortResult<()>;
+    /// An interview's comments, oldest first.
+    async fn comments_of(
+        &self,
+        tenant: TenantId,
+        interview: InterviewId,
+    ) -> PortResult<Vec<Comment>>;
+    async fn get_comment(
+        &self,
+        tenant: TenantId,
+        interview: InterviewId,
+        comment: CommentId,
+    ) -> PortResult<Option<Comment>>;
+    /// `false` if there was no such comment.
+    async fn delete_comment(
+        &self,
+        tenant: TenantId,
+        interview: InterviewId,
+        comment: CommentId,
+    ) -> PortResult<bool>;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Duration as TimeDelta, DurationRound, Utc};
 use reelview::domain::{
-    Candidate, Email, Interview, InterviewId, Line, NewInterview, Position, PositionId,
-    PositionStatus, Question, QuestionId, Secret, Tenant, TenantId,
+    ApiKey, ApiKeyId, Candidate, Email, Interview, InterviewId, Line, NewInterview, Position,
+    PositionId, PositionStatus, Question, QuestionId, Secret, Tenant, TenantId,
 };
 
 pub fn line(text: &str) -> Line {
@@ -26,16 +26,31 @@ pub fn now_seconds() -> DateTime<Utc> {
         .expect("truncate to seconds")
 }
 
-pub fn new_tenant(name: &str) -> (Tenant, Secret) {
-    let api_key = random_secret("rv_live_");
+/// A tenant, its first API key and that key's secret.
+pub fn new_tenant(name: &str) -> (Tenant, ApiKey, Secret) {
     let tenant = Tenant {
         id: TenantId::new(),
         name: line(name),
         monthly_invite_limit: Some(100),
-        api_key_hash: api_key.hash(),
-        created_at: Utc::now(),
+        created_at: now_seconds(),
     };
-    (tenant, api_key)
+    let (key, secret) = new_key(&tenant, "Zoë's laptop");
+    (tenant, key, secret)
+}
+
+/// Another API key of `tenant`, labelled `label`.
+pub fn new_key(tenant: &Tenant, label: &str) -> (ApiKey, Secret) {
+    let secret = random_secret("rv_live_");
+    let key = ApiKey {
+        tenant_id: tenant.id,
+        id: ApiKeyId::new(),
+        label: line(label),
+        prefix: secret.expose()[..12].to_string(),
+        key_hash: secret.hash(),
+        created_at: now_seconds(),
+        last_used_at: None,
+    };
+    (key, secret)
 }
 
 pub fn new_position(tenant: TenantId, name: &str, slug: Option<&str>) -> Position {

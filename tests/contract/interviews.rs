@@ -586,7 +586,7 @@ async fn filtered_listing(store: Store) {
     let at = |i: usize| 4 - i;
     // 0: invited, no deadline; 1: in progress, shortlisted, 4.5; 2: completed, discarded,
     // 3.0; 3: invited with a deadline passed (expired); 4: in progress, deadline ahead.
-    let mut change = |i: usize, edit: &dyn Fn(&mut Interview)| {
+    let change = |i: usize, edit: &dyn Fn(&mut Interview)| {
         let mut next = all[at(i)].clone();
         edit(&mut next);
         next

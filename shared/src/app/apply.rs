@@ -48,7 +48,7 @@ pub async fn apply(
         .get_tenant(position.tenant_id)
         .await?
         .ok_or(Error::PositionNotFound)?;
-    let caller = Caller::of(&tenant);
+    let caller = Caller::system(&tenant, "apply form");
     let input = InviteInput {
         candidate: Some(CandidateInput {
             email: application.email,

@@ -74,6 +74,12 @@ pub enum Error {
     UploadExpired,
     #[error("{0}")]
     UploadIncomplete(String),
+    #[error("no such API key")]
+    ApiKeyNotFound,
+    #[error("no such comment")]
+    CommentNotFound,
+    #[error("only the API key that wrote a comment may delete it")]
+    CommentAuthorOnly,
     /// Unknown and revoked share links read the same.
     #[error("this share link is not valid")]
     ShareNotFound,

@@ -1,8 +1,10 @@
 //! Use cases, one module each, as functions over the ports. Business rules live here; an
 //! interview's own transitions live on `domain::Interview`.
 
+pub mod api_keys;
 pub mod apply;
 pub mod batch;
+pub mod comments;
 pub mod complete;
 mod delivery;
 pub mod email;
@@ -28,8 +30,8 @@ pub use error::{Error, FieldError, Result};
 pub use links::Links;
 
 use crate::ports::{
-    Clock, IdempotencyStore, InterviewStore, Mailer, PositionStore, SecretSource, ShareStore,
-    TenantStore, VideoStorage,
+    Clock, CommentStore, IdempotencyStore, InterviewStore, Mailer, PositionStore, SecretSource,
+    ShareStore, TenantStore, VideoStorage,
 };
 use std::sync::Arc;
 
@@ -43,6 +45,7 @@ pub struct App {
     pub interviews: Arc<dyn InterviewStore>,
     pub idempotency: Arc<dyn IdempotencyStore>,
     pub shares: Arc<dyn ShareStore>,
+    pub comments: Arc<dyn CommentStore>,
     pub videos: Option<Arc<dyn VideoStorage>>,
     pub mailer: Option<Arc<dyn Mailer>>,
     /// Makes public URLs; see [`Links`].
@@ -78,14 +81,31 @@ pub struct Caller {
     pub tenant_id: crate::domain::TenantId,
     pub tenant_name: String,
     pub monthly_invite_limit: Option<u32>,
+    /// The API key the request came with; `None` for the product acting on its own (the
+    /// public apply form).
+    pub key_id: Option<crate::domain::ApiKeyId>,
+    /// That key's label, which signs comments.
+    pub key_label: String,
 }
 
 impl Caller {
-    pub fn of(tenant: &crate::domain::Tenant) -> Self {
+    /// The tenant acting through one of its keys.
+    pub fn with_key(tenant: &crate::domain::Tenant, key: &crate::domain::ApiKey) -> Self {
+        Self {
+            key_id: Some(key.id),
+            key_label: key.label.to_string(),
+            ..Self::system(tenant, "")
+        }
+    }
+
+    /// The tenant acting without a key: the product on its behalf (`label` says what).
+    pub fn system(tenant: &crate::domain::Tenant, label: &str) -> Self {
         Self {
             tenant_id: tenant.id,
             tenant_name: tenant.name.to_string(),
             monthly_invite_limit: tenant.monthly_invite_limit,
+            key_id: None,
+            key_label: label.to_string(),
         }
     }
 }

@@ -103,3 +103,75 @@ async fn unknown_and_malformed_tokens_read_the_same() {
         Error::LinkNotFound
     );
 }
+
+#[tokio::test]
+async fn a_share_link_works_until_the_second_it_expires_and_not_after_a_revoke() {
+    use crate::app::shares;
+    let dir = tempfile::tempdir().unwrap();
+    let (app, clock) = testing::app(dir.path());
+    let caller = testing::caller();
+    let position: positions::NewPosition =
+        serde_json::from_value(json!({ "name": "Engineer", "questions": [{ "text": "Why?" }] }))
+            .unwrap();
+    let position = positions::create_position(&app, &caller, position)
+        .await
+        .unwrap();
+    let input: invite::InviteInput = serde_json::from_value(json!({
+        "candidate": { "email": "ana@example.com", "firstName": "Ana", "lastName": "Silva" },
+        "sendEmail": false,
+    }))
+    .unwrap();
+    let links = app.links().unwrap();
+    let invited = invite::invite(&app, links, &caller, &position.id.to_string(), input)
+        .await
+        .unwrap();
+    let interview = invited.interview.id.to_string();
+    let new_share = |days| shares::NewShare {
+        expires_in_days: Some(days),
+        hide_contact: None,
+    };
+    let created = shares::create(&app, links, &caller, &interview, new_share(1))
+        .await
+        .unwrap();
+    let token = created.url.rsplit('/').next().unwrap().to_string();
+    assert!(created.share.hide_contact, "contact hidden by default");
+
+    clock.advance(chrono::Duration::days(1) - chrono::Duration::seconds(1));
+    let shared = shares::view(&app, &token).await.unwrap();
+    assert_eq!(shared.interview.id, invited.interview.id);
+    clock.advance(chrono::Duration::seconds(1));
+    assert_eq!(
+        shares::view(&app, &token).await.err(),
+        Some(Error::ShareExpired)
+    );
+    assert_eq!(
+        shares::list(&app, &caller, &interview).await.unwrap().len(),
+        1,
+        "an expired link is still listed (as expired) until storage drops it"
+    );
+
+    for days in [0, 366] {
+        assert!(matches!(
+            shares::create(&app, links, &caller, &interview, new_share(days)).await,
+            Err(Error::Validation(_))
+        ));
+    }
+    let fresh = shares::create(&app, links, &caller, &interview, new_share(365))
+        .await
+        .unwrap();
+    let fresh_token = fresh.url.rsplit('/').next().unwrap().to_string();
+    assert!(shares::view(&app, &fresh_token).await.is_ok());
+    shares::revoke(&app, &caller, &interview, &fresh.share.id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(
+        shares::view(&app, &fresh_token).await.err(),
+        Some(Error::ShareNotFound)
+    );
+    assert_eq!(
+        shares::revoke(&app, &caller, &interview, &fresh.share.id.to_string())
+            .await
+            .err(),
+        Some(Error::ShareNotFound)
+    );
+}

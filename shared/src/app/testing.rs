@@ -29,7 +29,8 @@ pub fn app(dir: &std::path::Path) -> (App, Arc<TestClock>) {
         positions: store.clone(),
         interviews: store.clone(),
         idempotency: store.clone(),
-        shares: store,
+        shares: store.clone(),
+        comments: store,
         videos: Some(Arc::new(
             DiskVideos::open(dir, "http://127.0.0.1:1").expect("videos"),
         )),
@@ -52,5 +53,7 @@ pub fn caller() -> Caller {
         tenant_id: crate::domain::TenantId::new(),
         tenant_name: "Acme".into(),
         monthly_invite_limit: None,
+        key_id: Some(crate::domain::ApiKeyId::new()),
+        key_label: "Ana (recruiter)".into(),
     }
 }

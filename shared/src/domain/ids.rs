@@ -62,3 +62,11 @@ id_type!(
     /// One share link of an interview.
     ShareId
 );
+id_type!(
+    /// One API key of a tenant.
+    ApiKeyId
+);
+id_type!(
+    /// One reviewer comment on an interview.
+    CommentId
+);

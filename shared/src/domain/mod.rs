@@ -1,5 +1,6 @@
 //! Entities and value types. No I/O, no AWS types: everything here is plain data and rules.
 
+mod comment;
 mod ids;
 mod interview;
 mod link;
@@ -11,6 +12,7 @@ mod tenant;
 mod text;
 mod upload;
 
+pub use comment::*;
 pub use ids::*;
 pub use interview::*;
 pub use link::*;

@@ -1,8 +1,8 @@
-use super::{Line, SecretHash, TenantId};
+use super::{ApiKeyId, Line, SecretHash, TenantId};
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 
-/// A customer organisation. Its API key is stored only as a hash, beside it.
+/// A customer organisation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Tenant {
@@ -10,8 +10,23 @@ pub struct Tenant {
     pub name: Line,
     /// Invites allowed per calendar month (UTC); `None` means unlimited.
     pub monthly_invite_limit: Option<u32>,
-    pub api_key_hash: SecretHash,
     pub created_at: DateTime<Utc>,
+}
+
+/// One of a tenant's API keys: one per person or system, named by its label. The key itself
+/// is shown once; only its hash is stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiKey {
+    pub tenant_id: TenantId,
+    pub id: ApiKeyId,
+    pub label: Line,
+    /// The key's first characters, so people can tell their keys apart.
+    pub prefix: String,
+    pub key_hash: SecretHash,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub last_used_at: Option<DateTime<Utc>>,
 }
 
 /// The calendar month (UTC) an invite counts against, e.g. `2026-11`.

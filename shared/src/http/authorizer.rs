@@ -9,6 +9,8 @@ use std::collections::HashMap;
 const TENANT_ID: &str = "tenantId";
 const TENANT_NAME: &str = "tenantName";
 const INVITE_LIMIT: &str = "monthlyInviteLimit";
+const KEY_ID: &str = "keyId";
+const KEY_LABEL: &str = "keyLabel";
 
 /// The "simple response" format of HTTP API authorizers (payload format 2.0).
 #[derive(Debug, Serialize)]
@@ -36,6 +38,8 @@ pub async fn authorize(app: &App, authorization: Option<&str>) -> AuthorizerResp
                 TENANT_NAME: caller.tenant_name,
                 // HTTP API context values are strings, numbers or booleans; -1 means unlimited.
                 INVITE_LIMIT: caller.monthly_invite_limit.map(i64::from).unwrap_or(-1),
+                KEY_ID: caller.key_id.map(|k| k.to_string()).unwrap_or_default(),
+                KEY_LABEL: caller.key_label,
             }),
         },
         Err(e) => {
@@ -65,6 +69,15 @@ pub fn caller_from_context(fields: &HashMap<String, Value>) -> Option<Caller> {
         tenant_id,
         tenant_name,
         monthly_invite_limit: limit.and_then(|l| u32::try_from(l).ok()),
+        key_id: fields
+            .get(KEY_ID)
+            .and_then(Value::as_str)
+            .and_then(crate::domain::ApiKeyId::parse),
+        key_label: fields
+            .get(KEY_LABEL)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
     })
 }
 

@@ -4,8 +4,10 @@
 //! all, so the deployed system and the local one run the same handlers.
 
 pub mod admin;
+pub mod api_keys;
 pub mod apply;
 pub mod authorizer;
+pub mod comments;
 pub mod extract;
 pub mod idempotency;
 pub mod interviews;
@@ -50,4 +52,6 @@ pub fn all_routes() -> Router<HttpState> {
         .merge(pages::routes())
         .merge(apply::routes())
         .merge(shares::routes())
+        .merge(comments::routes())
+        .merge(api_keys::routes())
 }

@@ -1,7 +1,7 @@
 //! The single-table key layout: where each record lives. Every tenant-owned key starts with
 //! its tenant.
 
-use crate::domain::{InterviewId, PositionId, SecretHash, ShareId, TenantId};
+use crate::domain::{ApiKeyId, CommentId, InterviewId, PositionId, SecretHash, ShareId, TenantId};
 
 pub type Key = (String, String);
 
@@ -9,10 +9,17 @@ pub fn tenant(t: TenantId) -> Key {
     (format!("TENANT#{t}"), "TENANT".into())
 }
 
-/// API-key hash → tenant id.
+/// API-key hash → the key and its tenant (authentication's one read).
 pub fn api_key(hash: &SecretHash) -> Key {
     (format!("APIKEY#{}", hash.as_str()), "APIKEY".into())
 }
+
+/// An API key in its tenant's list.
+pub fn tenant_api_key(t: TenantId, k: ApiKeyId) -> Key {
+    (format!("TENANT#{t}"), format!("{API_KEY_PREFIX}{k}"))
+}
+
+pub const API_KEY_PREFIX: &str = "APIKEY#";
 
 /// The invite counter of one calendar month.
 pub fn quota(t: TenantId, month: &str) -> Key {
@@ -91,4 +98,16 @@ pub fn share(t: TenantId, i: InterviewId, s: ShareId) -> Key {
 /// The sort-key prefix of an interview's share links.
 pub fn shares_of_interview(i: InterviewId) -> String {
     format!("{INTERVIEW_PREFIX}{i}#SHARE#")
+}
+
+/// A comment on an interview, in the order written (comment ids sort by time).
+pub fn comment(t: TenantId, i: InterviewId, c: CommentId) -> Key {
+    (
+        format!("TENANT#{t}"),
+        format!("{}{c}", comments_of_interview(i)),
+    )
+}
+
+pub fn comments_of_interview(i: InterviewId) -> String {
+    format!("{INTERVIEW_PREFIX}{i}#COMMENT#")
 }

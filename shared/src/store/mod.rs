@@ -8,6 +8,7 @@
 //! Versioning lives here too: a use case loads, asks the domain for a change and saves; the
 //! store writes only if the stored version is still the one that was read, and bumps it.
 
+mod comments;
 mod cursor;
 mod engine;
 mod idempotency;

@@ -3,7 +3,7 @@
 
 use super::engine::Item;
 use super::keys::{self, Key};
-use crate::domain::{Interview, InterviewId, PositionId, ShareLink, TenantId};
+use crate::domain::{ApiKey, Interview, InterviewId, PositionId, ShareLink, Tenant, TenantId};
 use crate::ports::{PortResult, StoredResponse, Unavailable};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -49,6 +49,17 @@ pub fn interview_item(interview: &Interview) -> PortResult<Item> {
         item.insert(DEADLINE_AT.into(), Value::from(deadline.timestamp_millis()));
     }
     Ok(item)
+}
+
+/// The item under an API key's hash: the key and its tenant, so authenticating is one read.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyLookup {
+    pub tenant: Tenant,
+    pub key: ApiKey,
+    /// Kept up to date beside the key (see `TenantStore::touch_key`).
+    #[serde(default)]
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// An interview item's deadline in epoch milliseconds (for listing filters).

@@ -1,25 +1,39 @@
-//! Tenants and their API keys. The API-key item carries the whole tenant, so authenticating a
-//! request is one read.
+//! Tenants and their API keys. The item under a key's hash carries the key and its tenant,
+//! so authenticating a request is one read; the tenant's list of keys sits in its partition.
 
-use super::records::{from_item, to_item};
-use super::{keys, Condition, ItemEngine, Store, Write};
-use crate::domain::{SecretHash, Tenant, TenantId};
+use super::records::{from_item, to_item, KeyLookup};
+use super::{keys, Condition, ItemEngine, Op, Store, Write};
+use crate::domain::{ApiKey, ApiKeyId, SecretHash, Tenant, TenantId};
 use crate::ports::{PortResult, TenantStore, Unavailable};
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+fn key_writes(tenant: &Tenant, key: &ApiKey) -> PortResult<Vec<Write>> {
+    let lookup = KeyLookup {
+        tenant: tenant.clone(),
+        key: key.clone(),
+        last_used_at: key.last_used_at,
+    };
+    Ok(vec![
+        Write::put(
+            to_item(&keys::api_key(&key.key_hash), &lookup)?,
+            Condition::Absent,
+        ),
+        Write::put(
+            to_item(&keys::tenant_api_key(key.tenant_id, key.id), key)?,
+            Condition::Absent,
+        ),
+    ])
+}
 
 #[async_trait]
 impl<E: ItemEngine> TenantStore for Store<E> {
-    async fn create_tenant(&self, tenant: &Tenant) -> PortResult<()> {
-        let writes = vec![
-            Write::put(
-                to_item(&keys::tenant(tenant.id), tenant)?,
-                Condition::Absent,
-            ),
-            Write::put(
-                to_item(&keys::api_key(&tenant.api_key_hash), tenant)?,
-                Condition::Absent,
-            ),
-        ];
+    async fn create_tenant(&self, tenant: &Tenant, first_key: &ApiKey) -> PortResult<()> {
+        let mut writes = vec![Write::put(
+            to_item(&keys::tenant(tenant.id), tenant)?,
+            Condition::Absent,
+        )];
+        writes.extend(key_writes(tenant, first_key)?);
         self.engine
             .write(writes)
             .await?
@@ -34,11 +48,68 @@ impl<E: ItemEngine> TenantStore for Store<E> {
             .transpose()
     }
 
-    async fn tenant_by_api_key(&self, key_hash: &SecretHash) -> PortResult<Option<Tenant>> {
-        self.engine
+    async fn key_by_hash(&self, key_hash: &SecretHash) -> PortResult<Option<(Tenant, ApiKey)>> {
+        let lookup: Option<KeyLookup> = self
+            .engine
             .get(&keys::api_key(key_hash))
             .await?
             .map(from_item)
-            .transpose()
+            .transpose()?;
+        Ok(lookup.filter(|l| l.key.tenant_id == l.tenant.id).map(|l| {
+            let key = ApiKey {
+                last_used_at: l.last_used_at,
+                ..l.key
+            };
+            (l.tenant, key)
+        }))
+    }
+
+    async fn add_key(&self, tenant: &Tenant, key: &ApiKey) -> PortResult<()> {
+        self.engine
+            .write(key_writes(tenant, key)?)
+            .await?
+            .map_err(|_| Unavailable("API key collision".into()))
+    }
+
+    async fn keys_of(&self, tenant: TenantId) -> PortResult<Vec<ApiKey>> {
+        let (pk, _) = keys::tenant(tenant);
+        self.engine
+            .query_partition(&pk, keys::API_KEY_PREFIX)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
+    }
+
+    async fn revoke_key(&self, tenant: TenantId, key: ApiKeyId) -> PortResult<bool> {
+        let listed = keys::tenant_api_key(tenant, key);
+        let Some(item) = self.engine.get(&listed).await? else {
+            return Ok(false);
+        };
+        let key: ApiKey = from_item(item)?;
+        let writes = vec![
+            Write {
+                condition: Condition::Present,
+                ..Write::delete(listed)
+            },
+            Write::delete(keys::api_key(&key.key_hash)),
+        ];
+        Ok(self.engine.write(writes).await?.is_ok())
+    }
+
+    async fn touch_key(&self, key: &ApiKey, at: DateTime<Utc>) -> PortResult<()> {
+        let at = serde_json::to_value(at).map_err(|e| Unavailable::from_err("encoding", e))?;
+        // Both copies, each only while it exists: a revoked key is not brought back.
+        let touch = |item_key, attribute: &'static str| Write {
+            key: item_key,
+            op: Op::Set(vec![(attribute, at.clone())]),
+            condition: Condition::Present,
+        };
+        let writes = vec![
+            touch(keys::tenant_api_key(key.tenant_id, key.id), "lastUsedAt"),
+            touch(keys::api_key(&key.key_hash), "lastUsedAt"),
+        ];
+        let _revoked_meanwhile = self.engine.write(writes).await?;
+        Ok(())
     }
 }
