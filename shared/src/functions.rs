@@ -89,6 +89,7 @@ deployed! {
             ("POST", "/v1/positions"),
             ("GET", "/v1/positions"),
             ("GET", "/v1/positions/{positionId}"),
+            ("PATCH", "/v1/positions/{positionId}"),
             ("POST", "/v1/positions/{positionId}/archive"),
             ("POST", "/v1/positions/{positionId}/unarchive"),
         ],

@@ -4,8 +4,8 @@
 //! the embedded one); `aws` and `local` implement video storage and mail.
 
 use crate::domain::{
-    ApiKey, ApiKeyId, Comment, CommentId, Interview, InterviewId, InterviewStatus, Position,
-    PositionId, Score, Secret, SecretHash, ShareId, ShareLink, Stage, Tenant, TenantId,
+    ApiKey, ApiKeyId, Comment, CommentId, Interview, InterviewCounts, InterviewId, InterviewStatus,
+    Position, PositionId, Score, Secret, SecretHash, ShareId, ShareLink, Stage, Tenant, TenantId,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -97,6 +97,8 @@ pub trait PositionStore: Send + Sync {
     ) -> Result<Position, PositionWriteError>;
     async fn get_position(&self, tenant: TenantId, id: PositionId) -> PortResult<Option<Position>>;
     async fn list_positions(&self, tenant: TenantId) -> PortResult<Vec<Position>>;
+    /// The interview counts of every position of the tenant that has interviews.
+    async fn counts_of(&self, tenant: TenantId) -> PortResult<Vec<(PositionId, InterviewCounts)>>;
     /// Resolves a public slug to its position, across tenants (the apply link is public).
     async fn position_by_slug(&self, slug: &str) -> PortResult<Option<Position>>;
     /// Resolves a position id without knowing the tenant (the apply link is public).

@@ -2,8 +2,8 @@
 
 use super::{retry_on_conflict, App, Caller, Error, FieldError, Result};
 use crate::domain::{
-    clean_text, valid_slug, Line, Position, PositionId, PositionStatus, Question, QuestionId,
-    DEFAULT_MAX_ANSWER_SECONDS, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_RETAKES,
+    clean_text, valid_slug, InterviewCounts, Line, Position, PositionId, PositionStatus, Question,
+    QuestionId, DEFAULT_MAX_ANSWER_SECONDS, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_RETAKES,
     DEFAULT_THINKING_SECONDS,
 };
 use serde::Deserialize;
@@ -18,6 +18,8 @@ const MAX_UPLOAD_BYTES_CEILING: u64 = 4 * 1024 * 1024 * 1024;
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NewQuestion {
+    /// On an edit, the id of a question to keep (its text and settings may change).
+    pub id: Option<String>,
     pub text: Option<String>,
     pub max_answer_seconds: Option<u32>,
     pub thinking_seconds: Option<u32>,
@@ -56,8 +58,15 @@ fn check_range(
     }
 }
 
-/// Validates a new position, reporting every invalid field at once.
-pub fn parse_position(caller: &Caller, input: NewPosition, app: &App) -> Result<Position> {
+/// Validates a position, reporting every invalid field at once. Questions whose `id` is in
+/// `kept` keep that id (an edit); every other question gets a new one.
+pub fn parse_position(
+    caller: &Caller,
+    input: NewPosition,
+    app: &App,
+    kept: &[QuestionId],
+) -> Result<Position> {
+    let mut taken = std::collections::HashSet::new();
     let mut errors = Vec::new();
     let name = match input.name.as_deref() {
         None => {
@@ -104,7 +113,12 @@ pub fn parse_position(caller: &Caller, input: NewPosition, app: &App) -> Result<
             }),
         };
         questions.push(Question {
-            id: QuestionId::new(),
+            id: q
+                .id
+                .as_deref()
+                .and_then(QuestionId::parse)
+                .filter(|id| kept.contains(id) && taken.insert(*id))
+                .unwrap_or_else(QuestionId::new),
             text,
             max_answer_seconds: check_range(
                 &mut errors,
@@ -169,7 +183,7 @@ pub fn parse_position(caller: &Caller, input: NewPosition, app: &App) -> Result<
 }
 
 pub async fn create_position(app: &App, caller: &Caller, input: NewPosition) -> Result<Position> {
-    let position = parse_position(caller, input, app)?;
+    let position = parse_position(caller, input, app, &[])?;
     app.positions.create_position(&position).await?;
     Ok(position)
 }
@@ -183,8 +197,25 @@ pub async fn get_position(app: &App, caller: &Caller, id: &str) -> Result<Positi
         .ok_or(Error::PositionNotFound)
 }
 
-pub async fn list_positions(app: &App, caller: &Caller) -> Result<Vec<Position>> {
-    Ok(app.positions.list_positions(caller.tenant_id).await?)
+/// The caller's positions, each with its interview counts by status and stage.
+pub async fn list_positions(
+    app: &App,
+    caller: &Caller,
+) -> Result<Vec<(Position, InterviewCounts)>> {
+    let positions = app.positions.list_positions(caller.tenant_id).await?;
+    let counts: std::collections::HashMap<_, _> = app
+        .positions
+        .counts_of(caller.tenant_id)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(positions
+        .into_iter()
+        .map(|p| {
+            let counted = counts.get(&p.id).copied().unwrap_or_default();
+            (p, counted)
+        })
+        .collect())
 }
 
 /// Archiving stops new invites and applications; existing interviews go on.
@@ -201,6 +232,97 @@ pub async fn set_archived(
             PositionStatus::Archived
         } else {
             PositionStatus::Active
+        };
+        if next == current {
+            return Ok(current);
+        }
+        Ok(app.positions.update_position(&current, &next).await?)
+    })
+    .await
+}
+
+/// An edit of a position: every field is optional; `null` clears an optional one. Questions,
+/// when given, replace the list (send a question's `id` to keep it).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PositionPatch {
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub company_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub intro: Option<Option<String>>,
+    pub questions: Option<Vec<NewQuestion>>,
+    pub max_upload_bytes: Option<u64>,
+    pub public_apply: Option<bool>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub slug: Option<Option<String>>,
+}
+
+/// `Some(None)` for an explicit `null`, `None` (by `default`) for a missing field.
+fn nullable<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+/// Edits a position. Interviews keep the questions they were invited with, so an edit never
+/// changes an interview in progress or a result.
+pub async fn update_position(
+    app: &App,
+    caller: &Caller,
+    id: &str,
+    patch: PositionPatch,
+) -> Result<Position> {
+    let patch = &patch;
+    retry_on_conflict(|| async move {
+        let current = get_position(app, caller, id).await?;
+        let questions = match &patch.questions {
+            Some(questions) => questions
+                .iter()
+                .map(|q| NewQuestion {
+                    id: q.id.clone(),
+                    text: q.text.clone(),
+                    max_answer_seconds: q.max_answer_seconds,
+                    thinking_seconds: q.thinking_seconds,
+                    retakes: q.retakes,
+                })
+                .collect(),
+            None => current
+                .questions
+                .iter()
+                .map(|q| NewQuestion {
+                    id: Some(q.id.to_string()),
+                    text: Some(q.text.clone()),
+                    max_answer_seconds: Some(q.max_answer_seconds),
+                    thinking_seconds: Some(q.thinking_seconds),
+                    retakes: Some(q.retakes),
+                })
+                .collect(),
+        };
+        let merged = NewPosition {
+            name: Some(
+                patch
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| current.name.to_string()),
+            ),
+            company_name: patch
+                .company_name
+                .clone()
+                .unwrap_or_else(|| current.company_name.as_ref().map(|c| c.to_string())),
+            intro: patch.intro.clone().unwrap_or_else(|| current.intro.clone()),
+            questions: Some(questions),
+            max_upload_bytes: Some(patch.max_upload_bytes.unwrap_or(current.max_upload_bytes)),
+            public_apply: Some(patch.public_apply.unwrap_or(current.public_apply)),
+            slug: patch.slug.clone().unwrap_or_else(|| current.slug.clone()),
+        };
+        let kept: Vec<QuestionId> = current.questions.iter().map(|q| q.id).collect();
+        let parsed = parse_position(caller, merged, app, &kept)?;
+        let next = Position {
+            id: current.id,
+            status: current.status,
+            created_at: current.created_at,
+            tenant_name: current.tenant_name.clone(),
+            version: current.version,
+            ..parsed
         };
         if next == current {
             return Ok(current);

@@ -116,11 +116,15 @@ impl Expressions {
                 }
                 Some(format!("SET {}", sets.join(", ")))
             }
-            Op::Add { attribute, by } => {
-                x.names.insert("#added".into(), attribute.to_string());
-                x.values
-                    .insert(":by".into(), AttributeValue::N(by.to_string()));
-                Some("ADD #added :by".into())
+            Op::Add(additions) => {
+                let mut adds = Vec::new();
+                for (i, (name, by)) in additions.iter().enumerate() {
+                    x.names.insert(format!("#add{i}"), name.clone());
+                    x.values
+                        .insert(format!(":add{i}"), AttributeValue::N(by.to_string()));
+                    adds.push(format!("#add{i} :add{i}"));
+                }
+                Some(format!("ADD {}", adds.join(", ")))
             }
         };
         Ok(x)
@@ -245,7 +249,7 @@ impl DynamoItems {
                     .build()
                     .map_err(sdk("building delete"))?,
             ),
-            Op::Set(_) | Op::Add { .. } => TransactWriteItem::builder().update(
+            Op::Set(_) | Op::Add(_) => TransactWriteItem::builder().update(
                 conditioned!(Update::builder().set_table_name(table), x)
                     .set_key(key)
                     .set_update_expression(x.update.clone())
@@ -274,7 +278,7 @@ impl DynamoItems {
                 .await
                 .map(drop)
                 .map_err(|e| refusal(e, "delete item")),
-            Op::Set(_) | Op::Add { .. } => {
+            Op::Set(_) | Op::Add(_) => {
                 conditioned!(self.client.update_item().set_table_name(table), x)
                     .set_key(key)
                     .set_update_expression(x.update.clone())

@@ -4,7 +4,7 @@
 
 use super::{
     Answer, Email, InterviewId, Line, LinkKey, PositionId, Question, QuestionId, Score, Secret,
-    SecretHash, Stage, TenantId, TimelineEvent, TimelineKind, Upload, UploadId, UploadState,
+    SecretHash, Stage, Tally, TenantId, TimelineEvent, TimelineKind, Upload, UploadId, UploadState,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -113,6 +113,10 @@ pub struct Interview {
     pub score: Option<Score>,
     #[serde(default)]
     pub timeline: Vec<TimelineEvent>,
+    /// Where the position's counts hold this interview. Bookkeeping of the store, which moves
+    /// it between counts in the same write that changes the status or the stage.
+    #[serde(default)]
+    pub counted_as: Option<Tally>,
     /// Optimistic-concurrency counter: every stored change increments it and is written only
     /// if nobody else wrote in between.
     pub version: u64,
@@ -197,12 +201,25 @@ impl Interview {
                 kind: TimelineKind::Invited,
                 detail: None,
             }],
+            // Counted from the start: the store adds it to its position's counts as it creates it.
+            counted_as: Some(Tally {
+                status: InterviewStatus::Invited,
+                stage: Stage::ToEvaluate,
+            }),
             version: 0,
         }
     }
 
     fn record(&mut self, at: DateTime<Utc>, kind: TimelineKind, detail: Option<String>) {
         self.timeline.push(TimelineEvent { at, kind, detail });
+    }
+
+    /// What the position's counts should hold this interview under.
+    pub fn tally(&self) -> Tally {
+        Tally {
+            status: self.status,
+            stage: self.stage,
+        }
     }
 
     /// The status as of `now`: `expired` once the deadline passed without a submission.

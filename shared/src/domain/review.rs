@@ -56,6 +56,26 @@ impl From<Score> for f64 {
     }
 }
 
+/// How many of a position's interviews are in each status and each stage.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct InterviewCounts {
+    pub invited: u64,
+    pub in_progress: u64,
+    pub completed: u64,
+    pub expired: u64,
+    pub to_evaluate: u64,
+    pub shortlisted: u64,
+    pub discarded: u64,
+}
+
+/// The status and stage a position's counts hold an interview under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    pub status: super::InterviewStatus,
+    pub stage: Stage,
+}
+
 /// Something that happened to an interview, for the reviewers' timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,6 +1,7 @@
 //! Recruiter routes: positions and their questions.
 
 use super::extract::Idempotent;
+use super::extract::JsonBody;
 use super::idempotency::run_once;
 use super::{views, HttpState};
 use crate::app::{positions, Caller, Error};
@@ -14,7 +15,10 @@ use serde_json::{json, Value};
 pub fn routes() -> Router<HttpState> {
     Router::new()
         .route("/v1/positions", post(create_position).get(list_positions))
-        .route("/v1/positions/{positionId}", get(get_position))
+        .route(
+            "/v1/positions/{positionId}",
+            get(get_position).patch(update_position),
+        )
         .route("/v1/positions/{positionId}/archive", post(archive_position))
         .route(
             "/v1/positions/{positionId}/unarchive",
@@ -55,9 +59,25 @@ async fn list_positions(
     caller: Caller,
 ) -> Result<Json<Value>, Error> {
     let all = positions::list_positions(&state.app, &caller).await?;
-    Ok(Json(
-        json!({ "items": all.iter().map(views::position).collect::<Vec<_>>() }),
-    ))
+    let items: Vec<Value> = all
+        .iter()
+        .map(|(position, counts)| {
+            let mut item = views::position(position);
+            item["counts"] = json!(counts);
+            item
+        })
+        .collect();
+    Ok(Json(json!({ "items": items })))
+}
+
+async fn update_position(
+    State(state): State<HttpState>,
+    caller: Caller,
+    Path(position_id): Path<String>,
+    JsonBody(patch, _): JsonBody<positions::PositionPatch>,
+) -> Result<Json<Value>, Error> {
+    let position = positions::update_position(&state.app, &caller, &position_id, patch).await?;
+    Ok(Json(views::position(&position)))
 }
 
 async fn archive_position(

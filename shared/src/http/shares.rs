@@ -74,7 +74,7 @@ async fn revoke_share(
 }
 
 /// What the share page shows: read-only, contact details only if the link shows them.
-fn shared_view(shared: &Shared) -> Value {
+fn shared_view(shared: &Shared, now: chrono::DateTime<chrono::Utc>) -> Value {
     let interview = &shared.interview;
     let candidate = &interview.candidate;
     let mut person = json!({
@@ -108,7 +108,7 @@ fn shared_view(shared: &Shared) -> Value {
             "company": shared.position.employer(),
         },
         "candidate": person,
-        "status": interview.status,
+        "status": interview.status_at(now),
         "stage": interview.stage,
         "score": interview.score,
         "completedAt": interview.completed_at,
@@ -128,7 +128,10 @@ fn unindexed(mut response: Response) -> Response {
 
 async fn shared_interview(State(state): State<HttpState>, Path(token): Path<String>) -> Response {
     let shared = shares::view(&state.app, &token).await;
-    unindexed(respond(shared.map(|s| (StatusCode::OK, shared_view(&s)))))
+    let now = state.app.clock.now();
+    unindexed(respond(
+        shared.map(|s| (StatusCode::OK, shared_view(&s, now))),
+    ))
 }
 
 const UNAVAILABLE_PAGE: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\

@@ -112,10 +112,12 @@ fn apply(key: &Key, current: Option<Item>, op: Op) -> Option<Item> {
             }
             Some(item)
         }
-        Op::Add { attribute, by } => {
+        Op::Add(additions) => {
             let mut item = current.unwrap_or_else(fresh);
-            let sum = item.get(attribute).and_then(Value::as_i64).unwrap_or(0) + by;
-            item.insert(attribute.to_string(), Value::from(sum));
+            for (name, by) in additions {
+                let sum = item.get(&name).and_then(Value::as_i64).unwrap_or(0) + by;
+                item.insert(name, Value::from(sum));
+            }
             Some(item)
         }
     }

@@ -69,11 +69,8 @@ pub enum Op {
     Delete,
     /// Sets these attributes, creating the item if the condition allows it.
     Set(Vec<(&'static str, Value)>),
-    /// Adds to a numeric attribute (absent reads as 0), creating the item if need be.
-    Add {
-        attribute: &'static str,
-        by: i64,
-    },
+    /// Adds to numeric attributes (absent reads as 0), creating the item if need be.
+    Add(Vec<(String, i64)>),
 }
 
 #[derive(Debug, Clone, PartialEq)]

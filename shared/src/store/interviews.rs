@@ -5,7 +5,8 @@ use super::records::{
     from_item, interview_item, to_item, InterviewPointer, DEADLINE_AT, QUOTA_COUNT,
 };
 use super::{
-    cursor, keys, Condition, Filter, IndexPosition, IndexQuery, ItemEngine, Op, Store, Write,
+    counts, cursor, keys, Condition, Filter, IndexPosition, IndexQuery, ItemEngine, Op, Store,
+    Write,
 };
 use crate::domain::{Interview, InterviewId, InterviewStatus, PositionId, SecretHash, TenantId};
 use crate::ports::{
@@ -25,15 +26,17 @@ impl<E: ItemEngine> Store<E> {
             .await
     }
 
-    /// The write that stores `interview` over the version it was read at, bumping it.
-    fn versioned(interview: &Interview) -> Result<(Write, Interview), UpdateError> {
-        let mut stored = interview.clone();
+    /// The writes that store `interview` over the version it was read at, bumping it, and
+    /// move it between its position's counts if its status or stage changed.
+    fn versioned(interview: &Interview) -> Result<(Vec<Write>, Interview), UpdateError> {
+        let (recount, mut stored) = counts::recount(interview);
         stored.version = interview.version + 1;
-        let write = Write::put(
+        let mut writes = vec![Write::put(
             interview_item(&stored)?,
             Condition::VersionIs(interview.version),
-        );
-        Ok((write, stored))
+        )];
+        writes.extend(recount);
+        Ok((writes, stored))
     }
 }
 
@@ -75,16 +78,14 @@ impl<E: ItemEngine> InterviewStore for Store<E> {
         if let Some(quota) = quota {
             writes.push(Write {
                 key: keys::quota(t, &quota.month),
-                op: Op::Add {
-                    attribute: QUOTA_COUNT,
-                    by: 1,
-                },
+                op: Op::Add(vec![(QUOTA_COUNT.to_string(), 1)]),
                 condition: Condition::Below {
                     attribute: QUOTA_COUNT,
                     limit: quota.limit.into(),
                 },
             });
         }
+        writes.push(counts::count_new(interview));
         let Err(refused) = self.engine.write(writes).await? else {
             return Ok(());
         };
@@ -133,8 +134,8 @@ impl<E: ItemEngine> InterviewStore for Store<E> {
     }
 
     async fn update_interview(&self, interview: &Interview) -> Result<Interview, UpdateError> {
-        let (write, stored) = Self::versioned(interview)?;
-        match self.engine.write(vec![write]).await? {
+        let (writes, stored) = Self::versioned(interview)?;
+        match self.engine.write(writes).await? {
             Ok(()) => Ok(stored),
             Err(_) => Err(UpdateError::Conflict),
         }
@@ -145,16 +146,13 @@ impl<E: ItemEngine> InterviewStore for Store<E> {
         interview: &Interview,
         retired: &SecretHash,
     ) -> Result<Interview, UpdateError> {
-        let (write, stored) = Self::versioned(interview)?;
+        let (mut writes, stored) = Self::versioned(interview)?;
         let pointer = to_item(
             &keys::token(&interview.token_hash),
             &InterviewPointer::of(interview),
         )?;
-        let writes = vec![
-            write,
-            Write::put(pointer, Condition::Absent),
-            Write::delete(keys::token(retired)),
-        ];
+        writes.push(Write::put(pointer, Condition::Absent));
+        writes.push(Write::delete(keys::token(retired)));
         match self.engine.write(writes).await? {
             Ok(()) => Ok(stored),
             Err(_) => Err(UpdateError::Conflict),

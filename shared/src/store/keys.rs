@@ -111,3 +111,10 @@ pub fn comment(t: TenantId, i: InterviewId, c: CommentId) -> Key {
 pub fn comments_of_interview(i: InterviewId) -> String {
     format!("{INTERVIEW_PREFIX}{i}#COMMENT#")
 }
+
+/// The interview counts of a position (by status and by stage).
+pub fn position_counts(t: TenantId, p: PositionId) -> Key {
+    (format!("TENANT#{t}"), format!("{COUNTS_PREFIX}{p}"))
+}
+
+pub const COUNTS_PREFIX: &str = "COUNTS#POSITION#";

@@ -9,6 +9,7 @@
 //! store writes only if the stored version is still the one that was read, and bumps it.
 
 mod comments;
+mod counts;
 mod cursor;
 mod engine;
 mod idempotency;

@@ -2,7 +2,7 @@
 
 use super::records::{from_item, to_item, PositionPointer};
 use super::{keys, Condition, ItemEngine, Store, Write};
-use crate::domain::{Position, PositionId, TenantId};
+use crate::domain::{InterviewCounts, Position, PositionId, TenantId};
 use crate::ports::{PortResult, PositionStore, PositionWriteError};
 use async_trait::async_trait;
 
@@ -106,6 +106,26 @@ impl<E: ItemEngine> PositionStore for Store<E> {
             .into_iter()
             .map(from_item)
             .collect()
+    }
+
+    async fn counts_of(&self, tenant: TenantId) -> PortResult<Vec<(PositionId, InterviewCounts)>> {
+        let (pk, _) = keys::tenant(tenant);
+        let mut all = Vec::new();
+        for item in self
+            .engine
+            .query_partition(&pk, keys::COUNTS_PREFIX)
+            .await?
+        {
+            let position = item
+                .get("sk")
+                .and_then(serde_json::Value::as_str)
+                .and_then(|sk| sk.strip_prefix(keys::COUNTS_PREFIX))
+                .and_then(PositionId::parse);
+            if let Some(position) = position {
+                all.push((position, from_item(item)?));
+            }
+        }
+        Ok(all)
     }
 
     async fn position_by_slug(&self, slug: &str) -> PortResult<Option<Position>> {

@@ -71,7 +71,18 @@ fn denied(status: StatusCode, reason: &str) -> Response {
     (status, reason.to_string()).into_response()
 }
 
-/// `PUT` of a whole object or of one multipart part.
+/// Where an accepted PUT goes: the file, its exact size, and the type to record (whole
+/// objects only).
+struct Accepted {
+    path: std::path::PathBuf,
+    size: u64,
+    etag: String,
+    content_type: Option<String>,
+}
+
+/// `PUT` of a whole object or of one multipart part. A refused PUT still reads what the
+/// client sends (up to a bound) before answering, so the client reads the refusal instead of
+/// a connection reset mid-upload.
 async fn receive(
     State(videos): State<Arc<DiskVideos>>,
     UrlPath(key): UrlPath<String>,
@@ -79,11 +90,53 @@ async fn receive(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    if !safe_key(&key) {
-        return denied(StatusCode::BAD_REQUEST, "invalid key");
+    let accepted = match accept(&videos, &key, &q, &headers) {
+        Ok(accepted) => accepted,
+        Err((status, reason)) => {
+            drain(body).await;
+            return denied(status, reason);
+        }
+    };
+    if let Err(r) = write_atomically(&accepted.path, body, accepted.size).await {
+        return r;
+    }
+    if let Some(content_type) = accepted.content_type {
+        let meta = serde_json::to_vec(&Meta { content_type }).expect("serializable");
+        if tokio::fs::write(videos.meta_path(&key), meta)
+            .await
+            .is_err()
+        {
+            return denied(StatusCode::INTERNAL_SERVER_ERROR, "storage unavailable");
+        }
+    }
+    (StatusCode::OK, [(header::ETAG, accepted.etag)]).into_response()
+}
+
+/// Reads and drops a refused body, up to 64 MiB.
+async fn drain(body: Body) {
+    const LIMIT: usize = 64 * 1024 * 1024;
+    let mut stream = body.into_data_stream();
+    let mut seen = 0;
+    while let Some(Ok(chunk)) = stream.next().await {
+        seen += chunk.len();
+        if seen > LIMIT {
+            break;
+        }
+    }
+}
+
+/// The checks S3 makes on a presigned PUT: signature, expiry, exact size and type.
+fn accept(
+    videos: &DiskVideos,
+    key: &str,
+    q: &Signed,
+    headers: &HeaderMap,
+) -> Result<Accepted, (StatusCode, &'static str)> {
+    if !safe_key(key) {
+        return Err((StatusCode::BAD_REQUEST, "invalid key"));
     }
     if q.expires < chrono::Utc::now().timestamp() {
-        return denied(StatusCode::FORBIDDEN, "the upload URL has expired");
+        return Err((StatusCode::FORBIDDEN, "the upload URL has expired"));
     }
     let size = q.size.unwrap_or(0);
     let declared = headers
@@ -91,76 +144,67 @@ async fn receive(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|d| d != size) {
-        return denied(
+        return Err((
             StatusCode::FORBIDDEN,
             "Content-Length differs from the signed size",
-        );
+        ));
     }
     match q.op.as_str() {
         "put" => {
             let content_type = q.r#type.clone().unwrap_or_default();
-            let expected = videos.signature(&[
+            let fields = [
                 "put",
-                &key,
+                key,
                 &content_type,
                 &size.to_string(),
                 &q.expires.to_string(),
-            ]);
-            if expected != q.sig {
-                return denied(StatusCode::FORBIDDEN, "signature does not match");
+            ];
+            if !videos.verifies(&fields, &q.sig) {
+                return Err((StatusCode::FORBIDDEN, "signature does not match"));
             }
             let sent_type = headers
                 .get(header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok());
             if sent_type != Some(content_type.as_str()) {
-                return denied(
+                return Err((
                     StatusCode::FORBIDDEN,
                     "Content-Type differs from the signed type",
-                );
+                ));
             }
-            if let Err(r) = write_atomically(&videos.object_path(&key), body, size).await {
-                return r;
-            }
-            let meta = serde_json::to_vec(&Meta { content_type }).expect("serializable");
-            if tokio::fs::write(videos.meta_path(&key), meta)
-                .await
-                .is_err()
-            {
-                return denied(StatusCode::INTERNAL_SERVER_ERROR, "storage unavailable");
-            }
-            (StatusCode::OK, [(header::ETAG, format!("\"{size}\""))]).into_response()
+            Ok(Accepted {
+                path: videos.object_path(key),
+                size,
+                etag: format!("\"{size}\""),
+                content_type: Some(content_type),
+            })
         }
         "part" => {
             let (Some(upload_id), Some(part)) = (q.upload_id.as_deref(), q.part_number) else {
-                return denied(StatusCode::BAD_REQUEST, "missing upload id or part number");
+                return Err((StatusCode::BAD_REQUEST, "missing upload id or part number"));
             };
-            let expected = videos.signature(&[
+            let fields = [
                 "part",
-                &key,
+                key,
                 upload_id,
                 &part.to_string(),
                 &size.to_string(),
                 &q.expires.to_string(),
-            ]);
-            if expected != q.sig || !safe_id(upload_id) {
-                return denied(StatusCode::FORBIDDEN, "signature does not match");
+            ];
+            if !safe_id(upload_id) || !videos.verifies(&fields, &q.sig) {
+                return Err((StatusCode::FORBIDDEN, "signature does not match"));
             }
             let staging = videos.staging(upload_id);
             if !staging.is_dir() {
-                return denied(StatusCode::NOT_FOUND, "no such multipart upload");
+                return Err((StatusCode::NOT_FOUND, "no such multipart upload"));
             }
-            if let Err(r) =
-                write_atomically(&staging.join(format!("part-{part:05}")), body, size).await
-            {
-                return r;
-            }
-            (
-                StatusCode::OK,
-                [(header::ETAG, format!("\"{part}-{size}\""))],
-            )
-                .into_response()
+            Ok(Accepted {
+                path: staging.join(format!("part-{part:05}")),
+                size,
+                etag: format!("\"{part}-{size}\""),
+                content_type: None,
+            })
         }
-        _ => denied(StatusCode::BAD_REQUEST, "unknown operation"),
+        _ => Err((StatusCode::BAD_REQUEST, "unknown operation")),
     }
 }
 
@@ -358,7 +402,7 @@ mod tests {
         .await
     }
 
-    fn header_of<'a>(response: &'a Response, name: header::HeaderName) -> Option<&'a str> {
+    fn header_of(response: &Response, name: header::HeaderName) -> Option<&str> {
         response.headers().get(name).and_then(|v| v.to_str().ok())
     }
 
