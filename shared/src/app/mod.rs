@@ -55,6 +55,33 @@ pub struct App {
 }
 
 impl App {
+    /// An app whose store ports are all `store`, on `clock`, with OS randomness; video
+    /// storage, mail and links are added by the caller where its function needs them.
+    pub fn with_store<S>(store: Arc<S>, clock: Arc<dyn Clock>) -> Self
+    where
+        S: TenantStore
+            + PositionStore
+            + InterviewStore
+            + IdempotencyStore
+            + ShareStore
+            + CommentStore
+            + 'static,
+    {
+        Self {
+            tenants: store.clone(),
+            positions: store.clone(),
+            interviews: store.clone(),
+            idempotency: store.clone(),
+            shares: store.clone(),
+            comments: store,
+            videos: None,
+            mailer: None,
+            links: None,
+            clock,
+            secrets: Arc::new(crate::ports::OsRandom),
+        }
+    }
+
     pub fn videos(&self) -> Result<&dyn VideoStorage> {
         self.videos
             .as_deref()

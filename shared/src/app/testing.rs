@@ -3,7 +3,7 @@
 use super::{App, Caller, Links};
 use crate::domain::LinkKey;
 use crate::local::{DiskVideos, LocalStore, OutboxMailer};
-use crate::ports::{Clock, OsRandom};
+use crate::ports::Clock;
 use chrono::{DateTime, Utc};
 use std::sync::{Arc, Mutex};
 
@@ -24,27 +24,18 @@ impl Clock for TestClock {
 pub fn app(dir: &std::path::Path) -> (App, Arc<TestClock>) {
     let store = Arc::new(LocalStore::open(dir).expect("store"));
     let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
-    let app = App {
-        tenants: store.clone(),
-        positions: store.clone(),
-        interviews: store.clone(),
-        idempotency: store.clone(),
-        shares: store.clone(),
-        comments: store,
-        videos: Some(Arc::new(
-            DiskVideos::open(dir, "http://127.0.0.1:1").expect("videos"),
-        )),
-        mailer: Some(Arc::new(OutboxMailer::new(
-            dir.join("outbox"),
-            "test@reelview.test".into(),
-        ))),
-        links: Some(Links::new(
-            Some("http://127.0.0.1:1"),
-            LinkKey::new([9; 32]),
-        )),
-        clock: clock.clone(),
-        secrets: Arc::new(OsRandom),
-    };
+    let mut app = App::with_store(store, clock.clone());
+    app.videos = Some(Arc::new(
+        DiskVideos::open(dir, "http://127.0.0.1:1").expect("videos"),
+    ));
+    app.mailer = Some(Arc::new(OutboxMailer::new(
+        dir.join("outbox"),
+        "test@reelview.test".into(),
+    )));
+    app.links = Some(Links::new(
+        Some("http://127.0.0.1:1"),
+        LinkKey::new([9; 32]),
+    ));
     (app, clock)
 }
 

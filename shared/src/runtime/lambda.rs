@@ -5,26 +5,8 @@ use crate::app::{App, Links};
 use crate::aws::{self, DynamoStore, S3Videos, SesMailer};
 use crate::functions::Deployed;
 use crate::http::HttpState;
-use crate::ports::{OsRandom, SystemClock};
+use crate::ports::SystemClock;
 use std::sync::Arc;
-
-/// An app with the store and nothing else; the caller adds what its function needs.
-fn store_app(store: DynamoStore) -> App {
-    let store = Arc::new(store);
-    App {
-        tenants: store.clone(),
-        positions: store.clone(),
-        interviews: store.clone(),
-        idempotency: store.clone(),
-        shares: store.clone(),
-        comments: store,
-        videos: None,
-        mailer: None,
-        links: None,
-        clock: Arc::new(SystemClock),
-        secrets: Arc::new(OsRandom),
-    }
-}
 
 /// The state of the Lambda function `F`: SDK clients and settings built once, at cold start,
 /// and only those `F` needs. `F::FUNCTION.needs` is a constant, so the branches for adapters
@@ -33,7 +15,10 @@ pub async fn lambda_state<F: Deployed>() -> Result<HttpState, String> {
     let needs = F::FUNCTION.needs;
     let shared = aws::sdk_config().await;
     let table = require_env("REELVIEW_TABLE")?;
-    let mut app = store_app(DynamoStore::new(aws::dynamodb(&shared), table));
+    let mut app = App::with_store(
+        Arc::new(DynamoStore::new(aws::dynamodb(&shared), table)),
+        Arc::new(SystemClock),
+    );
     if needs.videos {
         let bucket = require_env("REELVIEW_VIDEO_BUCKET")?;
         app.videos = Some(Arc::new(S3Videos::new(aws::s3(&shared), bucket)));
@@ -62,7 +47,10 @@ pub struct AwsSettings {
 /// Every adapter on AWS; SDK clients are built here, once per process.
 pub async fn aws_app(settings: AwsSettings) -> App {
     let shared = aws::sdk_config().await;
-    let mut app = store_app(DynamoStore::new(aws::dynamodb(&shared), settings.table));
+    let mut app = App::with_store(
+        Arc::new(DynamoStore::new(aws::dynamodb(&shared), settings.table)),
+        Arc::new(SystemClock),
+    );
     app.videos = Some(Arc::new(S3Videos::new(
         aws::s3(&shared),
         settings.video_bucket,

@@ -4,7 +4,7 @@ use super::{env, link_key_from_secret};
 use crate::app::{App, Links};
 use crate::domain::LinkKey;
 use crate::local::{DiskVideos, LocalStore, OutboxMailer};
-use crate::ports::{OsRandom, SystemClock};
+use crate::ports::SystemClock;
 use std::sync::Arc;
 
 /// A link key kept in the data directory, so links survive restarts of a local run.
@@ -37,18 +37,9 @@ pub fn local_app(
 ) -> Result<(App, axum::Router), String> {
     let store = Arc::new(LocalStore::open(data_dir).map_err(|e| e.0)?);
     let videos = Arc::new(DiskVideos::open(data_dir, public_base_url).map_err(|e| e.0)?);
-    let app = App {
-        tenants: store.clone(),
-        positions: store.clone(),
-        interviews: store.clone(),
-        idempotency: store.clone(),
-        shares: store.clone(),
-        comments: store,
-        videos: Some(videos.clone()),
-        mailer: Some(Arc::new(OutboxMailer::new(outbox, mail_from))),
-        links: Some(Links::new(Some(public_base_url), local_link_key(data_dir)?)),
-        clock: Arc::new(SystemClock),
-        secrets: Arc::new(OsRandom),
-    };
+    let mut app = App::with_store(store, Arc::new(SystemClock));
+    app.videos = Some(videos.clone());
+    app.mailer = Some(Arc::new(OutboxMailer::new(outbox, mail_from)));
+    app.links = Some(Links::new(Some(public_base_url), local_link_key(data_dir)?));
     Ok((app, videos.routes()))
 }
