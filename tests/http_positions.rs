@@ -205,3 +205,256 @@ async fn positions_count_their_interviews_by_status_and_stage(backend: Backend) 
         })
     );
 }
+
+/// Every item of the table and every object of the bucket, as `pk sk` and keys (moto only).
+async fn everything_stored(server: &Server) -> (Vec<String>, Vec<String>) {
+    let aws = server.aws.as_ref().expect("the AWS backend");
+    let config = reelview_tests::emulator::sdk_config().await;
+    let dynamodb = aws_sdk_dynamodb::Client::new(&config);
+    let mut items = Vec::new();
+    let mut start = None;
+    loop {
+        // A test may scan: it lists what is left, which no request path ever needs.
+        let page = dynamodb
+            .scan()
+            .table_name(&aws.table)
+            .set_exclusive_start_key(start.take())
+            .send()
+            .await
+            .expect("scan");
+        for item in page.items() {
+            let text = |k: &str| {
+                item.get(k)
+                    .and_then(|v| v.as_s().ok())
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            items.push(format!("{} {}", text("pk"), text("sk")));
+        }
+        match page.last_evaluated_key {
+            Some(key) => start = Some(key),
+            None => break,
+        }
+    }
+    let s3 = reelview_tests::emulator::s3_client().await;
+    let objects = s3
+        .list_objects_v2()
+        .bucket(&aws.bucket)
+        .send()
+        .await
+        .expect("list objects")
+        .contents()
+        .iter()
+        .filter_map(|o| o.key().map(str::to_string))
+        .collect();
+    (items, objects)
+}
+
+both!(a_deleted_position_is_gone_at_once_and_leaves_nothing_behind);
+async fn a_deleted_position_is_gone_at_once_and_leaves_nothing_behind(backend: Backend) {
+    let server = Server::start(backend).await;
+    let admin = server.admin_key.clone();
+    let tenant = server
+        .post("/admin/v1/tenants", &admin, &json!({ "name": "Acme" }))
+        .await;
+    let key = tenant.body["apiKey"].as_str().unwrap().to_string();
+    let tenant_id = tenant.body["tenantId"].as_str().unwrap().to_string();
+    let position = server
+        .position(
+            &key,
+            json!({
+                "slug": "doomed-role",
+                "publicApply": true,
+                "questions": [{ "text": "Why us?", "maxAnswerSeconds": 60, "thinkingSeconds": 10, "retakes": 1 }],
+            }),
+        )
+        .await;
+    let id = position["id"].as_str().unwrap().to_string();
+    let question = position["questions"][0]["id"].as_str().unwrap().to_string();
+    let kept = server.position(&key, json!({ "name": "Kept role" })).await;
+    let kept_id = kept["id"].as_str().unwrap().to_string();
+    let kept_invite = server
+        .post(
+            &format!("/v1/positions/{kept_id}/interviews"),
+            &key,
+            &candidate("stays@example.com"),
+        )
+        .await;
+    assert_eq!(kept_invite.status, 201);
+
+    // More interviews than one purge batch; some answered (a retake leaves a second object
+    // behind it), one shared, one commented, one with an upload never completed.
+    let mut tokens = Vec::new();
+    let mut first_interview = String::new();
+    for i in 0..60 {
+        let invited = server
+            .post(
+                &format!("/v1/positions/{id}/interviews"),
+                &key,
+                &json!({
+                    "candidate": { "email": format!("c{i}@example.com"), "firstName": "C", "lastName": "D" },
+                    "externalId": format!("ats-{i}"),
+                    "sendEmail": false,
+                }),
+            )
+            .await;
+        assert_eq!(invited.status, 201, "{:?}", invited.body);
+        if i == 0 {
+            first_interview = invited.body["id"].as_str().unwrap().to_string();
+        }
+        tokens.push(token_of(invited.body["url"].as_str().unwrap()));
+    }
+    for token in &tokens[..3] {
+        server
+            .answer(token, &question, &video(400, 2), Some(2.0))
+            .await;
+    }
+    server
+        .answer(&tokens[0], &question, &video(300, 3), Some(1.5))
+        .await;
+    let pending = server
+        .call(
+            Method::POST,
+            &format!("/v1/candidate/{}/answers/{question}/uploads", tokens[5]),
+            None,
+            Some(&json!({ "contentType": "video/webm", "size": 1000 })),
+        )
+        .await;
+    assert_eq!(pending.status, 201, "{:?}", pending.body);
+    let share = server
+        .post(
+            &format!("/v1/interviews/{first_interview}/shares"),
+            &key,
+            &json!({}),
+        )
+        .await;
+    let share_token = token_of(share.body["url"].as_str().unwrap());
+    let comment = server
+        .post(
+            &format!("/v1/interviews/{first_interview}/comments"),
+            &key,
+            &json!({ "text": "Strong." }),
+        )
+        .await;
+    assert_eq!(comment.status, 201);
+
+    let deleted = server
+        .call(
+            Method::DELETE,
+            &format!("/v1/positions/{id}"),
+            Some(&key),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status, 202, "{:?}", deleted.body);
+
+    // Gone at once, for every reader.
+    server
+        .get(&format!("/v1/positions/{id}"), &key)
+        .await
+        .assert_problem(404, "position_not_found");
+    server
+        .get(&format!("/v1/positions/{id}/interviews"), &key)
+        .await
+        .assert_problem(404, "position_not_found");
+    let listed = server.get("/v1/positions", &key).await;
+    assert_eq!(ids_of(&listed.body), vec![kept_id.clone()]);
+    server
+        .call(
+            Method::GET,
+            &format!("/v1/candidate/{}", tokens[0]),
+            None,
+            None,
+        )
+        .await
+        .assert_problem(404, "link_not_found");
+    server
+        .call(
+            Method::GET,
+            &format!("/v1/shares/{share_token}"),
+            None,
+            None,
+        )
+        .await
+        .assert_problem(404, "share_not_found");
+    let apply = server
+        .call(Method::GET, "/apply/doomed-role", None, None)
+        .await;
+    assert_eq!(apply.status, 404);
+    server
+        .call(
+            Method::DELETE,
+            &format!("/v1/positions/{id}"),
+            Some(&key),
+            None,
+        )
+        .await
+        .assert_problem(404, "position_not_found");
+
+    // The purge finishes in the background; afterwards nothing of the position is left.
+    let mut waited = 0;
+    loop {
+        let gone = server
+            .get(&format!("/v1/interviews/{first_interview}"), &key)
+            .await
+            .status
+            == 404;
+        let remaining = match backend {
+            Backend::Aws => {
+                let (items, _) = everything_stored(&server).await;
+                items.iter().any(|i| i.contains(&id))
+            }
+            Backend::Local => !gone,
+        };
+        if gone && !remaining {
+            break;
+        }
+        waited += 1;
+        assert!(waited < 120, "the purge did not finish");
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    if backend == Backend::Aws {
+        let (items, objects) = everything_stored(&server).await;
+        let count = |what: &str| items.iter().filter(|i| i.contains(what)).count();
+        let about_it: Vec<&String> = items
+            .iter()
+            .filter(|i| {
+                i.contains(&id)
+                    || i.contains("SHARE")
+                    || i.contains("#COMMENT#")
+                    || i.contains("doomed-role")
+            })
+            .collect();
+        assert!(about_it.is_empty(), "items left behind: {about_it:#?}");
+        // What is left is the kept position's: one interview, its link, its email guard.
+        assert_eq!(count(" INTERVIEW#"), 1, "{items:#?}");
+        assert_eq!(count("TOKEN#"), 1, "{items:#?}");
+        assert_eq!(
+            count("GUARD#"),
+            count(&format!("GUARD#EMAIL#{kept_id}")),
+            "{items:#?}"
+        );
+        let own_objects: Vec<&String> = objects
+            .iter()
+            .filter(|o| o.starts_with(&tenant_id))
+            .collect();
+        assert!(
+            own_objects.is_empty(),
+            "objects left behind: {own_objects:#?}"
+        );
+    }
+    // Its email and externalId are free in another position; the kept one is untouched.
+    let kept_listing = server
+        .get(&format!("/v1/positions/{kept_id}/interviews"), &key)
+        .await;
+    assert_eq!(kept_listing.body["items"].as_array().unwrap().len(), 1);
+}
+
+fn ids_of(body: &Value) -> Vec<String> {
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect()
+}

@@ -170,3 +170,54 @@ async fn an_unknown_route_is_reported_as_not_served() {
     };
     assert!(!served(&base, &absent).await);
 }
+
+/// The `reelview` features a function's crate enables, from its Cargo.toml.
+fn crate_features(function: &str) -> BTreeSet<String> {
+    let dir = function.trim_start_matches("reelview-");
+    let path = reelview_tests::workspace_root().join(format!("functions/{dir}/Cargo.toml"));
+    let manifest = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    let line = manifest
+        .lines()
+        .find(|l| l.starts_with("reelview = ") || l.starts_with("reelview.workspace"))
+        .unwrap_or_else(|| panic!("{path:?} does not depend on reelview"));
+    match line.split_once("features = [") {
+        None => BTreeSet::new(),
+        Some((_, rest)) => rest
+            .split(']')
+            .next()
+            .unwrap_or_default()
+            .split(',')
+            .map(|f| f.trim().trim_matches('"').to_string())
+            .filter(|f| !f.is_empty())
+            .collect(),
+    }
+}
+
+/// Built on its own (as `sam build` builds it), a function compiles only the SDK crates its
+/// manifest entry needs: the features of its crate say exactly that.
+#[test]
+fn each_function_crate_enables_exactly_the_clients_it_needs() {
+    for function in functions::ALL {
+        let features = crate_features(function.name);
+        let has = |f: &str| features.contains(f);
+        let needs = function.needs;
+        let aws = has("aws") || has("aws-s3") || has("aws-ses");
+        assert_eq!(
+            aws, needs.store,
+            "{}: the table client ({features:?})",
+            function.name
+        );
+        assert_eq!(
+            has("aws-s3"),
+            needs.videos,
+            "{}: S3 ({features:?})",
+            function.name
+        );
+        assert_eq!(
+            has("aws-ses"),
+            needs.mail,
+            "{}: SES ({features:?})",
+            function.name
+        );
+    }
+}

@@ -55,6 +55,18 @@ pub trait Deployed {
     const FUNCTION: Function;
 }
 
+/// What purging a deleted position calls (and so what the positions function, which starts
+/// a purge, and the purge function need).
+const PURGE_ACTIONS: &[&str] = &[
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:Query",
+    "s3:DeleteObject",
+    "s3:AbortMultipartUpload",
+];
+
 macro_rules! deployed {
     ($($(#[$doc:meta])* $type:ident => $function:expr;)*) => {$(
         $(#[$doc])*
@@ -90,18 +102,17 @@ deployed! {
             ("GET", "/v1/positions"),
             ("GET", "/v1/positions/{positionId}"),
             ("PATCH", "/v1/positions/{positionId}"),
+            ("DELETE", "/v1/positions/{positionId}"),
             ("POST", "/v1/positions/{positionId}/archive"),
             ("POST", "/v1/positions/{positionId}/unarchive"),
         ],
         router: Some(http::positions::routes),
-        needs: Needs::STORE,
-        aws_actions: &[
-            "dynamodb:GetItem",
-            "dynamodb:PutItem",
-            "dynamodb:UpdateItem",
-            "dynamodb:DeleteItem",
-            "dynamodb:Query",
-        ],
+        // Deleting a position starts purging its recordings.
+        needs: Needs {
+            videos: true,
+            ..Needs::STORE
+        },
+        aws_actions: PURGE_ACTIONS,
     };
     Invite => Function {
         name: "reelview-invite",
@@ -238,6 +249,17 @@ deployed! {
             "dynamodb:Query",
         ],
     };
+    /// Purges deleted positions on a schedule: what a `DELETE` started and did not finish.
+    Purge => Function {
+        name: "reelview-purge",
+        routes: &[],
+        router: None,
+        needs: Needs {
+            videos: true,
+            ..Needs::STORE
+        },
+        aws_actions: PURGE_ACTIONS,
+    };
     /// The candidate page and its assets: static, no table, no AWS client.
     CandidatePage => Function {
         name: "reelview-candidate-page",
@@ -261,7 +283,7 @@ deployed! {
 }
 
 /// Every deployed function.
-pub const ALL: [Function; 12] = [
+pub const ALL: [Function; 13] = [
     Admin::FUNCTION,
     Authorizer::FUNCTION,
     Positions::FUNCTION,
@@ -274,6 +296,7 @@ pub const ALL: [Function; 12] = [
     Share::FUNCTION,
     Comments::FUNCTION,
     ApiKeys::FUNCTION,
+    Purge::FUNCTION,
 ];
 
 /// The manifest entry of a function, by name.

@@ -97,6 +97,13 @@ pub trait PositionStore: Send + Sync {
     ) -> Result<Position, PositionWriteError>;
     async fn get_position(&self, tenant: TenantId, id: PositionId) -> PortResult<Option<Position>>;
     async fn list_positions(&self, tenant: TenantId) -> PortResult<Vec<Position>>;
+    /// Deletes `position` (as read) for every reader at once: it is marked deleted, its id and
+    /// slug lookups go, and it is queued for purging, all or nothing.
+    async fn delete_position(&self, position: &Position) -> Result<(), PositionWriteError>;
+    /// The positions queued for purging: `(tenant, position)`.
+    async fn purges_pending(&self) -> PortResult<Vec<(TenantId, PositionId)>>;
+    /// Removes a purged position's last items: the position, its counts and its queue entry.
+    async fn forget_position(&self, tenant: TenantId, position: PositionId) -> PortResult<()>;
     /// The interview counts of every position of the tenant that has interviews.
     async fn counts_of(&self, tenant: TenantId) -> PortResult<Vec<(PositionId, InterviewCounts)>>;
     /// Resolves a public slug to its position, across tenants (the apply link is public).
@@ -207,6 +214,10 @@ pub trait InterviewStore: Send + Sync {
         interview: &Interview,
         retired: &SecretHash,
     ) -> Result<Interview, UpdateError>;
+    /// Removes an interview's items: the interview, its link lookup and its email and
+    /// externalId guards (so the email and externalId are free again). Its answers, shares
+    /// and comments are removed by the caller first.
+    async fn delete_interview(&self, interview: &Interview) -> PortResult<()>;
     /// Interviews of a position, newest first: a page of those `query` selects. A page reads
     /// a bounded number of items, so a selective filter may give a short page with a cursor.
     async fn list_interviews(

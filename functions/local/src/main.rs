@@ -61,6 +61,17 @@ async fn run() -> Result<(), String> {
         app,
         admin_key: Some(admin_key.clone()),
     };
+    // The local stand-in for the scheduled purge function: resumes purges at start-up and
+    // finishes whatever a deletion left.
+    let sweeper = state.app.clone();
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = reelview::app::purge::sweep(&sweeper, 8).await {
+                tracing::warn!(error = %e, "purge sweep failed");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+        }
+    });
     let service = finish(all_routes(), state).merge(upload_routes);
 
     print_banner(&base_url, &admin_key, &data_dir, &outbox);

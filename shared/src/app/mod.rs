@@ -13,6 +13,7 @@ pub mod interviews;
 pub mod invite;
 mod links;
 pub mod positions;
+pub mod purge;
 pub mod reinvite;
 pub mod resend;
 pub mod review;

@@ -2,11 +2,15 @@
 //! bucket and SESv2. Each client is built once per process, and only where it is used.
 
 mod dynamo;
+#[cfg(feature = "aws-s3")]
 mod s3;
+#[cfg(feature = "aws-ses")]
 mod ses;
 
 pub use dynamo::{DynamoItems, DynamoStore};
+#[cfg(feature = "aws-s3")]
 pub use s3::S3Videos;
+#[cfg(feature = "aws-ses")]
 pub use ses::SesMailer;
 
 /// The shared SDK configuration from the standard AWS environment (region, credentials and,
@@ -19,6 +23,7 @@ pub fn dynamodb(shared: &aws_config::SdkConfig) -> aws_sdk_dynamodb::Client {
     aws_sdk_dynamodb::Client::new(shared)
 }
 
+#[cfg(feature = "aws-s3")]
 pub fn s3(shared: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
     // Emulators serve buckets by path, not by virtual host.
     let path_style = std::env::var("AWS_ENDPOINT_URL").is_ok_and(|v| !v.is_empty());
@@ -28,6 +33,7 @@ pub fn s3(shared: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
     aws_sdk_s3::Client::from_conf(config)
 }
 
+#[cfg(feature = "aws-ses")]
 pub fn ses(shared: &aws_config::SdkConfig) -> aws_sdk_sesv2::Client {
     aws_sdk_sesv2::Client::new(shared)
 }

@@ -33,6 +33,9 @@ impl Question {
 pub enum PositionStatus {
     Active,
     Archived,
+    /// Deleted: gone for every reader at once; its interviews, answers, shares and comments
+    /// are purged in the background, then the position itself.
+    Deleted,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,6 +65,10 @@ pub struct Position {
 }
 
 impl Position {
+    pub fn is_deleted(&self) -> bool {
+        self.status == PositionStatus::Deleted
+    }
+
     pub fn is_archived(&self) -> bool {
         self.status == PositionStatus::Archived
     }

@@ -4,7 +4,7 @@ use super::extract::Idempotent;
 use super::extract::JsonBody;
 use super::idempotency::run_once;
 use super::{views, HttpState};
-use crate::app::{positions, Caller, Error};
+use crate::app::{positions, purge, Caller, Error};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -17,7 +17,9 @@ pub fn routes() -> Router<HttpState> {
         .route("/v1/positions", post(create_position).get(list_positions))
         .route(
             "/v1/positions/{positionId}",
-            get(get_position).patch(update_position),
+            get(get_position)
+                .patch(update_position)
+                .delete(delete_position),
         )
         .route("/v1/positions/{positionId}/archive", post(archive_position))
         .route(
@@ -78,6 +80,27 @@ async fn update_position(
 ) -> Result<Json<Value>, Error> {
     let position = positions::update_position(&state.app, &caller, &position_id, patch).await?;
     Ok(Json(views::position(&position)))
+}
+
+/// Deletes a position with everything it holds: gone at once for every reader, purged in the
+/// background (started here, finished by the scheduled sweeper wherever this process stops).
+async fn delete_position(
+    State(state): State<HttpState>,
+    caller: Caller,
+    Path(position_id): Path<String>,
+) -> Result<(StatusCode, Json<Value>), Error> {
+    let id = purge::delete_position(&state.app, &caller, &position_id).await?;
+    let app = state.app.clone();
+    let tenant = caller.tenant_id;
+    tokio::spawn(async move {
+        if let Err(e) = purge::purge(&app, tenant, id, u32::MAX).await {
+            tracing::warn!(position = %id, error = %e, "purge interrupted; the sweeper resumes it");
+        }
+    });
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "positionId": id, "status": "deleted" })),
+    ))
 }
 
 async fn archive_position(

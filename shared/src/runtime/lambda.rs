@@ -1,8 +1,8 @@
 //! Start-up on Lambda: only the adapters (and settings) the function's manifest entry names.
 
 use super::{links_from_env, require_env};
-use crate::app::{App, Links};
-use crate::aws::{self, DynamoStore, S3Videos, SesMailer};
+use crate::app::App;
+use crate::aws::{self, DynamoStore};
 use crate::functions::Deployed;
 use crate::http::HttpState;
 use crate::ports::SystemClock;
@@ -20,12 +20,28 @@ pub async fn lambda_state<F: Deployed>() -> Result<HttpState, String> {
         Arc::new(SystemClock),
     );
     if needs.videos {
-        let bucket = require_env("REELVIEW_VIDEO_BUCKET")?;
-        app.videos = Some(Arc::new(S3Videos::new(aws::s3(&shared), bucket)));
+        #[cfg(feature = "aws-s3")]
+        {
+            let bucket = require_env("REELVIEW_VIDEO_BUCKET")?;
+            app.videos = Some(Arc::new(aws::S3Videos::new(aws::s3(&shared), bucket)));
+        }
+        #[cfg(not(feature = "aws-s3"))]
+        return Err(format!(
+            "{} needs video storage: build it with the aws-s3 feature",
+            F::FUNCTION.name
+        ));
     }
     if needs.mail {
-        let from = require_env("REELVIEW_MAIL_FROM")?;
-        app.mailer = Some(Arc::new(SesMailer::new(aws::ses(&shared), from)));
+        #[cfg(feature = "aws-ses")]
+        {
+            let from = require_env("REELVIEW_MAIL_FROM")?;
+            app.mailer = Some(Arc::new(aws::SesMailer::new(aws::ses(&shared), from)));
+        }
+        #[cfg(not(feature = "aws-ses"))]
+        return Err(format!(
+            "{} sends mail: build it with the aws-ses feature",
+            F::FUNCTION.name
+        ));
     }
     if needs.links {
         app.links = Some(links_from_env()?);
@@ -37,25 +53,27 @@ pub async fn lambda_state<F: Deployed>() -> Result<HttpState, String> {
 }
 
 /// Everything on AWS, for `reelview-local` pointed at an account or an emulator.
+#[cfg(all(feature = "aws-s3", feature = "aws-ses"))]
 pub struct AwsSettings {
     pub table: String,
     pub video_bucket: String,
     pub mail_from: String,
-    pub links: Links,
+    pub links: crate::app::Links,
 }
 
 /// Every adapter on AWS; SDK clients are built here, once per process.
+#[cfg(all(feature = "aws-s3", feature = "aws-ses"))]
 pub async fn aws_app(settings: AwsSettings) -> App {
     let shared = aws::sdk_config().await;
     let mut app = App::with_store(
         Arc::new(DynamoStore::new(aws::dynamodb(&shared), settings.table)),
         Arc::new(SystemClock),
     );
-    app.videos = Some(Arc::new(S3Videos::new(
+    app.videos = Some(Arc::new(aws::S3Videos::new(
         aws::s3(&shared),
         settings.video_bucket,
     )));
-    app.mailer = Some(Arc::new(SesMailer::new(
+    app.mailer = Some(Arc::new(aws::SesMailer::new(
         aws::ses(&shared),
         settings.mail_from,
     )));

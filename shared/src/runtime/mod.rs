@@ -7,7 +7,9 @@ mod lambda;
 mod local;
 
 #[cfg(feature = "aws")]
-pub use lambda::{aws_app, lambda_state, AwsSettings};
+pub use lambda::lambda_state;
+#[cfg(all(feature = "aws-s3", feature = "aws-ses"))]
+pub use lambda::{aws_app, AwsSettings};
 #[cfg(feature = "local")]
 pub use local::{local_app, local_link_key};
 

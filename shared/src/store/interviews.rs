@@ -159,6 +159,24 @@ impl<E: ItemEngine> InterviewStore for Store<E> {
         }
     }
 
+    async fn delete_interview(&self, interview: &Interview) -> PortResult<()> {
+        let (t, p) = (interview.tenant_id, interview.position_id);
+        let mut writes = vec![
+            Write::delete(keys::interview(t, interview.id)),
+            Write::delete(keys::token(&interview.token_hash)),
+            Write::delete(keys::email_guard(
+                t,
+                p,
+                &interview.candidate.email.normalized(),
+            )),
+        ];
+        if let Some(external_id) = &interview.external_id {
+            writes.push(Write::delete(keys::external_guard(t, p, external_id)));
+        }
+        let _never_refused = self.engine.write(writes).await?;
+        Ok(())
+    }
+
     async fn list_interviews(
         &self,
         tenant: TenantId,

@@ -118,3 +118,11 @@ pub fn position_counts(t: TenantId, p: PositionId) -> Key {
 }
 
 pub const COUNTS_PREFIX: &str = "COUNTS#POSITION#";
+
+/// A position being purged: one partition holds them all, so the sweeper finds them with one
+/// query (no scan).
+pub fn purge(t: TenantId, p: PositionId) -> Key {
+    (PURGE_PARTITION.into(), format!("TENANT#{t}#POSITION#{p}"))
+}
+
+pub const PURGE_PARTITION: &str = "PURGE";

@@ -1,8 +1,8 @@
 //! Positions, their id pointer and their public slug claim.
 
-use super::records::{from_item, to_item, PositionPointer};
+use super::records::{from_item, to_item, PositionPointer, PurgeRecord};
 use super::{keys, Condition, ItemEngine, Store, Write};
-use crate::domain::{InterviewCounts, Position, PositionId, TenantId};
+use crate::domain::{InterviewCounts, Position, PositionId, PositionStatus, TenantId};
 use crate::ports::{PortResult, PositionStore, PositionWriteError};
 use async_trait::async_trait;
 
@@ -94,8 +94,56 @@ impl<E: ItemEngine> PositionStore for Store<E> {
             .await?
             .map(from_item)
             .transpose()?;
-        // Defence in depth: the key already scopes by tenant.
-        Ok(position.filter(|p| p.tenant_id == tenant))
+        // Defence in depth: the key already scopes by tenant. A deleted position is gone for
+        // every reader, though its item stays until its purge ends.
+        Ok(position.filter(|p| p.tenant_id == tenant && !p.is_deleted()))
+    }
+
+    async fn delete_position(&self, position: &Position) -> Result<(), PositionWriteError> {
+        let mut deleted = position.clone();
+        deleted.status = PositionStatus::Deleted;
+        deleted.version = position.version + 1;
+        let record = PurgeRecord {
+            tenant_id: position.tenant_id,
+            position_id: position.id,
+        };
+        let mut writes = vec![
+            Write::put(
+                to_item(&keys::position(position.tenant_id, position.id), &deleted)?,
+                Condition::VersionIs(position.version),
+            ),
+            Write::delete(keys::position_pointer(position.id)),
+            Write::put(
+                to_item(&keys::purge(position.tenant_id, position.id), &record)?,
+                Condition::Always,
+            ),
+        ];
+        if let Some(slug) = &position.slug {
+            writes.push(Write::delete(keys::slug(slug)));
+        }
+        match self.engine.write(writes).await? {
+            Ok(()) => Ok(()),
+            Err(_) => Err(PositionWriteError::Conflict),
+        }
+    }
+
+    async fn purges_pending(&self) -> PortResult<Vec<(TenantId, PositionId)>> {
+        self.engine
+            .query_partition(keys::PURGE_PARTITION, "TENANT#")
+            .await?
+            .into_iter()
+            .map(|item| from_item::<PurgeRecord>(item).map(|r| (r.tenant_id, r.position_id)))
+            .collect()
+    }
+
+    async fn forget_position(&self, tenant: TenantId, position: PositionId) -> PortResult<()> {
+        let writes = vec![
+            Write::delete(keys::position(tenant, position)),
+            Write::delete(keys::position_counts(tenant, position)),
+            Write::delete(keys::purge(tenant, position)),
+        ];
+        let _never_refused = self.engine.write(writes).await?;
+        Ok(())
     }
 
     async fn list_positions(&self, tenant: TenantId) -> PortResult<Vec<Position>> {
@@ -104,7 +152,8 @@ impl<E: ItemEngine> PositionStore for Store<E> {
             .query_partition(&pk, keys::POSITION_PREFIX)
             .await?
             .into_iter()
-            .map(from_item)
+            .map(from_item::<Position>)
+            .filter(|p| p.as_ref().map_or(true, |p| !p.is_deleted()))
             .collect()
     }
 

@@ -62,6 +62,14 @@ pub struct KeyLookup {
     pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// A position whose content is being purged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PurgeRecord {
+    pub tenant_id: TenantId,
+    pub position_id: PositionId,
+}
+
 /// An interview item's deadline in epoch milliseconds (for listing filters).
 pub const DEADLINE_AT: &str = "deadlineAt";
 

@@ -1,0 +1,97 @@
+//! Deleting a position: it disappears for every reader at once (candidate, share and apply
+//! links included), and its interviews with their recordings, share links and comments are
+//! purged in the background, a bounded batch at a time, resumably, until nothing is left.
+
+use super::positions::get_position;
+use super::{retry_on_conflict, App, Caller, Result};
+use crate::domain::{Interview, PositionId, TenantId, UploadMethod};
+use crate::ports::InterviewQuery;
+
+/// Interviews purged per batch: small enough for one Lambda invocation, however many there are.
+pub const BATCH: u32 = 25;
+
+/// Deletes a position of the caller. What it held is purged by [`purge`].
+pub async fn delete_position(app: &App, caller: &Caller, position_id: &str) -> Result<PositionId> {
+    retry_on_conflict(|| async {
+        let position = get_position(app, caller, position_id).await?;
+        app.positions.delete_position(&position).await?;
+        Ok(position.id)
+    })
+    .await
+}
+
+/// Removes one interview and everything it holds. Each step can run again after a crash.
+async fn purge_interview(app: &App, interview: &Interview) -> Result<()> {
+    let videos = app.videos()?;
+    for progress in interview.progress.values() {
+        if let Some(answer) = &progress.answer {
+            videos.delete(&answer.object_key).await?;
+        }
+    }
+    for upload in &interview.uploads {
+        if let UploadMethod::Multipart {
+            storage_upload_id, ..
+        } = &upload.method
+        {
+            videos
+                .abort_multipart(&upload.object_key, storage_upload_id)
+                .await?;
+        }
+        videos.delete(&upload.object_key).await?;
+    }
+    let (tenant, id) = (interview.tenant_id, interview.id);
+    for share in app.shares.shares_of(tenant, id).await? {
+        app.shares.revoke_share(tenant, id, share.id).await?;
+    }
+    for comment in app.comments.comments_of(tenant, id).await? {
+        app.comments.delete_comment(tenant, id, comment.id).await?;
+    }
+    app.interviews.delete_interview(interview).await?;
+    Ok(())
+}
+
+/// Purges up to `batches` batches of a deleted position. Returns whether it is gone for good.
+pub async fn purge(
+    app: &App,
+    tenant: TenantId,
+    position: PositionId,
+    batches: u32,
+) -> Result<bool> {
+    for _ in 0..batches {
+        let query = InterviewQuery {
+            limit: BATCH,
+            now: app.clock.now(),
+            ..InterviewQuery::default()
+        };
+        let page = app
+            .interviews
+            .list_interviews(tenant, position, &query)
+            .await
+            .map_err(|e| super::Error::Internal(format!("{e:?}")))?;
+        if page.items.is_empty() {
+            app.positions.forget_position(tenant, position).await?;
+            return Ok(true);
+        }
+        for interview in &page.items {
+            purge_interview(app, interview).await?;
+        }
+    }
+    Ok(false)
+}
+
+/// Works on every position waiting to be purged, `batches` batches each. Returns how many
+/// are still waiting.
+pub async fn sweep(app: &App, batches: u32) -> Result<usize> {
+    let mut waiting = 0;
+    for (tenant, position) in app.positions.purges_pending().await? {
+        match purge(app, tenant, position, batches).await {
+            Ok(true) => {}
+            Ok(false) => waiting += 1,
+            Err(e) => {
+                tracing::error!(%position, error = %e, "purging a deleted position failed; retried on the next sweep");
+                waiting += 1;
+            }
+        }
+    }
+    Ok(waiting)
+}
