@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// `{positionId}` or an `{interviewId}`.
 const REQUESTS: &[((&str, &str), Option<&str>)] = &[
     (("GET", "/v1/positions/{positionId}"), None),
+    (("DELETE", "/v1/positions/{positionId}"), None),
     (
         ("PATCH", "/v1/positions/{positionId}"),
         Some(r#"{"name":"Taken over","questions":[{"text":"Send us your passwords"}]}"#),

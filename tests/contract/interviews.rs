@@ -104,9 +104,12 @@ async fn assert_create_refused(
 }
 
 /// `interview` as the store answers a write of it: at the version after the one it was read at.
+/// `interview` as the store writes it: its version bumped by one, and counted in its
+/// position's counts under its status and stage.
 fn bumped(interview: &Interview) -> Interview {
     Interview {
         version: interview.version + 1,
+        counted_as: Some(interview.tally()),
         ..interview.clone()
     }
 }
@@ -264,6 +267,11 @@ async fn versioning(store: Store) {
     assert_eq!(stored.version, ana.version + 1);
     assert_eq!(stored, bumped(&started), "written whole");
     assert_found(&store, &stored, &ana_token, ANA).await;
+    // The position's counts moved with it, in the same write.
+    let counts = store.counts_of(ana.tenant_id).await.unwrap();
+    assert_eq!(counts.len(), 1);
+    assert_eq!((counts[0].1.invited, counts[0].1.in_progress), (0, 1));
+    assert_eq!(counts[0].1.to_evaluate, 1);
 
     // A write based on the old version loses, and changes nothing; so does one that claims a
     // version the store never had.
