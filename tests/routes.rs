@@ -221,3 +221,60 @@ fn each_function_crate_enables_exactly_the_clients_it_needs() {
         );
     }
 }
+
+/// The IAM actions a function's template entry grants, when every policy of it is an inline
+/// statement (`None` while it still uses SAM policy templates, which grant more).
+fn granted_actions(resource: &serde_yaml::Value) -> Option<BTreeSet<String>> {
+    let policies = resource["Properties"]["Policies"].as_sequence()?;
+    let mut actions = BTreeSet::new();
+    for policy in policies {
+        let statements = policy.get("Statement")?.as_sequence()?;
+        for statement in statements {
+            match &statement["Action"] {
+                serde_yaml::Value::String(one) => {
+                    actions.insert(one.clone());
+                }
+                serde_yaml::Value::Sequence(many) => {
+                    actions.extend(many.iter().filter_map(|a| a.as_str().map(str::to_string)));
+                }
+                other => panic!("unexpected Action {other:?}"),
+            }
+        }
+    }
+    Some(actions)
+}
+
+/// A function whose policy is written out as statements is granted exactly the actions its
+/// code calls, as the manifest lists them: nothing more, nothing missing.
+#[test]
+fn functions_with_exact_policies_are_granted_exactly_what_they_call() {
+    let template = template();
+    let mut exact = Vec::new();
+    for (_, resource) in template["Resources"].as_mapping().unwrap() {
+        if resource["Type"] != "AWS::Serverless::Function" {
+            continue;
+        }
+        let name = resource["Metadata"]["BuildProperties"]["Binary"]
+            .as_str()
+            .unwrap();
+        let Some(granted) = granted_actions(resource) else {
+            continue;
+        };
+        let called: BTreeSet<String> = manifest(name)
+            .aws_actions
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+        assert_eq!(granted, called, "IAM actions of {name}");
+        exact.push(name.to_string());
+    }
+    for name in [
+        "reelview-authorizer",
+        "reelview-share",
+        "reelview-comments",
+        "reelview-api-keys",
+        "reelview-purge",
+    ] {
+        assert!(exact.contains(&name.to_string()), "{name} has an exact policy");
+    }
+}

@@ -55,18 +55,6 @@ pub trait Deployed {
     const FUNCTION: Function;
 }
 
-/// What purging a deleted position calls (and so what the positions function, which starts
-/// a purge, and the purge function need).
-const PURGE_ACTIONS: &[&str] = &[
-    "dynamodb:GetItem",
-    "dynamodb:PutItem",
-    "dynamodb:UpdateItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:Query",
-    "s3:DeleteObject",
-    "s3:AbortMultipartUpload",
-];
-
 macro_rules! deployed {
     ($($(#[$doc:meta])* $type:ident => $function:expr;)*) => {$(
         $(#[$doc])*
@@ -112,7 +100,16 @@ deployed! {
             videos: true,
             ..Needs::STORE
         },
-        aws_actions: PURGE_ACTIONS,
+        aws_actions: &[
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:Query",
+            // A deletion starts purging the recordings.
+            "s3:DeleteObject",
+            "s3:AbortMultipartUpload",
+        ],
     };
     Invite => Function {
         name: "reelview-invite",
@@ -258,7 +255,13 @@ deployed! {
             videos: true,
             ..Needs::STORE
         },
-        aws_actions: PURGE_ACTIONS,
+        aws_actions: &[
+            "dynamodb:GetItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:Query",
+            "s3:DeleteObject",
+            "s3:AbortMultipartUpload",
+        ],
     };
     /// The candidate page and its assets: static, no table, no AWS client.
     CandidatePage => Function {
