@@ -275,6 +275,9 @@ fn functions_with_exact_policies_are_granted_exactly_what_they_call() {
         "reelview-api-keys",
         "reelview-purge",
     ] {
-        assert!(exact.contains(&name.to_string()), "{name} has an exact policy");
+        assert!(
+            exact.contains(&name.to_string()),
+            "{name} has an exact policy"
+        );
     }
 }

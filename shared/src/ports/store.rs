@@ -1,33 +1,15 @@
-//! What the application needs from the outside world, as async traits split by capability:
-//! the store (tenants, positions, interviews, idempotency), video storage, mail, the clock
-//! and randomness. `store` implements the store traits once over an item engine (DynamoDB or
-//! the embedded one); `aws` and `local` implement video storage and mail.
+//! The store, split by capability: tenants and keys, positions, interviews, idempotency
+//! records, share links and comments. `crate::store` implements every one over an item
+//! engine.
 
+use super::{PortResult, Unavailable};
 use crate::domain::{
     ApiKey, ApiKeyId, Comment, CommentId, Interview, InterviewCounts, InterviewId, InterviewStatus,
-    Position, PositionId, Score, Secret, SecretHash, ShareId, ShareLink, Stage, Tenant, TenantId,
+    Position, PositionId, Score, SecretHash, ShareId, ShareLink, Stage, Tenant, TenantId,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-
-/// A failure of an outside system (network, throttling, a corrupt item). Never shown to
-/// clients: it becomes a 500 `internal_error` and a log line.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct Unavailable(pub String);
-
-impl Unavailable {
-    pub fn from_err(context: &str, err: impl std::fmt::Display) -> Self {
-        Self(format!("{context}: {err}"))
-    }
-}
-
-pub type PortResult<T> = Result<T, Unavailable>;
-
-// ---------------------------------------------------------------------------------------------
-// Store, split by capability.
-
 #[async_trait]
 pub trait TenantStore: Send + Sync {
     /// Stores the tenant and its first API key together.
@@ -304,117 +286,4 @@ pub trait IdempotencyStore: Send + Sync {
         keep_until: DateTime<Utc>,
     ) -> PortResult<()>;
     async fn release(&self, tenant: TenantId, key: &str) -> PortResult<()>;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Video storage.
-
-/// A URL the browser can use directly, with the headers it must send as signed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SignedRequest {
-    pub url: String,
-    pub headers: Vec<(String, String)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredObject {
-    pub size: u64,
-    pub content_type: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UploadedPart {
-    pub part_number: u32,
-    pub size: u64,
-    pub etag: String,
-}
-
-#[async_trait]
-pub trait VideoStorage: Send + Sync {
-    /// A PUT URL that only accepts exactly `size` bytes of `content_type` at `key`.
-    async fn presign_put(
-        &self,
-        key: &str,
-        content_type: &str,
-        size: u64,
-        expires_in: std::time::Duration,
-    ) -> PortResult<SignedRequest>;
-    async fn start_multipart(&self, key: &str, content_type: &str) -> PortResult<String>;
-    async fn presign_part(
-        &self,
-        key: &str,
-        storage_upload_id: &str,
-        part_number: u32,
-        size: u64,
-        expires_in: std::time::Duration,
-    ) -> PortResult<SignedRequest>;
-    async fn list_parts(&self, key: &str, storage_upload_id: &str)
-        -> PortResult<Vec<UploadedPart>>;
-    async fn complete_multipart(
-        &self,
-        key: &str,
-        storage_upload_id: &str,
-        parts: &[UploadedPart],
-    ) -> PortResult<()>;
-    async fn abort_multipart(&self, key: &str, storage_upload_id: &str) -> PortResult<()>;
-    async fn head(&self, key: &str) -> PortResult<Option<StoredObject>>;
-    async fn delete(&self, key: &str) -> PortResult<()>;
-    /// A GET URL for a browser's `<video>`: it serves the object at `key` with
-    /// `Content-Type: <content_type>` and `Content-Disposition: inline`, answers `Range`
-    /// requests (206, for seeking), and is valid for `expires_in` (callers pass at most an hour).
-    async fn presign_get(
-        &self,
-        key: &str,
-        content_type: &str,
-        expires_in: std::time::Duration,
-    ) -> PortResult<String>;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Mail, clock, randomness.
-
-/// A rendered email. `to` and `subject` are already validated single-line values.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutgoingEmail {
-    pub to: String,
-    pub subject: String,
-    pub text: String,
-    pub html: String,
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct MailError(pub String);
-
-#[async_trait]
-pub trait Mailer: Send + Sync {
-    /// Sends the message and returns the mail service's message id.
-    async fn send(&self, email: &OutgoingEmail) -> Result<String, MailError>;
-}
-
-pub trait Clock: Send + Sync {
-    fn now(&self) -> DateTime<Utc>;
-}
-
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-}
-
-pub trait SecretSource: Send + Sync {
-    /// 32 bytes from a cryptographically secure generator.
-    fn secret(&self, prefix: &str) -> Secret;
-}
-
-pub struct OsRandom;
-
-impl SecretSource for OsRandom {
-    fn secret(&self, prefix: &str) -> Secret {
-        let bytes: [u8; 32] = rand::random();
-        Secret::from_bytes(prefix, bytes)
-    }
 }
