@@ -574,3 +574,38 @@ async fn state_survives_a_restart(backend: Backend) {
         token_of(&url)
     );
 }
+
+both!(links_never_come_from_a_client_sent_host_header);
+async fn links_never_come_from_a_client_sent_host_header(backend: Backend) {
+    let server = Server::start(backend).await;
+    let key = server.tenant("Acme", None).await;
+    let position = server.position(&key, json!({})).await;
+    let forged = "attacker.example";
+    let reply = server
+        .http
+        .post(server.url(&format!(
+            "/v1/positions/{}/interviews",
+            position["id"].as_str().unwrap()
+        )))
+        .header(reqwest::header::HOST, forged)
+        .bearer_auth(&key)
+        .json(&candidate("ana@example.com"))
+        .send()
+        .await
+        .expect("server answers");
+    assert_eq!(reply.status(), 201);
+    assert_eq!(
+        reply.headers()["x-content-type-options"],
+        "nosniff",
+        "JSON responses say what they are"
+    );
+    let body: serde_json::Value = reply.json().await.unwrap();
+    let url = body["url"].as_str().unwrap();
+    assert!(url.starts_with(&server.base), "{url}");
+    assert!(!body.to_string().contains(forged), "{body}");
+    let mail = server.sent_mail().await;
+    assert_eq!(mail.len(), 1);
+    assert!(mail[0].text.contains(url));
+    assert!(!mail[0].raw.contains(forged) && !mail[0].text.contains(forged));
+    assert!(!mail[0].html.contains(forged));
+}

@@ -1027,3 +1027,56 @@ async fn an_interview_is_reviewed_commented_and_shared_through_the_deployed_func
     );
     assert_share_page_headers(&page, "GET /s/{token} once revoked");
 }
+
+/// A key lookup that fails (here: the table is not there) makes the authorizer fail, which API
+/// Gateway answers with a 500 and does not cache; a denial would lock the tenant out for the
+/// authorizer's cache time. An unknown key on a readable table is still a plain denial.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_authorizer_that_cannot_read_the_table_fails_instead_of_denying() {
+    let template = template::template();
+    let authorizer = template::functions(&template)
+        .into_iter()
+        .find(|f| f.binary == "reelview-authorizer")
+        .expect("the authorizer is in the template");
+    let aws = Resources::create(true).await;
+    let events = template::http_events(&template);
+    let route = events
+        .iter()
+        .find(|e| e.method == "GET" && e.path == "/v1/positions")
+        .expect("GET /v1/positions");
+    let key = format!("rv_live_{}", "A".repeat(43));
+    let request = Request::new("GET", "/v1/positions").bearer(&key);
+    let event = reelview_tests::apigw::authorizer_event(
+        &Api::default(),
+        route,
+        &BTreeMap::new(),
+        &request,
+        &format!("Bearer {key}"),
+    );
+
+    let mut broken = environment(&authorizer, &aws);
+    for (name, value) in broken.iter_mut() {
+        if name == "REELVIEW_TABLE" {
+            *value = "no-such-table".into();
+        }
+    }
+    let process =
+        LambdaProcess::start(&authorizer.binary, "reelview-Authorizer-T3ST", 256, &broken).await;
+    process.ready().await.expect("the authorizer starts");
+    let outcome = process.try_invoke(&event).await;
+    assert!(
+        outcome.is_err(),
+        "a failed lookup must fail the invocation, not deny: {outcome:?}"
+    );
+
+    let healthy = LambdaProcess::start(
+        &authorizer.binary,
+        "reelview-Authorizer-T3ST2",
+        256,
+        &environment(&authorizer, &aws),
+    )
+    .await;
+    healthy.ready().await.expect("the authorizer starts");
+    let denied = healthy.invoke(&event).await;
+    assert_eq!(denied["isAuthorized"], false, "{denied}");
+}

@@ -21,15 +21,9 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let app = &state.app;
     lambda_runtime::run(service_fn(
         |event: LambdaEvent<AuthorizerEvent>| async move {
-            let response: AuthorizerResponse = authorize(
-                app,
-                event
-                    .payload
-                    .headers
-                    .get("authorization")
-                    .map(String::as_str),
-            )
-            .await;
+            let authorization = event.payload.headers.get("authorization");
+            let response: AuthorizerResponse =
+                authorize(app, authorization.map(String::as_str)).await?;
             Ok::<_, lambda_runtime::Error>(response)
         },
     ))

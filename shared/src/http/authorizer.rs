@@ -20,8 +20,14 @@ pub struct AuthorizerResponse {
     pub context: Value,
 }
 
-/// Decides a request from its `Authorization` header value.
-pub async fn authorize(app: &App, authorization: Option<&str>) -> AuthorizerResponse {
+/// Decides a request from its `Authorization` header value. A failure to look the key up
+/// (DynamoDB throttling, say) is an error, not a denial: API Gateway caches denials for the
+/// authorizer's cache time, which would lock the tenant out; an error it answers with a 500
+/// and asks again next time.
+pub async fn authorize(
+    app: &App,
+    authorization: Option<&str>,
+) -> Result<AuthorizerResponse, String> {
     let key = authorization
         .and_then(|v| v.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
@@ -31,7 +37,7 @@ pub async fn authorize(app: &App, authorization: Option<&str>) -> AuthorizerResp
         None => Err(app::Error::Unauthorized),
     };
     match caller {
-        Ok(caller) => AuthorizerResponse {
+        Ok(caller) => Ok(AuthorizerResponse {
             is_authorized: true,
             context: json!({
                 TENANT_ID: caller.tenant_id,
@@ -41,16 +47,15 @@ pub async fn authorize(app: &App, authorization: Option<&str>) -> AuthorizerResp
                 KEY_ID: caller.key_id.map(|k| k.to_string()).unwrap_or_default(),
                 KEY_LABEL: caller.key_label,
             }),
-        },
-        Err(e) => {
-            if let app::Error::Internal(why) = &e {
-                tracing::error!(error = %why, "authorizer lookup failed");
-            }
-            AuthorizerResponse {
-                is_authorized: false,
-                context: json!({}),
-            }
+        }),
+        Err(app::Error::Internal(why)) => {
+            tracing::error!(error = %why, "authorizer lookup failed");
+            Err(format!("the API key could not be checked: {why}"))
         }
+        Err(_) => Ok(AuthorizerResponse {
+            is_authorized: false,
+            context: json!({}),
+        }),
     }
 }
 

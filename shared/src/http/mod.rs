@@ -36,9 +36,22 @@ async fn not_found() -> Error {
     Error::RouteNotFound
 }
 
-/// A servable router: `routes` with problem+json for unknown routes.
+/// Every response says what it is and browsers must not guess otherwise.
+async fn nosniff(mut response: axum::response::Response) -> axum::response::Response {
+    response.headers_mut().insert(
+        axum::http::header::X_CONTENT_TYPE_OPTIONS,
+        axum::http::HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+/// A servable router: `routes` with problem+json for unknown routes, and `nosniff` on every
+/// response.
 pub fn finish<S: Clone + Send + Sync + 'static>(routes: Router<S>, state: S) -> Router {
-    routes.fallback(not_found).with_state(state)
+    routes
+        .fallback(not_found)
+        .layer(axum::middleware::map_response(nosniff))
+        .with_state(state)
 }
 
 /// Every route group, as `reelview-local` serves them.

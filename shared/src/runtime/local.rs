@@ -19,7 +19,8 @@ pub fn local_link_key(data_dir: &std::path::Path) -> Result<LinkKey, String> {
             let bytes: [u8; 32] = rand::random();
             let text: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
             std::fs::create_dir_all(data_dir).map_err(|e| e.to_string())?;
-            std::fs::write(&path, &text).map_err(|e| format!("writing {}: {e}", path.display()))?;
+            crate::local::write_private(&path, text.as_bytes())
+                .map_err(|e| format!("writing {}: {e}", path.display()))?;
             text
         }
     };

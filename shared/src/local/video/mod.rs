@@ -80,7 +80,7 @@ impl DiskVideos {
             Ok(bytes) if bytes.len() == 32 => bytes.try_into().expect("32 bytes"),
             _ => {
                 let key: [u8; 32] = rand::random();
-                std::fs::write(&key_path, key)
+                super::write_private(&key_path, &key)
                     .map_err(|e| Unavailable::from_err("writing signing key", e))?;
                 key
             }
