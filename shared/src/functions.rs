@@ -145,6 +145,8 @@ deployed! {
         aws_actions: &[
             "dynamodb:GetItem",
             "dynamodb:PutItem",
+            // A position's counts move with a stage change.
+            "dynamodb:UpdateItem",
             "dynamodb:DeleteItem",
             "dynamodb:Query",
             "ses:SendEmail",
@@ -160,7 +162,8 @@ deployed! {
         ],
         router: Some(http::session::routes),
         needs: Needs::STORE,
-        aws_actions: &["dynamodb:GetItem", "dynamodb:PutItem"],
+        // Opening and submitting move the position's counts.
+        aws_actions: &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
     };
     AnswerUpload => Function {
         name: "reelview-answer-upload",
@@ -178,6 +181,8 @@ deployed! {
         aws_actions: &[
             "dynamodb:GetItem",
             "dynamodb:PutItem",
+            // The first upload starts the interview, which moves the position's counts.
+            "dynamodb:UpdateItem",
             // Presigned PUTs and parts, CreateMultipartUpload, CompleteMultipartUpload.
             "s3:PutObject",
             // HeadObject.
