@@ -286,3 +286,22 @@ fn every_function_is_granted_exactly_what_it_calls() {
         "every function was checked"
     );
 }
+
+/// A method a route does not take is a problem+json 405, like every other client mistake.
+#[tokio::test]
+async fn a_wrong_method_is_a_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = serve(all_routes(), dir.path()).await;
+    let response = reqwest::Client::new()
+        .delete(format!("{base}/v1/positions"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "method_not_allowed");
+}

@@ -87,6 +87,8 @@ pub enum Error {
     ShareExpired,
     #[error("no such route")]
     RouteNotFound,
+    #[error("this route does not take this method")]
+    MethodNotAllowed,
     #[error("the item changed while we were writing it; retry the request")]
     ConcurrentModification,
     /// Details go to the log, never to the client.

@@ -303,7 +303,10 @@ impl DynamoItems {
             .collect::<PortResult<Vec<_>>>()?;
         for attempt in 0..CONFLICT_RETRIES {
             let last = attempt + 1 == CONFLICT_RETRIES;
-            let backoff = std::time::Duration::from_millis(20 << attempt);
+            // Jittered, so transactions that collided do not collide again in step.
+            let backoff = std::time::Duration::from_millis(
+                (10 << attempt) + rand::random_range(0..(20 << attempt)),
+            );
             let result = self
                 .client
                 .transact_write_items()

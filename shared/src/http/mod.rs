@@ -36,6 +36,10 @@ async fn not_found() -> Error {
     Error::RouteNotFound
 }
 
+async fn method_not_allowed() -> Error {
+    Error::MethodNotAllowed
+}
+
 /// Every response says what it is and browsers must not guess otherwise.
 async fn nosniff(mut response: axum::response::Response) -> axum::response::Response {
     response.headers_mut().insert(
@@ -45,11 +49,12 @@ async fn nosniff(mut response: axum::response::Response) -> axum::response::Resp
     response
 }
 
-/// A servable router: `routes` with problem+json for unknown routes, and `nosniff` on every
-/// response.
+/// A servable router: `routes` with problem+json for unknown routes and methods, and
+/// `nosniff` on every response.
 pub fn finish<S: Clone + Send + Sync + 'static>(routes: Router<S>, state: S) -> Router {
     routes
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::map_response(nosniff))
         .with_state(state)
 }

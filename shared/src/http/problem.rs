@@ -48,6 +48,7 @@ impl Error {
             ShareNotFound => (StatusCode::NOT_FOUND, "share_not_found"),
             ShareExpired => (StatusCode::GONE, "share_expired"),
             RouteNotFound => (StatusCode::NOT_FOUND, "not_found"),
+            MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ConcurrentModification => (StatusCode::CONFLICT, "concurrent_modification"),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         }
