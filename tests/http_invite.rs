@@ -482,6 +482,34 @@ async fn idempotency_key_replays_the_first_response_and_sends_one_email(backend:
     assert_eq!(first.body, again.body);
     assert_eq!(again.headers.get("idempotent-replayed").unwrap(), "true");
     assert_eq!(server.sent_mail().await.len(), 1);
+    // The kept response holds no live link: its token is sealed at rest.
+    if let Some(aws) = &server.aws {
+        let token = token_of(first.body["url"].as_str().unwrap());
+        let dynamodb = aws_sdk_dynamodb::Client::new(&reelview_tests::emulator::sdk_config().await);
+        let items = dynamodb
+            .scan()
+            .table_name(&aws.table)
+            .send()
+            .await
+            .expect("scan (tests only)");
+        let kept: Vec<String> = items
+            .items()
+            .iter()
+            .filter(|i| {
+                i.get("sk")
+                    .and_then(|v| v.as_s().ok())
+                    .is_some_and(|sk| sk.starts_with("IDEMPOTENCY#"))
+            })
+            .map(|i| format!("{i:?}"))
+            .collect();
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        assert!(
+            !kept[0].contains(&token),
+            "a live link at rest: {}",
+            kept[0]
+        );
+        assert!(kept[0].contains("~sealed~"), "{}", kept[0]);
+    }
     send(candidate("someone-else@example.com"), "req-1")
         .await
         .assert_problem(422, "idempotency_key_reused");

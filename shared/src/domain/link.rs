@@ -26,6 +26,19 @@ impl LinkKey {
     }
 }
 
+impl LinkKey {
+    /// 32 bytes only the holder of the key can compute, for `context` and `index`: a one-time
+    /// pad that seals a token at rest (see `app::Links::seal`).
+    pub fn pad(&self, context: &[u8], index: u32) -> [u8; 32] {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        mac.update(b"reelview sealed link\0");
+        mac.update(&(context.len() as u64).to_be_bytes());
+        mac.update(context);
+        mac.update(&index.to_be_bytes());
+        mac.finalize().into_bytes().into()
+    }
+}
+
 impl std::fmt::Debug for LinkKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("LinkKey(<redacted>)")

@@ -1,5 +1,6 @@
-//! `Idempotency-Key` on creating POSTs: the first response is stored for 24 h and replayed for
-//! the same key, so a client retrying after a timeout never creates or emails twice.
+//! `Idempotency-Key` on creating POSTs: the first response is stored for 24 h (its candidate
+//! links sealed) and replayed for the same key, so a client retrying after a timeout never
+//! creates or emails twice.
 
 use super::HttpState;
 use crate::app::{Caller, Error};
@@ -74,9 +75,23 @@ where
         .idempotency
         .claim(caller.tenant_id, &key, &fingerprint, now, lease_until)
         .await;
+    // Candidate links in a kept response are sealed: the table and its backups never hold a
+    // live link; a replay opens them again with the link key.
+    let context = format!("{}/{key}", caller.tenant_id);
+    let at_rest = |stored: &StoredResponse, seal: bool| match app.links.as_ref() {
+        None => stored.clone(),
+        Some(links) => StoredResponse {
+            status: stored.status,
+            body: if seal {
+                links.seal(&stored.body, &context)
+            } else {
+                links.open(&stored.body, &context)
+            },
+        },
+    };
     match claim {
         Err(e) => Error::from(e).into_response(),
-        Ok(IdempotencyClaim::Replay(stored)) => respond(stored, true),
+        Ok(IdempotencyClaim::Replay(stored)) => respond(at_rest(&stored, false), true),
         Ok(IdempotencyClaim::Mismatch) => Error::IdempotencyKeyReused.into_response(),
         Ok(IdempotencyClaim::InProgress) => Error::IdempotencyInProgress.into_response(),
         Ok(IdempotencyClaim::Claimed) => {
@@ -87,7 +102,7 @@ where
             } else {
                 let keep_until = app.clock.now() + chrono::Duration::hours(RETENTION_HOURS);
                 app.idempotency
-                    .finish(caller.tenant_id, &key, &stored, keep_until)
+                    .finish(caller.tenant_id, &key, &at_rest(&stored, true), keep_until)
                     .await
             };
             if let Err(e) = recorded {
