@@ -454,8 +454,8 @@ async fn progress_survives_a_restart(backend: Backend) {
     );
 }
 
-both!(the_public_apply_link_invites_once_and_resends_after);
-async fn the_public_apply_link_invites_once_and_resends_after(backend: Backend) {
+both!(the_public_apply_link_invites_once_and_resends_at_most_hourly);
+async fn the_public_apply_link_invites_once_and_resends_at_most_hourly(backend: Backend) {
     let server = Server::start(backend).await;
     let key = server.tenant("Acme", None).await;
     let open = server
@@ -508,18 +508,12 @@ async fn the_public_apply_link_invites_once_and_resends_after(backend: Backend) 
     .await;
     assert_eq!(
         again.status, 202,
-        "a known email gets its link again, not a second interview"
+        "a known email gets the same answer, not a second interview"
     );
+    // Within the hour its link is not sent again (the use-case tests move the clock past it
+    // and see the same link resent): the form cannot flood an inbox.
     let mail = server.sent_mail().await;
-    assert_eq!(mail.len(), 2);
-    let link = |m: &reelview_tests::mail::Mail| {
-        m.text
-            .split_whitespace()
-            .find(|w| w.contains("/i/"))
-            .unwrap()
-            .to_string()
-    };
-    assert_eq!(link(&mail[0]), link(&mail[1]), "the same link both times");
+    assert_eq!(mail.len(), 1);
     let listed = server
         .get(
             &format!("/v1/positions/{}/interviews", open["id"].as_str().unwrap()),
@@ -665,4 +659,86 @@ async fn a_reinvite_retires_the_old_link_and_keeps_progress(backend: Backend) {
         .unwrap()
         .text
         .contains(emailed.body["url"].as_str().unwrap()));
+}
+
+both!(the_apply_form_takes_form_or_json_only_and_limits_each_sender);
+async fn the_apply_form_takes_form_or_json_only_and_limits_each_sender(backend: Backend) {
+    let server = Server::start(backend).await;
+    let key = server.tenant("Acme", None).await;
+    server
+        .position(&key, json!({ "publicApply": true, "slug": "open-role" }))
+        .await;
+    let url = server.url("/apply/open-role");
+
+    // A cross-site text/plain post never reaches the form; neither does one on a JSON route.
+    let plain = server
+        .http
+        .post(&url)
+        .header("content-type", "text/plain")
+        .body(r#"{"firstName":"Eve","lastName":"X","email":"eve@example.com"}"#)
+        .send()
+        .await
+        .unwrap();
+    Reply::from(plain)
+        .await
+        .assert_problem(415, "unsupported_media_type");
+    let to_json_route = server
+        .http
+        .post(server.url("/v1/positions"))
+        .bearer_auth(&key)
+        .header("content-type", "text/plain")
+        .body(r#"{"name":"x","questions":[{"text":"q"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    Reply::from(to_json_route)
+        .await
+        .assert_problem(415, "unsupported_media_type");
+
+    // An HTML form post works like JSON.
+    let form = server
+        .http
+        .post(&url)
+        .form(&[
+            ("firstName", "Ana"),
+            ("lastName", "Silva"),
+            ("email", "ana@example.com"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 202);
+    assert_eq!(server.sent_mail().await.len(), 1);
+
+    // One sender may apply 10 times an hour; then 429 with Retry-After.
+    let mut statuses = Vec::new();
+    let mut last = None;
+    for i in 0..10 {
+        let reply = server
+            .http
+            .post(&url)
+            .json(
+                &json!({ "firstName": "C", "lastName": "D", "email": format!("c{i}@example.com") }),
+            )
+            .send()
+            .await
+            .unwrap();
+        statuses.push(reply.status().as_u16());
+        last = Some(reply);
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 202).count(),
+        9,
+        "{statuses:?}"
+    );
+    let limited = last.unwrap();
+    let retry_after: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=3600).contains(&retry_after));
+    Reply::from(limited)
+        .await
+        .assert_problem(429, "rate_limited");
 }

@@ -79,6 +79,7 @@ pub fn new_position(tenant: TenantId, name: &str, slug: Option<&str>) -> Positio
         status: PositionStatus::Active,
         max_upload_bytes: 200 * 1024 * 1024,
         public_apply: slug.is_some(),
+        max_applications_per_day: 200,
         slug: slug.map(str::to_string),
         tenant_name: "Acme".into(),
         created_at: Utc::now(),

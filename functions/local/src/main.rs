@@ -75,12 +75,16 @@ async fn run() -> Result<(), String> {
     let service = finish(all_routes(), state).merge(upload_routes);
 
     print_banner(&base_url, &admin_key, &data_dir, &outbox);
-    axum::serve(listener, service)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())
+    // The peer address is the sender of per-sender limits (the apply form).
+    axum::serve(
+        listener,
+        service.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| e.to_string())
 }
 
 fn print_banner(base: &str, admin_key: &str, data_dir: &std::path::Path, outbox: &std::path::Path) {

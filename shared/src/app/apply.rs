@@ -13,6 +13,27 @@ pub struct Application {
     pub email: Option<String>,
 }
 
+const HOUR: i64 = 60 * 60;
+const DAY: i64 = 24 * HOUR;
+/// Applications one sender may make in an hour, across positions.
+pub const APPLICATIONS_PER_IP_PER_HOUR: u32 = 10;
+/// How often a known email may get its link again through the form.
+const RESEND_EVERY_SECONDS: i64 = HOUR;
+
+/// Counts one hit of `name` in the current `window` (seconds); past `limit` it is refused with
+/// `RateLimited` and the seconds until the window ends.
+async fn limit(app: &App, name: &str, now: i64, window: i64, limit: u32) -> Result<()> {
+    let start = now - now.rem_euclid(window);
+    let end = start + window;
+    if app.rate_limits.hit(name, start, limit, end).await? {
+        Ok(())
+    } else {
+        Err(Error::RateLimited {
+            retry_after_seconds: (end - now).max(1) as u64,
+        })
+    }
+}
+
 /// A position that takes public applications, by slug or id.
 pub async fn public_position(app: &App, slug_or_id: &str) -> Result<Position> {
     let position = match PositionId::parse(slug_or_id) {
@@ -38,11 +59,31 @@ pub async fn apply(
     links: &Links,
     slug_or_id: &str,
     application: Application,
+    source_ip: &str,
 ) -> Result<()> {
     let position = public_position(app, slug_or_id).await?;
     if position.is_archived() {
         return Err(Error::PositionArchived);
     }
+    // Limits that hold across every instance: per sender, and per position and day (apart
+    // from the tenant's monthly invites, which applications therefore never use up).
+    let now = app.clock.now().timestamp();
+    limit(
+        app,
+        &format!("apply-ip#{source_ip}"),
+        now,
+        HOUR,
+        APPLICATIONS_PER_IP_PER_HOUR,
+    )
+    .await?;
+    limit(
+        app,
+        &format!("apply-position#{}", position.id),
+        now,
+        DAY,
+        position.max_applications_per_day,
+    )
+    .await?;
     let tenant = app
         .tenants
         .get_tenant(position.tenant_id)
@@ -70,7 +111,11 @@ pub async fn apply(
                 .ok_or_else(|| {
                     Error::Internal("email guard points to a missing interview".into())
                 })?;
-            if existing.status != InterviewStatus::Completed {
+            // The link again, at most once an hour: the form cannot be used to flood an inbox.
+            let recently = existing.email.last_attempt_at.is_some_and(|at| {
+                app.clock.now() - at < chrono::Duration::seconds(RESEND_EVERY_SECONDS)
+            });
+            if existing.status != InterviewStatus::Completed && !recently {
                 super::resend::resend(app, links, &caller, &id.to_string()).await?;
             }
             Ok(())

@@ -85,6 +85,10 @@ pub enum Error {
     ShareNotFound,
     #[error("this share link has expired")]
     ShareExpired,
+    #[error("send the body as application/json (the apply form also takes application/x-www-form-urlencoded)")]
+    UnsupportedMediaType,
+    #[error("too many requests; try again in {retry_after_seconds} seconds")]
+    RateLimited { retry_after_seconds: u64 },
     #[error("no such route")]
     RouteNotFound,
     #[error("this route does not take this method")]

@@ -31,8 +31,8 @@ pub use error::{Error, FieldError, Result};
 pub use links::Links;
 
 use crate::ports::{
-    Clock, CommentStore, IdempotencyStore, InterviewStore, Mailer, PositionStore, SecretSource,
-    ShareStore, TenantStore, VideoStorage,
+    Clock, CommentStore, IdempotencyStore, InterviewStore, Mailer, PositionStore, RateLimits,
+    SecretSource, ShareStore, TenantStore, VideoStorage,
 };
 use std::sync::Arc;
 
@@ -47,6 +47,7 @@ pub struct App {
     pub idempotency: Arc<dyn IdempotencyStore>,
     pub shares: Arc<dyn ShareStore>,
     pub comments: Arc<dyn CommentStore>,
+    pub rate_limits: Arc<dyn RateLimits>,
     pub videos: Option<Arc<dyn VideoStorage>>,
     pub mailer: Option<Arc<dyn Mailer>>,
     /// Makes public URLs; see [`Links`].
@@ -66,6 +67,7 @@ impl App {
             + IdempotencyStore
             + ShareStore
             + CommentStore
+            + RateLimits
             + 'static,
     {
         Self {
@@ -74,7 +76,8 @@ impl App {
             interviews: store.clone(),
             idempotency: store.clone(),
             shares: store.clone(),
-            comments: store,
+            comments: store.clone(),
+            rate_limits: store,
             videos: None,
             mailer: None,
             links: None,

@@ -3,12 +3,13 @@
 use super::{retry_on_conflict, App, Caller, Error, FieldError, Result};
 use crate::domain::{
     clean_text, valid_slug, InterviewCounts, Line, Position, PositionId, PositionStatus, Question,
-    QuestionId, DEFAULT_MAX_ANSWER_SECONDS, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_RETAKES,
-    DEFAULT_THINKING_SECONDS,
+    QuestionId, DEFAULT_APPLICATIONS_PER_DAY, DEFAULT_MAX_ANSWER_SECONDS, DEFAULT_MAX_UPLOAD_BYTES,
+    DEFAULT_RETAKES, DEFAULT_THINKING_SECONDS,
 };
 use serde::Deserialize;
 
 pub const MAX_QUESTIONS: usize = 30;
+const MAX_APPLICATIONS_PER_DAY: u32 = 10_000;
 const MAX_ANSWER_SECONDS: u32 = 600;
 const MAX_THINKING_SECONDS: u32 = 600;
 const MAX_RETAKES: u32 = 10;
@@ -35,6 +36,7 @@ pub struct NewPosition {
     pub questions: Option<Vec<NewQuestion>>,
     pub max_upload_bytes: Option<u64>,
     pub public_apply: Option<bool>,
+    pub max_applications_per_day: Option<u32>,
     pub slug: Option<String>,
 }
 
@@ -154,6 +156,13 @@ pub fn parse_position(
             DEFAULT_MAX_UPLOAD_BYTES
         }
     };
+    let max_applications_per_day = check_range(
+        &mut errors,
+        "maxApplicationsPerDay".into(),
+        input.max_applications_per_day,
+        1..=MAX_APPLICATIONS_PER_DAY,
+        DEFAULT_APPLICATIONS_PER_DAY,
+    );
     if let Some(slug) = &input.slug {
         if !valid_slug(slug) {
             errors.push(FieldError::new(
@@ -173,6 +182,7 @@ pub fn parse_position(
             status: PositionStatus::Active,
             max_upload_bytes,
             public_apply: input.public_apply.unwrap_or(false),
+            max_applications_per_day,
             slug: input.slug,
             created_at: app.clock.now(),
             tenant_name: caller.tenant_name.clone(),
@@ -254,6 +264,7 @@ pub struct PositionPatch {
     pub questions: Option<Vec<NewQuestion>>,
     pub max_upload_bytes: Option<u64>,
     pub public_apply: Option<bool>,
+    pub max_applications_per_day: Option<u32>,
     #[serde(default, deserialize_with = "nullable")]
     pub slug: Option<Option<String>>,
 }
@@ -312,6 +323,11 @@ pub async fn update_position(
             questions: Some(questions),
             max_upload_bytes: Some(patch.max_upload_bytes.unwrap_or(current.max_upload_bytes)),
             public_apply: Some(patch.public_apply.unwrap_or(current.public_apply)),
+            max_applications_per_day: Some(
+                patch
+                    .max_applications_per_day
+                    .unwrap_or(current.max_applications_per_day),
+            ),
             slug: patch.slug.clone().unwrap_or_else(|| current.slug.clone()),
         };
         let kept: Vec<QuestionId> = current.questions.iter().map(|q| q.id).collect();

@@ -175,3 +175,68 @@ async fn a_share_link_works_until_the_second_it_expires_and_not_after_a_revoke()
         Some(Error::ShareNotFound)
     );
 }
+
+#[tokio::test]
+async fn the_apply_form_resends_a_known_link_at_most_hourly_and_caps_applications() {
+    use crate::app::apply::{self, Application};
+    let dir = tempfile::tempdir().unwrap();
+    let (app, clock) = testing::app(dir.path());
+    let caller = testing::caller();
+    let tenant = crate::domain::Tenant {
+        id: caller.tenant_id,
+        name: crate::domain::Line::parse("Acme", 10).unwrap(),
+        monthly_invite_limit: None,
+        created_at: app.clock.now(),
+    };
+    let (key, _) = crate::app::tenants::new_key(&app, tenant.id, tenant.name.clone());
+    app.tenants.create_tenant(&tenant, &key).await.unwrap();
+    let position: positions::NewPosition = serde_json::from_value(json!({
+        "name": "Engineer", "questions": [{ "text": "Why?" }],
+        "publicApply": true, "maxApplicationsPerDay": 3,
+    }))
+    .unwrap();
+    let position = positions::create_position(&app, &caller, position)
+        .await
+        .unwrap();
+    let id = position.id.to_string();
+    let links = app.links().unwrap();
+    let person = |email: &str| Application {
+        first_name: Some("Ana".into()),
+        last_name: Some("Silva".into()),
+        email: Some(email.into()),
+    };
+    let outbox = || std::fs::read_dir(dir.path().join("outbox")).map_or(0, |d| d.count());
+
+    apply::apply(&app, links, &id, person("ana@example.com"), "198.51.100.1")
+        .await
+        .unwrap();
+    apply::apply(&app, links, &id, person("ana@example.com"), "198.51.100.1")
+        .await
+        .unwrap();
+    assert_eq!(outbox(), 1, "no second email within the hour");
+    clock.advance(chrono::Duration::minutes(61));
+    apply::apply(&app, links, &id, person("ana@example.com"), "198.51.100.1")
+        .await
+        .unwrap();
+    assert_eq!(outbox(), 2, "the link again after an hour");
+
+    // The position's daily cap (3) counts every application, known emails too.
+    let refused = apply::apply(&app, links, &id, person("ben@example.com"), "198.51.100.2").await;
+    assert!(
+        matches!(refused, Err(Error::RateLimited { retry_after_seconds }) if retry_after_seconds > 0),
+        "{refused:?}"
+    );
+    clock.advance(chrono::Duration::days(1));
+    apply::apply(&app, links, &id, person("ben@example.com"), "198.51.100.2")
+        .await
+        .unwrap();
+
+    // One sender: at most 10 an hour, across positions.
+    let mut outcomes = Vec::new();
+    for i in 0..apply::APPLICATIONS_PER_IP_PER_HOUR + 1 {
+        let email = format!("c{i}@example.com");
+        outcomes.push(apply::apply(&app, links, &id, person(&email), "203.0.113.9").await);
+    }
+    let refused = outcomes.iter().filter(|o| o.is_err()).count();
+    assert!(refused >= 1, "the sender is limited");
+}

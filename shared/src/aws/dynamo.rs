@@ -107,24 +107,28 @@ impl Expressions {
         };
         x.update = match &write.op {
             Op::Put(_) | Op::Delete => None,
-            Op::Set(attributes) => {
+            Op::Update { set, add } => {
+                let mut clauses = Vec::new();
                 let mut sets = Vec::new();
-                for (i, (name, v)) in attributes.iter().enumerate() {
+                for (i, (name, v)) in set.iter().enumerate() {
                     x.names.insert(format!("#set{i}"), name.to_string());
                     x.values.insert(format!(":set{i}"), value(v)?);
                     sets.push(format!("#set{i} = :set{i}"));
                 }
-                Some(format!("SET {}", sets.join(", ")))
-            }
-            Op::Add(additions) => {
+                if !sets.is_empty() {
+                    clauses.push(format!("SET {}", sets.join(", ")));
+                }
                 let mut adds = Vec::new();
-                for (i, (name, by)) in additions.iter().enumerate() {
+                for (i, (name, by)) in add.iter().enumerate() {
                     x.names.insert(format!("#add{i}"), name.clone());
                     x.values
                         .insert(format!(":add{i}"), AttributeValue::N(by.to_string()));
                     adds.push(format!("#add{i} :add{i}"));
                 }
-                Some(format!("ADD {}", adds.join(", ")))
+                if !adds.is_empty() {
+                    clauses.push(format!("ADD {}", adds.join(", ")));
+                }
+                Some(clauses.join(" "))
             }
         };
         Ok(x)
@@ -249,7 +253,7 @@ impl DynamoItems {
                     .build()
                     .map_err(sdk("building delete"))?,
             ),
-            Op::Set(_) | Op::Add(_) => TransactWriteItem::builder().update(
+            Op::Update { .. } => TransactWriteItem::builder().update(
                 conditioned!(Update::builder().set_table_name(table), x)
                     .set_key(key)
                     .set_update_expression(x.update.clone())
@@ -278,15 +282,13 @@ impl DynamoItems {
                 .await
                 .map(drop)
                 .map_err(|e| refusal(e, "delete item")),
-            Op::Set(_) | Op::Add(_) => {
-                conditioned!(self.client.update_item().set_table_name(table), x)
-                    .set_key(key)
-                    .set_update_expression(x.update.clone())
-                    .send()
-                    .await
-                    .map(drop)
-                    .map_err(|e| refusal(e, "update item"))
-            }
+            Op::Update { .. } => conditioned!(self.client.update_item().set_table_name(table), x)
+                .set_key(key)
+                .set_update_expression(x.update.clone())
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| refusal(e, "update item")),
         };
         match done {
             Ok(()) => Ok(Ok(())),

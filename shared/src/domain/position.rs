@@ -9,6 +9,11 @@ pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 500 * 1024 * 1024;
 pub const DEFAULT_MAX_ANSWER_SECONDS: u32 = 120;
 pub const DEFAULT_THINKING_SECONDS: u32 = 30;
 pub const DEFAULT_RETAKES: u32 = 1;
+pub const DEFAULT_APPLICATIONS_PER_DAY: u32 = 200;
+
+fn default_applications_per_day() -> u32 {
+    DEFAULT_APPLICATIONS_PER_DAY
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -52,6 +57,10 @@ pub struct Position {
     pub max_upload_bytes: u64,
     /// Whether `/apply/{slug or id}` accepts self-service candidates.
     pub public_apply: bool,
+    /// Applications through the public link accepted per calendar day (UTC), apart from the
+    /// tenant's monthly invite limit, so applications never use up the recruiters' invites.
+    #[serde(default = "default_applications_per_day")]
+    pub max_applications_per_day: u32,
     /// Optional human-friendly public name for the apply link; unique per deployment.
     pub slug: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -140,6 +149,7 @@ mod tests {
             status: PositionStatus::Active,
             max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
             public_apply: false,
+            max_applications_per_day: DEFAULT_APPLICATIONS_PER_DAY,
             slug: None,
             created_at: Utc::now(),
             tenant_name: "Acme".into(),

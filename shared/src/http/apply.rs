@@ -1,6 +1,6 @@
 //! The public application link: the form page and its submission.
 
-use super::extract::{JsonBody, RequestLinks};
+use super::extract::{FormOrJson, RequestLinks, SourceIp};
 use super::pages::{page, APPLY_HTML};
 use super::personal::respond;
 use super::HttpState;
@@ -46,13 +46,14 @@ async fn apply_page(State(state): State<HttpState>, Path(slug_or_id): Path<Strin
 async fn submit_application(
     State(state): State<HttpState>,
     links: Result<RequestLinks, Error>,
+    SourceIp(source_ip): SourceIp,
     Path(slug_or_id): Path<String>,
-    body: Result<JsonBody<Application>, Error>,
+    body: Result<FormOrJson<Application>, Error>,
 ) -> Response {
     let result = async {
         let RequestLinks(links) = links?;
-        let JsonBody(application, _) = body?;
-        apply::apply(&state.app, &links, &slug_or_id, application).await?;
+        let FormOrJson(application) = body?;
+        apply::apply(&state.app, &links, &slug_or_id, application, &source_ip).await?;
         Ok((
             StatusCode::ACCEPTED,
             json!({ "message": "Thank you. Check your inbox: we have emailed you a personal link to your video interview." }),

@@ -18,6 +18,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     type Rejection = Error;
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        require(req.headers(), &[MediaType::Json])?;
         let bytes = read_limited(req.into_body()).await?;
         let value = parse_json(&bytes)?;
         Ok(JsonBody(value, bytes))
@@ -31,11 +32,64 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJ
     type Rejection = Error;
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let media_type = media_type(req.headers());
         let bytes = read_limited(req.into_body()).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(OptionalJsonBody(T::default()));
         }
+        if media_type != Some(MediaType::Json) {
+            return Err(Error::UnsupportedMediaType);
+        }
         Ok(OptionalJsonBody(parse_json(&bytes)?))
+    }
+}
+
+/// The body types the API reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaType {
+    /// `application/json` or `application/*+json`.
+    Json,
+    /// `application/x-www-form-urlencoded`, which the apply form also takes.
+    Form,
+}
+
+/// The media type of a request body, parameters (`; charset=utf-8`) ignored.
+fn media_type(headers: &axum::http::HeaderMap) -> Option<MediaType> {
+    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let essence = value.split(';').next()?.trim().to_ascii_lowercase();
+    match essence.as_str() {
+        "application/json" => Some(MediaType::Json),
+        "application/x-www-form-urlencoded" => Some(MediaType::Form),
+        other if other.starts_with("application/") && other.ends_with("+json") => {
+            Some(MediaType::Json)
+        }
+        _ => None,
+    }
+}
+
+/// Refuses a body of another type with 415: no `text/plain` post from another site reaches a
+/// handler (browsers send those cross-site without asking).
+fn require(headers: &axum::http::HeaderMap, accepted: &[MediaType]) -> Result<MediaType, Error> {
+    media_type(headers)
+        .filter(|t| accepted.contains(t))
+        .ok_or(Error::UnsupportedMediaType)
+}
+
+/// A body sent as JSON or as an HTML form (the public apply form works either way).
+pub struct FormOrJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for FormOrJson<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let kind = require(req.headers(), &[MediaType::Json, MediaType::Form])?;
+        let bytes = read_limited(req.into_body()).await?;
+        match kind {
+            MediaType::Json => parse_json(&bytes).map(FormOrJson),
+            MediaType::Form => serde_urlencoded::from_bytes(&bytes)
+                .map(FormOrJson)
+                .map_err(|e| Error::Malformed(format!("invalid form body: {e}"))),
+        }
     }
 }
 
@@ -168,6 +222,28 @@ impl FromRequestParts<HttpState> for RequestLinks {
             .map(|d| format!("https://{d}"));
         let links = state.app.links()?.for_request(domain.as_deref());
         Ok(RequestLinks(links.into_owned()))
+    }
+}
+
+/// Where a request came from, for per-sender limits: API Gateway's `sourceIp` on Lambda, the
+/// peer address locally. Never a client-set header such as `X-Forwarded-For`.
+pub struct SourceIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for SourceIp {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let from_gateway = lambda_context(parts).map(|ctx| ctx.http.source_ip.clone());
+        let from_peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip().to_string());
+        Ok(SourceIp(
+            from_gateway
+                .flatten()
+                .or(from_peer)
+                .unwrap_or_else(|| "unknown".into()),
+        ))
     }
 }
 

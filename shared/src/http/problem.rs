@@ -47,6 +47,8 @@ impl Error {
             CommentAuthorOnly => (StatusCode::FORBIDDEN, "comment_author_only"),
             ShareNotFound => (StatusCode::NOT_FOUND, "share_not_found"),
             ShareExpired => (StatusCode::GONE, "share_expired"),
+            UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+            RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             RouteNotFound => (StatusCode::NOT_FOUND, "not_found"),
             MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ConcurrentModification => (StatusCode::CONFLICT, "concurrent_modification"),
@@ -71,6 +73,9 @@ impl Error {
             Error::UploadTooLarge { max } => body["maxBytes"] = json!(max),
             Error::AnswersMissing(questions) => body["missingQuestionIds"] = json!(questions),
             Error::PayloadTooLarge { limit } => body["limitBytes"] = json!(limit),
+            Error::RateLimited {
+                retry_after_seconds,
+            } => body["retryAfterSeconds"] = json!(retry_after_seconds),
             Error::Internal(why) => tracing::error!(error = %why, "internal error"),
             _ => {}
         }
@@ -81,7 +86,16 @@ impl Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let (status, _) = self.status_and_code();
-        problem_response(status, &self.problem())
+        let mut response = problem_response(status, &self.problem());
+        if let Error::RateLimited {
+            retry_after_seconds,
+        } = self
+        {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds));
+        }
+        response
     }
 }
 

@@ -24,6 +24,7 @@ pub fn position(position: &Position) -> Value {
         "status": position.status,
         "maxUploadBytes": position.max_upload_bytes,
         "publicApply": position.public_apply,
+        "maxApplicationsPerDay": position.max_applications_per_day,
         "slug": position.slug,
         "estimatedMinutes": position.estimated_minutes(),
         "createdAt": position.created_at,

@@ -105,16 +105,12 @@ fn apply(key: &Key, current: Option<Item>, op: Op) -> Option<Item> {
     match op {
         Op::Put(item) => Some(item),
         Op::Delete => None,
-        Op::Set(attributes) => {
+        Op::Update { set, add } => {
             let mut item = current.unwrap_or_else(fresh);
-            for (name, value) in attributes {
+            for (name, value) in set {
                 item.insert(name.to_string(), value);
             }
-            Some(item)
-        }
-        Op::Add(additions) => {
-            let mut item = current.unwrap_or_else(fresh);
-            for (name, by) in additions {
+            for (name, by) in add {
                 let sum = item.get(&name).and_then(Value::as_i64).unwrap_or(0) + by;
                 item.insert(name, Value::from(sum));
             }

@@ -287,3 +287,19 @@ pub trait IdempotencyStore: Send + Sync {
     ) -> PortResult<()>;
     async fn release(&self, tenant: TenantId, key: &str) -> PortResult<()>;
 }
+
+/// Fixed-window counters that hold across processes (every Lambda instance counts in the
+/// same table item).
+#[async_trait]
+pub trait RateLimits: Send + Sync {
+    /// Counts one more hit of `name` in the window that starts at `window_start` (epoch
+    /// seconds) and answers whether it stays within `limit`. The counter's item expires by
+    /// itself at `expires_at` (epoch seconds).
+    async fn hit(
+        &self,
+        name: &str,
+        window_start: i64,
+        limit: u32,
+        expires_at: i64,
+    ) -> PortResult<bool>;
+}

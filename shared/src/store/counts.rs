@@ -29,7 +29,7 @@ pub fn count_new(interview: &Interview) -> Write {
     let tally = interview.counted_as.unwrap_or_else(|| interview.tally());
     Write {
         key: keys::position_counts(interview.tenant_id, interview.position_id),
-        op: Op::Add(vec![
+        op: Op::add(vec![
             (status_attribute(tally.status).to_string(), 1),
             (stage_attribute(tally.stage).to_string(), 1),
         ]),
@@ -62,7 +62,7 @@ pub fn recount(interview: &Interview) -> (Option<Write>, Interview) {
     counted.counted_as = Some(now);
     let write = Write {
         key: keys::position_counts(interview.tenant_id, interview.position_id),
-        op: Op::Add(additions),
+        op: Op::add(additions),
         condition: Condition::Always,
     };
     (Some(write), counted)

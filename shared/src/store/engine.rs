@@ -67,10 +67,12 @@ pub enum Op {
     /// Replaces the whole item (which carries its own `pk` and `sk`).
     Put(Item),
     Delete,
-    /// Sets these attributes, creating the item if the condition allows it.
-    Set(Vec<(&'static str, Value)>),
-    /// Adds to numeric attributes (absent reads as 0), creating the item if need be.
-    Add(Vec<(String, i64)>),
+    /// Sets attributes and adds to numeric ones (absent reads as 0), creating the item if the
+    /// condition allows it.
+    Update {
+        set: Vec<(&'static str, Value)>,
+        add: Vec<(String, i64)>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -78,6 +80,16 @@ pub struct Write {
     pub key: Key,
     pub op: Op,
     pub condition: Condition,
+}
+
+impl Op {
+    pub fn set(set: Vec<(&'static str, Value)>) -> Self {
+        Op::Update { set, add: vec![] }
+    }
+
+    pub fn add(add: Vec<(String, i64)>) -> Self {
+        Op::Update { set: vec![], add }
+    }
 }
 
 impl Write {

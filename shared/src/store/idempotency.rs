@@ -59,7 +59,7 @@ impl<E: ItemEngine> IdempotencyStore for Store<E> {
         let until = Value::from(keep_until.timestamp());
         let finish = Write {
             key: keys::idempotency(tenant, key),
-            op: Op::Set(vec![
+            op: Op::set(vec![
                 ("response", response),
                 (IDEMPOTENCY_EXPIRES_AT, until.clone()),
                 ("ttl", until),

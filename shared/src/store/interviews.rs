@@ -78,7 +78,7 @@ impl<E: ItemEngine> InterviewStore for Store<E> {
         if let Some(quota) = quota {
             writes.push(Write {
                 key: keys::quota(t, &quota.month),
-                op: Op::Add(vec![(QUOTA_COUNT.to_string(), 1)]),
+                op: Op::add(vec![(QUOTA_COUNT.to_string(), 1)]),
                 condition: Condition::Below {
                     attribute: QUOTA_COUNT,
                     limit: quota.limit.into(),

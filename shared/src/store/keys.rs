@@ -126,3 +126,8 @@ pub fn purge(t: TenantId, p: PositionId) -> Key {
 }
 
 pub const PURGE_PARTITION: &str = "PURGE";
+
+/// The counter of rate limit `name` in the window starting at `window_start`.
+pub fn rate_window(name: &str, window_start: i64) -> Key {
+    (format!("RATE#{name}"), format!("WINDOW#{window_start}"))
+}

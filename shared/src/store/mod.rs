@@ -16,6 +16,7 @@ mod idempotency;
 mod interviews;
 pub(crate) mod keys;
 mod positions;
+mod rate_limits;
 mod records;
 mod shares;
 mod tenants;

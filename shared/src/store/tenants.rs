@@ -102,7 +102,7 @@ impl<E: ItemEngine> TenantStore for Store<E> {
         // Both copies, each only while it exists: a revoked key is not brought back.
         let touch = |item_key, attribute: &'static str| Write {
             key: item_key,
-            op: Op::Set(vec![(attribute, at.clone())]),
+            op: Op::set(vec![(attribute, at.clone())]),
             condition: Condition::Present,
         };
         let writes = vec![
