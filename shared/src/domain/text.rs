@@ -29,7 +29,19 @@ impl fmt::Display for TextError {
 /// multi-line prose (question texts); names and single-line fields never allow CR or LF, since
 /// they end up in email headers and subjects.
 pub fn clean_text(raw: &str, max: usize, allow_newlines: bool) -> Result<String, TextError> {
-    let trimmed = raw.trim();
+    // Windows line ends are line ends: prose typed on Windows arrives with CRLF.
+    let unified;
+    let raw = if allow_newlines && raw.contains('\r') {
+        unified = raw.replace("\r\n", "\n");
+        unified.as_str()
+    } else {
+        raw
+    };
+    // Bidirectional embeddings, overrides and isolates would turn the product's own sentences
+    // around where the text is shown (pages, email subjects); they carry nothing a name or a
+    // question needs.
+    let stripped: String = raw.chars().filter(|c| !is_bidi_control(*c)).collect();
+    let trimmed = stripped.trim();
     if trimmed.is_empty() {
         return Err(TextError::Empty);
     }
@@ -41,6 +53,11 @@ pub fn clean_text(raw: &str, max: usize, allow_newlines: bool) -> Result<String,
         return Err(TextError::ControlCharacter);
     }
     Ok(trimmed.to_string())
+}
+
+/// U+202A–U+202E (embeddings, overrides, pop) and U+2066–U+2069 (isolates).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A single-line human-readable text (a person's name, a company, a position title).
@@ -179,5 +196,26 @@ mod tests {
     fn prose_may_span_lines() {
         assert!(clean_text("line one\nline two", 100, true).is_ok());
         assert!(clean_text("line one\nline two", 100, false).is_err());
+    }
+
+    #[test]
+    fn windows_line_ends_are_line_ends_in_prose_only() {
+        assert_eq!(clean_text("one\r\ntwo\r\n", 100, true).unwrap(), "one\ntwo");
+        assert!(clean_text("one\r\ntwo", 100, false).is_err());
+    }
+
+    #[test]
+    fn bidi_controls_cannot_turn_sentences_around() {
+        assert_eq!(
+            Line::parse("Ana \u{202E}evil\u{202C} Silva", 50)
+                .unwrap()
+                .as_str(),
+            "Ana evil Silva"
+        );
+        assert_eq!(
+            clean_text("\u{2067}Why?\u{2069}", 50, true).unwrap(),
+            "Why?"
+        );
+        assert_eq!(Line::parse("\u{202E}", 10), Err(TextError::Empty));
     }
 }
