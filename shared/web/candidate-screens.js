@@ -295,7 +295,10 @@ export function showRecording() {
   $('rec-badge').hidden = false;
   const stop = $('stop');
   stop.disabled = true;
-  stop.focus();
+  // A disabled button cannot hold focus (it would fall to <body>): keep it on the recording
+  // area until Stop works, then move it there.
+  $('phase-recording').setAttribute('tabindex', '-1');
+  $('phase-recording').focus();
   announce('Recording started.');
   setText('question-status', '');
   $('rec-timer').classList.remove('timer-ending');
@@ -303,7 +306,11 @@ export function showRecording() {
 
 /** The timer and its bar; Stop works after the first second. */
 export function showRecordingTime(elapsed, limit) {
-  if (elapsed >= 1) $('stop').disabled = false;
+  const stop = $('stop');
+  if (elapsed >= 1 && stop.disabled) {
+    stop.disabled = false;
+    if (document.activeElement === $('phase-recording')) stop.focus();
+  }
   if (elapsed >= limit) {
     setText('rec-timer', formatSeconds(limit) + ' / ' + formatSeconds(limit));
     $('rec-progress').value = 100;
