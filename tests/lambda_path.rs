@@ -15,9 +15,6 @@ use reelview_tests::{candidate, token_of};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// The link key of the test deployment (44 characters, like the generated secret).
-const LINK_KEY: &str = "LambdaPathTestLinkKey0123456789abcdefghijklm";
-
 /// The value the test deployment gives a variable the template declares.
 fn value_of(function: &Function, name: &str, aws: &Resources) -> String {
     match name {
@@ -26,7 +23,7 @@ fn value_of(function: &Function, name: &str, aws: &Resources) -> String {
         "REELVIEW_MAIL_FROM" => aws.mail_from.clone(),
         // Empty, as deployed without a custom domain: links come from the request context.
         "PUBLIC_BASE_URL" => String::new(),
-        "REELVIEW_LINK_KEY" => LINK_KEY.to_string(),
+        "REELVIEW_LINK_KEY_SECRET" => aws.link_key_secret.clone(),
         "RUST_LOG" => "warn".to_string(),
         other => panic!(
             "{} declares {other} in infra/template.yaml; give it a test value in value_of()",

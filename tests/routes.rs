@@ -114,7 +114,10 @@ fn each_function_gets_exactly_the_settings_it_needs() {
         want(needs.store, &["REELVIEW_TABLE"]);
         want(needs.videos, &["REELVIEW_VIDEO_BUCKET"]);
         want(needs.mail, &["REELVIEW_MAIL_FROM"]);
-        want(needs.links, &["REELVIEW_LINK_KEY", "PUBLIC_BASE_URL"]);
+        want(
+            needs.links,
+            &["REELVIEW_LINK_KEY_SECRET", "PUBLIC_BASE_URL"],
+        );
         assert_eq!(given, wanted, "settings of {}", function.name);
     }
 }

@@ -8,8 +8,8 @@ use crate::http::{self, HttpState};
 use axum::Router;
 
 /// What a function needs besides the table: each `true` adds an adapter and the settings it
-/// reads (`REELVIEW_VIDEO_BUCKET`; `REELVIEW_MAIL_FROM`; `REELVIEW_LINK_KEY` and
-/// `PUBLIC_BASE_URL`).
+/// reads (`REELVIEW_VIDEO_BUCKET`; `REELVIEW_MAIL_FROM`; `REELVIEW_LINK_KEY_SECRET` — the
+/// secret's ARN, read at cold start — and `PUBLIC_BASE_URL`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Needs {
     /// The table (`REELVIEW_TABLE`); only the static page function goes without.
@@ -120,6 +120,8 @@ deployed! {
         router: Some(http::invite::routes),
         needs: Needs::MAIL_AND_LINKS,
         aws_actions: &[
+            // The link key, read once at cold start.
+            "secretsmanager:GetSecretValue",
             "dynamodb:GetItem",
             "dynamodb:PutItem",
             "dynamodb:UpdateItem",
@@ -143,6 +145,8 @@ deployed! {
             ..Needs::MAIL_AND_LINKS
         },
         aws_actions: &[
+            // The link key, read once at cold start.
+            "secretsmanager:GetSecretValue",
             "dynamodb:GetItem",
             "dynamodb:PutItem",
             // A position's counts move with a stage change.
@@ -209,6 +213,8 @@ deployed! {
             ..Needs::STORE
         },
         aws_actions: &[
+            // The link key, read once at cold start.
+            "secretsmanager:GetSecretValue",
             "dynamodb:GetItem",
             "dynamodb:PutItem",
             "dynamodb:DeleteItem",
@@ -282,6 +288,8 @@ deployed! {
         router: Some(http::apply::routes),
         needs: Needs::MAIL_AND_LINKS,
         aws_actions: &[
+            // The link key, read once at cold start.
+            "secretsmanager:GetSecretValue",
             "dynamodb:GetItem",
             "dynamodb:PutItem",
             "dynamodb:UpdateItem",

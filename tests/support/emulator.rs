@@ -108,7 +108,12 @@ pub struct Resources {
     pub table: String,
     pub bucket: String,
     pub mail_from: String,
+    /// The ARN of a Secrets Manager secret holding `LINK_KEY_TEXT`.
+    pub link_key_secret: String,
 }
+
+/// The link key text of every emulated deployment (44 characters, like the generated one).
+pub const LINK_KEY_TEXT: &str = "LambdaPathTestLinkKey0123456789abcdefghijklm";
 
 impl Resources {
     /// Creates the table exactly as `infra/template.yaml` defines it, a bucket, and (when
@@ -123,8 +128,20 @@ impl Resources {
             } else {
                 format!("unverified-{id}@reelview.test")
             },
+            link_key_secret: String::new(),
         };
         let config = sdk_config().await;
+        let secret = aws_sdk_secretsmanager::Client::new(&config)
+            .create_secret()
+            .name(format!("reelview-link-key-{id}"))
+            .secret_string(LINK_KEY_TEXT)
+            .send()
+            .await
+            .expect("create the link key secret");
+        let resources = Resources {
+            link_key_secret: secret.arn().expect("secret ARN").to_string(),
+            ..resources
+        };
         create_table(&aws_sdk_dynamodb::Client::new(&config), &resources.table).await;
         s3_client()
             .await

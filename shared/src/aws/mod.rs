@@ -33,6 +33,25 @@ pub fn s3(shared: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
     aws_sdk_s3::Client::from_conf(config)
 }
 
+/// The link key's secret text, read once at cold start: it never sits in the function's
+/// configuration, where anyone allowed `lambda:GetFunctionConfiguration` could read it.
+#[cfg(feature = "aws-secrets")]
+pub async fn secret_text(
+    shared: &aws_config::SdkConfig,
+    secret_id: &str,
+) -> Result<String, String> {
+    let client = aws_sdk_secretsmanager::Client::new(shared);
+    let out = client
+        .get_secret_value()
+        .secret_id(secret_id)
+        .send()
+        .await
+        .map_err(|e| format!("reading the link key secret: {}", e.into_service_error()))?;
+    out.secret_string()
+        .map(str::to_string)
+        .ok_or_else(|| "the link key secret has no text".into())
+}
+
 #[cfg(feature = "aws-ses")]
 pub fn ses(shared: &aws_config::SdkConfig) -> aws_sdk_sesv2::Client {
     aws_sdk_sesv2::Client::new(shared)

@@ -1,6 +1,6 @@
 //! Start-up on Lambda: only the adapters (and settings) the function's manifest entry names.
 
-use super::{links_from_env, require_env};
+use super::require_env;
 use crate::app::App;
 use crate::aws::{self, DynamoStore};
 use crate::functions::Deployed;
@@ -15,6 +15,8 @@ pub async fn lambda_state<F: Deployed>() -> Result<HttpState, String> {
     let needs = F::FUNCTION.needs;
     let shared = aws::sdk_config().await;
     let table = require_env("REELVIEW_TABLE")?;
+    // Mutated only where this build includes the adapters the function needs.
+    #[allow(unused_mut)]
     let mut app = App::with_store(
         Arc::new(DynamoStore::new(aws::dynamodb(&shared), table)),
         Arc::new(SystemClock),
@@ -44,7 +46,21 @@ pub async fn lambda_state<F: Deployed>() -> Result<HttpState, String> {
         ));
     }
     if needs.links {
-        app.links = Some(links_from_env()?);
+        #[cfg(feature = "aws-secrets")]
+        {
+            let secret =
+                aws::secret_text(&shared, &require_env("REELVIEW_LINK_KEY_SECRET")?).await?;
+            let key = super::link_key_from_secret(&secret)?;
+            app.links = Some(crate::app::Links::new(
+                super::env("PUBLIC_BASE_URL").as_deref(),
+                key,
+            ));
+        }
+        #[cfg(not(feature = "aws-secrets"))]
+        return Err(format!(
+            "{} makes links: build it with the aws-secrets feature",
+            F::FUNCTION.name
+        ));
     }
     Ok(HttpState {
         app,

@@ -13,7 +13,6 @@ pub use lambda::{aws_app, AwsSettings};
 #[cfg(feature = "local")]
 pub use local::{local_app, local_link_key};
 
-use crate::app::Links;
 use crate::domain::LinkKey;
 use sha2::{Digest, Sha256};
 
@@ -30,16 +29,9 @@ pub fn require_env(name: &str) -> Result<String, String> {
 /// generated secret format while always yielding 256 bits.
 pub fn link_key_from_secret(secret: &str) -> Result<LinkKey, String> {
     if secret.len() < 32 {
-        return Err("REELVIEW_LINK_KEY must be at least 32 characters".into());
+        return Err("the link key must be at least 32 characters".into());
     }
     Ok(LinkKey::new(Sha256::digest(secret.as_bytes()).into()))
-}
-
-/// The deployment's links from `REELVIEW_LINK_KEY` and `PUBLIC_BASE_URL` (empty: each
-/// request's API domain).
-pub fn links_from_env() -> Result<Links, String> {
-    let key = link_key_from_secret(&require_env("REELVIEW_LINK_KEY")?)?;
-    Ok(Links::new(env("PUBLIC_BASE_URL").as_deref(), key))
 }
 
 /// Logs as plain lines to stderr; `RUST_LOG` filters (default `info`).
