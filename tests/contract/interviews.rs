@@ -268,10 +268,12 @@ async fn versioning(store: Store) {
     assert_eq!(stored, bumped(&started), "written whole");
     assert_found(&store, &stored, &ana_token, ANA).await;
     // The position's counts moved with it, in the same write.
-    let counts = store.counts_of(ana.tenant_id).await.unwrap();
-    assert_eq!(counts.len(), 1);
-    assert_eq!((counts[0].1.invited, counts[0].1.in_progress), (0, 1));
-    assert_eq!(counts[0].1.to_evaluate, 1);
+    let counts = store
+        .counts_of(ana.tenant_id, &[ana.position_id])
+        .await
+        .unwrap();
+    assert_eq!((counts[0].invited, counts[0].in_progress), (0, 1));
+    assert_eq!(counts[0].to_evaluate, 1);
 
     // A write based on the old version loses, and changes nothing; so does one that claims a
     // version the store never had.

@@ -6,7 +6,7 @@ use crate::Store;
 use reelview::domain::{Position, PositionId, PositionStatus, TenantId};
 use reelview::ports::PositionWriteError;
 
-contracts!(create_and_lookup, updates, versioning);
+contracts!(create_and_lookup, updates, versioning, paging_and_counts);
 
 fn sorted_ids(positions: &[Position]) -> Vec<PositionId> {
     let mut ids: Vec<PositionId> = positions.iter().map(|p| p.id).collect();
@@ -128,7 +128,7 @@ async fn create_and_lookup(store: Store) {
     );
 
     // Listing shows only the tenant's own positions, complete.
-    let listed = store.list_positions(acme).await.unwrap();
+    let listed = store.list_positions(acme, None, 100).await.unwrap().items;
     assert_eq!(
         sorted_ids(&listed),
         sorted_ids(&[backend.clone(), designer.clone()])
@@ -136,13 +136,14 @@ async fn create_and_lookup(store: Store) {
     let listed_backend = listed.iter().find(|p| p.id == backend.id).unwrap();
     assert_eq!(listed_backend, &backend);
     assert_eq!(
-        store.list_positions(globex).await.unwrap(),
+        store.list_positions(globex, None, 100).await.unwrap().items,
         vec![theirs.clone()]
     );
     assert!(store
-        .list_positions(TenantId::new())
+        .list_positions(TenantId::new(), None, 100)
         .await
         .unwrap()
+        .items
         .is_empty());
 
     // Public lookups cross tenants.
@@ -171,7 +172,10 @@ async fn create_and_lookup(store: Store) {
     assert_eq!(store.get_position(globex, copycat.id).await.unwrap(), None);
     assert_eq!(store.position_by_id(copycat.id).await.unwrap(), None);
     assert_eq!(by_slug(&store, "backend-engineer").await, Some(backend));
-    assert_eq!(store.list_positions(globex).await.unwrap(), vec![theirs]);
+    assert_eq!(
+        store.list_positions(globex, None, 100).await.unwrap().items,
+        vec![theirs]
+    );
 }
 
 async fn updates(store: Store) {
@@ -293,4 +297,52 @@ async fn versioning(store: Store) {
     assert_eq!(store.get_position(tenant, ghost.id).await.unwrap(), None);
     assert_eq!(store.position_by_id(ghost.id).await.unwrap(), None);
     assert_eq!(by_slug(&store, "haunt").await, None);
+}
+
+/// Positions list a page at a time, oldest first, with a cursor only while more follow; the
+/// counts of a page come in one batch read, zeros where a position has no interviews.
+async fn paging_and_counts(store: Store) {
+    let acme = TenantId::new();
+    let mut created = Vec::new();
+    for i in 0..5 {
+        let position = new_position(acme, &format!("Role {i}"), None);
+        store.create_position(&position).await.unwrap();
+        created.push(position.id);
+    }
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let page = store
+            .list_positions(acme, cursor.as_deref(), 2)
+            .await
+            .unwrap();
+        pages += 1;
+        seen.extend(page.items.iter().map(|p| p.id));
+        cursor = page.next_cursor;
+        if cursor.is_none() {
+            break;
+        }
+    }
+    assert_eq!(seen, created, "oldest first, each once");
+    assert_eq!(pages, 3);
+    assert_eq!(
+        store.list_positions(acme, Some("garbage"), 2).await.err(),
+        Some(reelview::ports::ListError::InvalidCursor)
+    );
+
+    let (interview, _) = crate::fixtures::new_interview(
+        acme,
+        created[1],
+        "ana@example.com",
+        None,
+        chrono::Utc::now(),
+    );
+    store.create_interview(&interview, None).await.unwrap();
+    let counts = store
+        .counts_of(acme, &[created[0], created[1]])
+        .await
+        .unwrap();
+    assert_eq!(counts[0], Default::default());
+    assert_eq!((counts[1].invited, counts[1].to_evaluate), (1, 1));
 }

@@ -2,7 +2,7 @@
 //! `code`, in one place.
 
 use crate::domain::{InterviewError, InterviewId, QuestionId};
-use crate::ports::{CreateInterviewError, PositionWriteError, Unavailable, UpdateError};
+use crate::ports::{CreateInterviewError, ListError, PositionWriteError, Unavailable, UpdateError};
 use serde::Serialize;
 
 /// One invalid field of a request: `field` is a JSON path such as `candidate.email`.
@@ -148,6 +148,15 @@ impl From<InterviewError> for Error {
             InterviewError::RetakesExhausted => Self::RetakesExhausted,
             InterviewError::UploadNotFound => Self::UploadNotFound,
             InterviewError::UploadAlreadyCompleted => Self::UploadAlreadyCompleted,
+        }
+    }
+}
+
+impl From<ListError> for Error {
+    fn from(value: ListError) -> Self {
+        match value {
+            ListError::InvalidCursor => Self::Malformed("invalid cursor".into()),
+            ListError::Unavailable(why) => Self::Internal(why),
         }
     }
 }

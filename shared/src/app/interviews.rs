@@ -2,7 +2,7 @@
 
 use super::{positions, App, Caller, Error, FieldError, Result};
 use crate::domain::{Interview, InterviewId, Position, Score, Stage};
-use crate::ports::{InterviewQuery, ListError, Page};
+use crate::ports::{InterviewQuery, Page};
 use serde::Deserialize;
 
 /// Looks up an interview of the caller's tenant by id.
@@ -83,10 +83,6 @@ pub async fn list_interviews(
     let page = app
         .interviews
         .list_interviews(caller.tenant_id, position.id, &query)
-        .await
-        .map_err(|e| match e {
-            ListError::InvalidCursor => Error::Malformed("invalid cursor".into()),
-            ListError::Unavailable(why) => Error::Internal(why),
-        })?;
+        .await?;
     Ok((position, page))
 }

@@ -207,25 +207,25 @@ pub async fn get_position(app: &App, caller: &Caller, id: &str) -> Result<Positi
         .ok_or(Error::PositionNotFound)
 }
 
-/// The caller's positions, each with its interview counts by status and stage.
+/// A page of the caller's positions (oldest first), each with its interview counts by
+/// status and stage. `limit` (default 50) is clamped to 1–100. Two reads per page: the
+/// positions and, in one batch, their counts.
 pub async fn list_positions(
     app: &App,
     caller: &Caller,
-) -> Result<Vec<(Position, InterviewCounts)>> {
-    let positions = app.positions.list_positions(caller.tenant_id).await?;
-    let counts: std::collections::HashMap<_, _> = app
+    cursor: Option<&str>,
+    limit: Option<u32>,
+) -> Result<(Vec<(Position, InterviewCounts)>, Option<String>)> {
+    let page = app
         .positions
-        .counts_of(caller.tenant_id)
-        .await?
-        .into_iter()
-        .collect();
-    Ok(positions
-        .into_iter()
-        .map(|p| {
-            let counted = counts.get(&p.id).copied().unwrap_or_default();
-            (p, counted)
-        })
-        .collect())
+        .list_positions(caller.tenant_id, cursor, limit.unwrap_or(50).clamp(1, 100))
+        .await?;
+    let ids: Vec<PositionId> = page.items.iter().map(|p| p.id).collect();
+    let counts = app.positions.counts_of(caller.tenant_id, &ids).await?;
+    Ok((
+        page.items.into_iter().zip(counts).collect(),
+        page.next_cursor,
+    ))
 }
 
 /// Archiving stops new invites and applications; existing interviews go on.

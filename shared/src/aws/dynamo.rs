@@ -399,6 +399,84 @@ impl ItemEngine for DynamoItems {
         }
     }
 
+    async fn query_partition_after(
+        &self,
+        pk: &str,
+        sort_prefix: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> PortResult<Vec<Item>> {
+        let mut start =
+            after.map(|sk| HashMap::from([("pk".to_string(), s(pk)), ("sk".to_string(), s(sk))]));
+        let mut out = Vec::new();
+        while out.len() < limit {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                .expression_attribute_values(":pk", s(pk))
+                .expression_attribute_values(":prefix", s(sort_prefix))
+                .set_exclusive_start_key(start.take())
+                .limit((limit - out.len()) as i32)
+                .send()
+                .await
+                .map_err(sdk("query partition page"))?;
+            for item in page.items.unwrap_or_default() {
+                out.push(decode(item)?);
+            }
+            match page.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => break,
+            }
+        }
+        Ok(out)
+    }
+
+    async fn get_many(&self, keys: &[Key]) -> PortResult<Vec<Option<Item>>> {
+        use aws_sdk_dynamodb::types::KeysAndAttributes;
+        let mut found: HashMap<(String, String), Item> = HashMap::new();
+        // BatchGetItem takes 100 keys; what it leaves unprocessed is asked again.
+        for chunk in keys.chunks(100) {
+            let mut pending = Some(
+                KeysAndAttributes::builder()
+                    .set_keys(Some(chunk.iter().map(key_of).collect()))
+                    .consistent_read(true)
+                    .build()
+                    .map_err(sdk("building batch get"))?,
+            );
+            while let Some(request) = pending.take() {
+                let out = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, request)
+                    .send()
+                    .await
+                    .map_err(sdk("batch get"))?;
+                for item in out
+                    .responses
+                    .unwrap_or_default()
+                    .remove(&self.table)
+                    .unwrap_or_default()
+                {
+                    let item = decode(item)?;
+                    let text = |k: &str| {
+                        item.get(k)
+                            .and_then(|v| v.as_str())
+                            .unwrap_or_default()
+                            .to_string()
+                    };
+                    found.insert((text("pk"), text("sk")), item);
+                }
+                pending = out
+                    .unprocessed_keys
+                    .and_then(|mut left| left.remove(&self.table))
+                    .filter(|left| !left.keys().is_empty());
+            }
+        }
+        Ok(keys.iter().map(|k| found.remove(k)).collect())
+    }
+
     async fn query_index(&self, query: &IndexQuery<'_>) -> PortResult<IndexPage> {
         let mut x = Expressions::default();
         let filter = query

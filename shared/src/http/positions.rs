@@ -5,7 +5,8 @@ use super::extract::JsonBody;
 use super::idempotency::run_once;
 use super::{views, HttpState};
 use crate::app::{positions, purge, Caller, Error};
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -56,20 +57,28 @@ async fn get_position(
     Ok(Json(views::position(&position)))
 }
 
+#[derive(serde::Deserialize)]
+struct ListQuery {
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+/// A page of positions in their summary form: questions counted, not inlined (read one
+/// position for its questions), with interview counts.
 async fn list_positions(
     State(state): State<HttpState>,
     caller: Caller,
+    query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<Value>, Error> {
-    let all = positions::list_positions(&state.app, &caller).await?;
-    let items: Vec<Value> = all
+    let Query(query) = query.map_err(|e| Error::Malformed(e.body_text()))?;
+    let (page, next_cursor) =
+        positions::list_positions(&state.app, &caller, query.cursor.as_deref(), query.limit)
+            .await?;
+    let items: Vec<Value> = page
         .iter()
-        .map(|(position, counts)| {
-            let mut item = views::position(position);
-            item["counts"] = json!(counts);
-            item
-        })
+        .map(|(position, counts)| views::position_summary(position, counts))
         .collect();
-    Ok(Json(json!({ "items": items })))
+    Ok(Json(json!({ "items": items, "nextCursor": next_cursor })))
 }
 
 async fn update_position(

@@ -1,7 +1,7 @@
 //! The JSON shapes of the public API. Domain types stay free of wire concerns; this is where
 //! they become camelCase documents.
 
-use crate::domain::{Interview, Position, Question, QuestionId, Tenant};
+use crate::domain::{Interview, InterviewCounts, Position, Question, QuestionId, Tenant};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -36,6 +36,18 @@ pub fn position(position: &Position) -> Value {
             "retakes": q.retakes,
         })).collect::<Vec<_>>(),
     })
+}
+
+/// A position in a listing: everything but its questions, which are counted; and its
+/// interview counts.
+pub fn position_summary(position: &Position, counts: &InterviewCounts) -> Value {
+    let mut summary = self::position(position);
+    if let Some(fields) = summary.as_object_mut() {
+        fields.remove("questions");
+        fields.insert("questionCount".into(), json!(position.questions.len()));
+        fields.insert("counts".into(), json!(counts));
+    }
+    summary
 }
 
 /// Ready-made ways for a recruiter to pass the link on by hand.

@@ -252,6 +252,39 @@ impl ItemEngine for RedbItems {
         .await
     }
 
+    async fn query_partition_after(
+        &self,
+        pk: &str,
+        sort_prefix: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> PortResult<Vec<Item>> {
+        let start = match after {
+            Some(sk) => Bound::Excluded(format!("{pk}\u{0}{sk}")),
+            None => Bound::Included(format!("{pk}\u{0}{sort_prefix}")),
+        };
+        let end = Bound::Excluded(format!("{pk}\u{0}{sort_prefix}\u{10FFFF}"));
+        self.read(move |items, _| {
+            let range = (
+                start.as_ref().map(String::as_str),
+                end.as_ref().map(String::as_str),
+            );
+            let mut out = Vec::new();
+            for entry in items.range::<&str>(range)?.take(limit) {
+                let (_, value) = entry?;
+                out.push(serde_json::from_slice(value.value())?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn get_many(&self, keys: &[Key]) -> PortResult<Vec<Option<Item>>> {
+        let keys: Vec<String> = keys.iter().map(item_key).collect();
+        self.read(move |items, _| keys.iter().map(|k| get(items, k)).collect())
+            .await
+    }
+
     async fn query_index(&self, query: &IndexQuery<'_>) -> PortResult<IndexPage> {
         let prefix = format!("{}\u{0}", query.index_pk);
         let end = Bound::Excluded(format!("{}\u{0}\u{10FFFF}", query.index_pk));

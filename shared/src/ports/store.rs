@@ -78,7 +78,14 @@ pub trait PositionStore: Send + Sync {
         next: &Position,
     ) -> Result<Position, PositionWriteError>;
     async fn get_position(&self, tenant: TenantId, id: PositionId) -> PortResult<Option<Position>>;
-    async fn list_positions(&self, tenant: TenantId) -> PortResult<Vec<Position>>;
+    /// A page of the tenant's positions, oldest first; deleted ones are left out (so a page
+    /// may come back short, with a cursor).
+    async fn list_positions(
+        &self,
+        tenant: TenantId,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Position>, ListError>;
     /// Deletes `position` (as read) for every reader at once: it is marked deleted, its id and
     /// slug lookups go, and it is queued for purging, all or nothing.
     async fn delete_position(&self, position: &Position) -> Result<(), PositionWriteError>;
@@ -86,8 +93,13 @@ pub trait PositionStore: Send + Sync {
     async fn purges_pending(&self) -> PortResult<Vec<(TenantId, PositionId)>>;
     /// Removes a purged position's last items: the position, its counts and its queue entry.
     async fn forget_position(&self, tenant: TenantId, position: PositionId) -> PortResult<()>;
-    /// The interview counts of every position of the tenant that has interviews.
-    async fn counts_of(&self, tenant: TenantId) -> PortResult<Vec<(PositionId, InterviewCounts)>>;
+    /// The interview counts of these positions of the tenant, in their order (zeros where a
+    /// position has no interviews), in one batch read.
+    async fn counts_of(
+        &self,
+        tenant: TenantId,
+        positions: &[PositionId],
+    ) -> PortResult<Vec<InterviewCounts>>;
     /// Resolves a public slug to its position, across tenants (the apply link is public).
     async fn position_by_slug(&self, slug: &str) -> PortResult<Option<Position>>;
     /// Resolves a position id without knowing the tenant (the apply link is public).

@@ -214,6 +214,17 @@ pub trait ItemEngine: Send + Sync + 'static {
     async fn write(&self, writes: Vec<Write>) -> PortResult<Result<(), Refused>>;
     /// Every item of partition `pk` whose sort key starts with `sort_prefix`, in sort order.
     async fn query_partition(&self, pk: &str, sort_prefix: &str) -> PortResult<Vec<Item>>;
+    /// Up to `limit` items of partition `pk` whose sort key starts with `sort_prefix` and
+    /// comes after `after`, in sort order.
+    async fn query_partition_after(
+        &self,
+        pk: &str,
+        sort_prefix: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> PortResult<Vec<Item>>;
+    /// Strongly consistent reads of several items at once, in the order of `keys`.
+    async fn get_many(&self, keys: &[Key]) -> PortResult<Vec<Option<Item>>>;
     /// Items of one partition of the listing index (`gsi1`); see [`IndexQuery`].
     async fn query_index(&self, query: &IndexQuery<'_>) -> PortResult<IndexPage>;
 }

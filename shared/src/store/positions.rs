@@ -3,7 +3,7 @@
 use super::records::{from_item, to_item, PositionPointer, PurgeRecord};
 use super::{keys, Condition, ItemEngine, Store, Write};
 use crate::domain::{InterviewCounts, Position, PositionId, PositionStatus, TenantId};
-use crate::ports::{PortResult, PositionStore, PositionWriteError};
+use crate::ports::{ListError, Page, PortResult, PositionStore, PositionWriteError};
 use async_trait::async_trait;
 
 impl<E: ItemEngine> Store<E> {
@@ -146,35 +146,59 @@ impl<E: ItemEngine> PositionStore for Store<E> {
         Ok(())
     }
 
-    async fn list_positions(&self, tenant: TenantId) -> PortResult<Vec<Position>> {
+    async fn list_positions(
+        &self,
+        tenant: TenantId,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Position>, ListError> {
         let (pk, _) = keys::tenant(tenant);
-        self.engine
-            .query_partition(&pk, keys::POSITION_PREFIX)
-            .await?
+        let after = match cursor {
+            None => None,
+            Some(c) => Some(decode_cursor(c).ok_or(ListError::InvalidCursor)?),
+        };
+        let limit = limit as usize;
+        // One more than the page tells whether there is a next one.
+        let mut items = self
+            .engine
+            .query_partition_after(&pk, keys::POSITION_PREFIX, after.as_deref(), limit + 1)
+            .await?;
+        let more = items.len() > limit;
+        items.truncate(limit);
+        let last_sk = items
+            .last()
+            .and_then(|i| i.get("sk"))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string);
+        let positions = items
             .into_iter()
             .map(from_item::<Position>)
-            .filter(|p| p.as_ref().map_or(true, |p| !p.is_deleted()))
-            .collect()
+            .collect::<PortResult<Vec<_>>>()?;
+        Ok(Page {
+            items: positions.into_iter().filter(|p| !p.is_deleted()).collect(),
+            next_cursor: last_sk.filter(|_| more).map(|sk| encode_cursor(&sk)),
+        })
     }
 
-    async fn counts_of(&self, tenant: TenantId) -> PortResult<Vec<(PositionId, InterviewCounts)>> {
-        let (pk, _) = keys::tenant(tenant);
-        let mut all = Vec::new();
-        for item in self
-            .engine
-            .query_partition(&pk, keys::COUNTS_PREFIX)
+    async fn counts_of(
+        &self,
+        tenant: TenantId,
+        positions: &[PositionId],
+    ) -> PortResult<Vec<InterviewCounts>> {
+        let keys: Vec<keys::Key> = positions
+            .iter()
+            .map(|p| keys::position_counts(tenant, *p))
+            .collect();
+        self.engine
+            .get_many(&keys)
             .await?
-        {
-            let position = item
-                .get("sk")
-                .and_then(serde_json::Value::as_str)
-                .and_then(|sk| sk.strip_prefix(keys::COUNTS_PREFIX))
-                .and_then(PositionId::parse);
-            if let Some(position) = position {
-                all.push((position, from_item(item)?));
-            }
-        }
-        Ok(all)
+            .into_iter()
+            .map(|item| {
+                item.map(from_item)
+                    .transpose()
+                    .map(Option::unwrap_or_default)
+            })
+            .collect()
     }
 
     async fn position_by_slug(&self, slug: &str) -> PortResult<Option<Position>> {
@@ -186,4 +210,21 @@ impl<E: ItemEngine> PositionStore for Store<E> {
         let pointer = self.pointer(&keys::position_pointer(id)).await?;
         self.position_at(pointer).await
     }
+}
+
+/// A positions cursor: the last sort key of the page, opaque.
+fn encode_cursor(sk: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sk)
+}
+
+/// Only a cursor this listing issued: `POSITION#<id>`.
+fn decode_cursor(cursor: &str) -> Option<String> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()?;
+    let sk = String::from_utf8(bytes).ok()?;
+    PositionId::parse(sk.strip_prefix(keys::POSITION_PREFIX)?)?;
+    Some(sk)
 }
