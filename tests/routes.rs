@@ -308,3 +308,26 @@ async fn a_wrong_method_is_a_problem() {
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["code"], "method_not_allowed");
 }
+
+/// The contract documents every route the deployment serves, with the same method and path.
+#[test]
+fn every_deployed_route_is_in_the_openapi_contract() {
+    let path = reelview_tests::workspace_root().join("infra/openapi.yaml");
+    let contract: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut missing = Vec::new();
+    for function in functions::ALL {
+        for (method, route) in function.routes {
+            let documented = contract["paths"][*route]
+                .get(method.to_ascii_lowercase())
+                .is_some();
+            if !documented {
+                missing.push(format!("{method} {route} ({})", function.name));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "not in infra/openapi.yaml: {missing:#?}"
+    );
+}

@@ -374,31 +374,6 @@ impl ItemEngine for DynamoItems {
         }
     }
 
-    async fn query_partition(&self, pk: &str, sort_prefix: &str) -> PortResult<Vec<Item>> {
-        let mut out = Vec::new();
-        let mut start: Option<Attributes> = None;
-        loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-                .expression_attribute_values(":pk", s(pk))
-                .expression_attribute_values(":prefix", s(sort_prefix))
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(sdk("query partition"))?;
-            for item in page.items.unwrap_or_default() {
-                out.push(decode(item)?);
-            }
-            match page.last_evaluated_key {
-                Some(key) => start = Some(key),
-                None => return Ok(out),
-            }
-        }
-    }
-
     async fn query_partition_after(
         &self,
         pk: &str,
@@ -418,10 +393,11 @@ impl ItemEngine for DynamoItems {
                 .expression_attribute_values(":pk", s(pk))
                 .expression_attribute_values(":prefix", s(sort_prefix))
                 .set_exclusive_start_key(start.take())
-                .limit((limit - out.len()) as i32)
+                // No Limit for a whole partition: DynamoDB pages by size on its own.
+                .set_limit(i32::try_from(limit - out.len()).ok())
                 .send()
                 .await
-                .map_err(sdk("query partition page"))?;
+                .map_err(sdk("query partition"))?;
             for item in page.items.unwrap_or_default() {
                 out.push(decode(item)?);
             }

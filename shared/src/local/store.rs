@@ -238,20 +238,6 @@ impl ItemEngine for RedbItems {
         Ok(outcome?)
     }
 
-    async fn query_partition(&self, pk: &str, sort_prefix: &str) -> PortResult<Vec<Item>> {
-        let start = format!("{pk}\u{0}{sort_prefix}");
-        let end = format!("{pk}\u{0}{sort_prefix}\u{10FFFF}");
-        self.read(move |items, _| {
-            let mut out = Vec::new();
-            for entry in items.range(start.as_str()..end.as_str())? {
-                let (_, value) = entry?;
-                out.push(serde_json::from_slice(value.value())?);
-            }
-            Ok(out)
-        })
-        .await
-    }
-
     async fn query_partition_after(
         &self,
         pk: &str,

@@ -213,7 +213,10 @@ pub trait ItemEngine: Send + Sync + 'static {
     /// Applies every write or none. Each key appears at most once.
     async fn write(&self, writes: Vec<Write>) -> PortResult<Result<(), Refused>>;
     /// Every item of partition `pk` whose sort key starts with `sort_prefix`, in sort order.
-    async fn query_partition(&self, pk: &str, sort_prefix: &str) -> PortResult<Vec<Item>>;
+    async fn query_partition(&self, pk: &str, sort_prefix: &str) -> PortResult<Vec<Item>> {
+        self.query_partition_after(pk, sort_prefix, None, usize::MAX)
+            .await
+    }
     /// Up to `limit` items of partition `pk` whose sort key starts with `sort_prefix` and
     /// comes after `after`, in sort order.
     async fn query_partition_after(
