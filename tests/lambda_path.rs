@@ -1077,3 +1077,80 @@ async fn an_authorizer_that_cannot_read_the_table_fails_instead_of_denying() {
     let denied = healthy.invoke(&event).await;
     assert_eq!(denied["isAuthorized"], false, "{denied}");
 }
+
+/// A position's life through the deployed functions: an edit, the counts in the listing, a
+/// deletion that is gone at once, and the scheduled purge function finishing what is left
+/// (recordings included).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_position_is_edited_counted_deleted_and_purged_through_the_deployed_functions() {
+    let d = Deployment::start().await;
+    let http = reqwest::Client::new();
+    let c = completed_interview(&d, &http).await;
+    let key = c.key.as_str();
+    let position_id = c.position["id"].as_str().expect("position id");
+    let position = format!("/v1/positions/{position_id}");
+
+    let edited = d
+        .send(
+            Request::new("PATCH", &position)
+                .bearer(key)
+                .json(&json!({ "name": "Staff Engineer" })),
+        )
+        .await;
+    let edited = expect(
+        &edited,
+        200,
+        "PATCH /v1/positions/{positionId} (reelview-positions)",
+    );
+    assert_eq!(edited["name"], "Staff Engineer");
+
+    let listed = d
+        .send(Request::new("GET", "/v1/positions").bearer(key))
+        .await;
+    let listed = expect(&listed, 200, "GET /v1/positions (reelview-positions)");
+    assert_eq!(listed["items"][0]["counts"]["completed"], 1, "{listed}");
+    assert_eq!(listed["items"][0]["questionCount"], 2, "{listed}");
+
+    let deleted = d.send(Request::new("DELETE", &position).bearer(key)).await;
+    expect(
+        &deleted,
+        202,
+        "DELETE /v1/positions/{positionId} (reelview-positions)",
+    );
+    let gone = d.send(Request::new("GET", &position).bearer(key)).await;
+    expect(&gone, 404, "the deleted position");
+
+    // The scheduled function finishes the purge (the deleting request may have done it).
+    let purge = d.gateway.function("reelview-purge");
+    let scheduled = json!({
+        "version": "0",
+        "detail-type": "Scheduled Event",
+        "source": "aws.scheduler",
+        "detail": {},
+    });
+    let mut waiting = purge.invoke(&scheduled).await;
+    for _ in 0..20 {
+        if waiting["waiting"] == 0 {
+            break;
+        }
+        waiting = purge.invoke(&scheduled).await;
+    }
+    assert_eq!(waiting["waiting"], 0, "{waiting}");
+    let interview = d
+        .send(Request::new("GET", &format!("/v1/interviews/{}", c.interview_id)).bearer(key))
+        .await;
+    expect(&interview, 404, "the purged interview");
+    let objects = emulator::s3_client()
+        .await
+        .list_objects_v2()
+        .bucket(&d.aws.bucket)
+        .prefix(&c.tenant_id)
+        .send()
+        .await
+        .expect("list the bucket");
+    assert!(
+        objects.contents().is_empty(),
+        "recordings left behind: {:?}",
+        objects.contents()
+    );
+}
