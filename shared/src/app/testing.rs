@@ -23,7 +23,14 @@ impl Clock for TestClock {
 
 pub fn app(dir: &std::path::Path) -> (App, Arc<TestClock>) {
     let store = Arc::new(LocalStore::open(dir).expect("store"));
-    let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
+    // Ten in the morning of today (UTC): close to the wall clock that signed URLs use, and far
+    // enough from midnight that a test moving the clock by hours stays within one day.
+    let morning = Utc::now()
+        .date_naive()
+        .and_hms_opt(10, 0, 0)
+        .expect("a valid time")
+        .and_utc();
+    let clock = Arc::new(TestClock(Mutex::new(morning)));
     let mut app = App::with_store(store, clock.clone());
     app.videos = Some(Arc::new(
         DiskVideos::open(dir, "http://127.0.0.1:1").expect("videos"),
