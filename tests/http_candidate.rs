@@ -123,6 +123,35 @@ impl Fixture {
         )
     }
 
+    /// The bytes storage holds at `key` (disk locally, the bucket on moto).
+    async fn object_bytes(&self, key: &str) -> Vec<u8> {
+        match &self.server.aws {
+            None => std::fs::read(self.server.data_dir.path().join("videos").join(key)).unwrap(),
+            Some(aws) => reelview_tests::emulator::s3_client()
+                .await
+                .get_object()
+                .bucket(&aws.bucket)
+                .key(key)
+                .send()
+                .await
+                .unwrap()
+                .body
+                .collect()
+                .await
+                .unwrap()
+                .to_vec(),
+        }
+    }
+
+    async fn upload_status(&self, question: &str, upload: &str) -> Reply {
+        self.candidate_call(
+            Method::GET,
+            &format!("/answers/{question}/uploads/{upload}"),
+            None,
+        )
+        .await
+    }
+
     /// Whether storage still holds an object (disk locally, the bucket on moto).
     async fn object_exists(&self, key: &str) -> bool {
         match &self.server.aws {
@@ -435,6 +464,128 @@ async fn a_multipart_upload_resumes_after_a_dropped_part(backend: Backend) {
     f.complete(&q2, spare_id)
         .await
         .assert_problem(404, "upload_not_found");
+}
+
+both!(uploads_are_staged_capped_and_never_overwrite_an_answer);
+async fn uploads_are_staged_capped_and_never_overwrite_an_answer(backend: Backend) {
+    const MIB: u64 = 1024 * 1024;
+    let f = Fixture::new(backend, json!({ "maxUploadBytes": MIB })).await;
+    let (q1, q2) = (f.question(0), f.question(1));
+
+    // The browser writes under pending/; complete moves the video to the answer's own key.
+    let first = video(1000, 1);
+    let ticket = f.start_upload(&q1, "video/webm", 1000, false).await;
+    let upload = ticket.body["uploadId"].as_str().unwrap().to_string();
+    let answer_key = f.object_key(&q1, &upload);
+    let pending_key = format!("pending/{answer_key}");
+    assert!(
+        ticket.body["url"].as_str().unwrap().contains(&pending_key),
+        "{}",
+        ticket.body["url"]
+    );
+    assert_eq!(
+        put(
+            &f.server,
+            &ticket.body["url"],
+            &ticket.body["headers"],
+            first.clone()
+        )
+        .await,
+        200
+    );
+    let done = f.complete(&q1, &upload).await;
+    assert_eq!(done.status, 200, "{:?}", done.body);
+    assert!(f.object_exists(&answer_key).await);
+    assert!(
+        !f.object_exists(&pending_key).await,
+        "the staged copy is gone"
+    );
+
+    // The PUT URL is still valid for minutes, but what it writes is never the answer.
+    assert_eq!(
+        put(
+            &f.server,
+            &ticket.body["url"],
+            &ticket.body["headers"],
+            video(1000, 2)
+        )
+        .await,
+        200
+    );
+    assert_eq!(f.object_bytes(&answer_key).await, first);
+    let answers = f.session().await.body["questions"][0]["answer"]["uploadId"].clone();
+    assert_eq!(answers, json!(upload));
+
+    // At most three pending attempts per question: a fourth releases the oldest, object and all.
+    let mut attempts = Vec::new();
+    for seed in 0..4u8 {
+        let ticket = f.start_upload(&q2, "video/webm", 2000, false).await;
+        assert_eq!(ticket.status, 201, "{:?}", ticket.body);
+        if seed < 3 {
+            assert_eq!(
+                put(
+                    &f.server,
+                    &ticket.body["url"],
+                    &ticket.body["headers"],
+                    video(2000, seed)
+                )
+                .await,
+                200
+            );
+        }
+        attempts.push(ticket.body["uploadId"].as_str().unwrap().to_string());
+    }
+    f.upload_status(&q2, &attempts[0])
+        .await
+        .assert_problem(404, "upload_not_found");
+    assert!(
+        !f.object_exists(&format!("pending/{}", f.object_key(&q2, &attempts[0])))
+            .await
+    );
+    assert!(
+        f.object_exists(&format!("pending/{}", f.object_key(&q2, &attempts[1])))
+            .await
+    );
+    for attempt in &attempts[1..] {
+        assert_eq!(f.upload_status(&q2, attempt).await.status, 200);
+    }
+
+    // Pending bytes stay within one full-size recording per question (2 MiB here): two
+    // full-size attempts at q2 leave room for no third, so the oldest ones go.
+    let big: Vec<String> = {
+        let mut ids = Vec::new();
+        for _ in 0..3 {
+            let ticket = f.start_upload(&q2, "video/webm", MIB, false).await;
+            assert_eq!(ticket.status, 201, "{:?}", ticket.body);
+            ids.push(ticket.body["uploadId"].as_str().unwrap().to_string());
+        }
+        ids
+    };
+    f.upload_status(&q2, &big[0])
+        .await
+        .assert_problem(404, "upload_not_found");
+    assert_eq!(f.upload_status(&q2, &big[2]).await.status, 200);
+
+    // Two completions of one multipart upload at once answer alike.
+    let bytes = video(3000, 7);
+    let ticket = f.start_upload(&q2, "video/webm", 3000, true).await;
+    assert_eq!(ticket.status, 201, "{:?}", ticket.body);
+    let part = &ticket.body["parts"][0];
+    assert_eq!(
+        put(&f.server, &part["url"], &part["headers"], bytes.clone()).await,
+        200
+    );
+    let id = ticket.body["uploadId"].as_str().unwrap();
+    let (a, b) = tokio::join!(f.complete(&q2, id), f.complete(&q2, id));
+    assert_eq!(
+        (a.status, b.status),
+        (200, 200),
+        "{:?} {:?}",
+        a.body,
+        b.body
+    );
+    assert_eq!(a.body["answer"], b.body["answer"]);
+    assert_eq!(f.object_bytes(&f.object_key(&q2, id)).await, bytes);
 }
 
 both!(progress_survives_a_restart);

@@ -187,9 +187,10 @@ deployed! {
             "dynamodb:PutItem",
             // The first upload starts the interview, which moves the position's counts.
             "dynamodb:UpdateItem",
-            // Presigned PUTs and parts, CreateMultipartUpload, CompleteMultipartUpload.
+            // Presigned PUTs and parts, CreateMultipartUpload, CompleteMultipartUpload, and
+            // CopyObject's destination (a completed upload leaves pending/).
             "s3:PutObject",
-            // HeadObject.
+            // HeadObject, and CopyObject's source.
             "s3:GetObject",
             "s3:ListMultipartUploadParts",
             "s3:AbortMultipartUpload",

@@ -137,6 +137,19 @@ async fn round_trip(videos: Videos) {
         "downloaded bytes differ from the upload"
     );
 
+    // A copy has the bytes and the type of its source, which stays until deleted.
+    let copy = video_key();
+    videos.copy(&key, &copy).await.unwrap();
+    assert_eq!(
+        videos.head(&copy).await.unwrap(),
+        videos.head(&key).await.unwrap()
+    );
+    let url = videos
+        .presign_get(&copy, "video/webm", EXPIRES)
+        .await
+        .unwrap();
+    assert!(get_bytes(&http, &url).await.2 == body, "the copy differs");
+
     // Multipart: parts of at least 5 MiB except the last (S3's minimum).
     let big = video_key();
     let part_one = bytes_of(5 * MIB, 2);

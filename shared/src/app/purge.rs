@@ -4,7 +4,7 @@
 
 use super::positions::get_position;
 use super::{retry_on_conflict, App, Caller, Result};
-use crate::domain::{Interview, PositionId, TenantId, UploadMethod};
+use crate::domain::{Interview, PositionId, TenantId};
 use crate::ports::InterviewQuery;
 
 /// Interviews purged per batch: small enough for one Lambda invocation, however many there are.
@@ -29,15 +29,7 @@ async fn purge_interview(app: &App, interview: &Interview) -> Result<()> {
         }
     }
     for upload in &interview.uploads {
-        if let UploadMethod::Multipart {
-            storage_upload_id, ..
-        } = &upload.method
-        {
-            videos
-                .abort_multipart(&upload.object_key, storage_upload_id)
-                .await?;
-        }
-        videos.delete(&upload.object_key).await?;
+        super::upload::release(videos, upload).await?;
     }
     let (tenant, id) = (interview.tenant_id, interview.id);
     for share in app.shares.shares_of(tenant, id).await? {

@@ -1,14 +1,16 @@
 //! Answer uploads: starting an attempt, resuming it, abandoning it. The browser sends video
 //! straight to storage through presigned URLs; the server only signs and records. Every
-//! attempt has its own object key, so a retry or a retake never overwrites a recording.
-//! Confirming an upload as the answer is `complete`.
+//! attempt has its own object key under `pending/`, so a retry or a retake never overwrites a
+//! recording, and storage expires what is never completed. Confirming an upload as the answer
+//! (copying it out of `pending/`) is `complete`.
 
 use super::session::{load_open, LoadedOnce, Session};
 use super::{retry_on_conflict, App, Error, FieldError, Result};
 use crate::domain::{
-    object_key, QuestionId, Upload, UploadId, UploadMethod, UploadState, ALLOWED_VIDEO_TYPES,
+    pending_object_key, QuestionId, Upload, UploadId, UploadMethod, UploadState,
+    ALLOWED_VIDEO_TYPES,
 };
-use crate::ports::{SignedRequest, UploadedPart};
+use crate::ports::{SignedRequest, UploadedPart, VideoStorage};
 use chrono::Duration;
 use serde::Deserialize;
 
@@ -145,7 +147,7 @@ pub async fn create(
     let multipart = input.multipart.unwrap_or(false) || size >= MULTIPART_THRESHOLD_BYTES;
 
     let upload_id = UploadId::new();
-    let key = object_key(
+    let key = pending_object_key(
         session.interview.tenant_id,
         session.interview.id,
         question_id,
@@ -170,6 +172,10 @@ pub async fn create(
             .question(question_id)
             .ok_or(Error::QuestionNotFound)?
             .max_attempts();
+        // Pending bytes stay within one full-size recording per question.
+        let pending_byte_cap = (session.questions().len() as u64)
+            .max(1)
+            .saturating_mul(session.position.max_upload_bytes);
         let now = app.clock.now();
         let upload = Upload {
             id: upload_id,
@@ -188,15 +194,24 @@ pub async fn create(
                 now + Duration::minutes(URL_TTL_MINUTES)
             },
         };
-        session
-            .interview
-            .add_upload(upload.clone(), max_attempts, now)?;
+        let released =
+            session
+                .interview
+                .add_upload(upload.clone(), max_attempts, pending_byte_cap, now)?;
         app.interviews.update_interview(&session.interview).await?;
-        Ok(upload)
+        Ok((upload, released))
     })
     .await;
     let upload = match recorded {
-        Ok(upload) => upload,
+        Ok((upload, released)) => {
+            for old in &released {
+                if let Err(e) = release(videos, old).await {
+                    // Storage expires it anyway; the new attempt must not fail for it.
+                    tracing::warn!(error = %e, "could not release a pending upload");
+                }
+            }
+            upload
+        }
         Err(e) => {
             if let UploadMethod::Multipart {
                 storage_upload_id, ..
@@ -303,6 +318,13 @@ pub async fn abort(app: &App, token: &str, question_id: &str, upload_id: &str) -
         Ok(upload)
     })
     .await?;
+    release(videos, &upload).await?;
+    Ok(())
+}
+
+/// Frees a pending attempt's storage: its multipart upload (with the parts sent so far) and
+/// its object.
+pub(crate) async fn release(videos: &dyn VideoStorage, upload: &Upload) -> Result<()> {
     if let UploadMethod::Multipart {
         storage_upload_id, ..
     } = &upload.method

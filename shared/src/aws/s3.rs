@@ -255,6 +255,19 @@ impl VideoStorage for S3Videos {
         }
     }
 
+    async fn copy(&self, from: &str, to: &str) -> PortResult<()> {
+        // Keys are uuid segments and `/`, so the copy source needs no escaping.
+        self.client
+            .copy_object()
+            .bucket(&self.bucket)
+            .copy_source(format!("{}/{from}", self.bucket))
+            .key(to)
+            .send()
+            .await
+            .map_err(|e| unavailable("copy object")(e.into_service_error().to_string()))?;
+        Ok(())
+    }
+
     async fn delete(&self, key: &str) -> PortResult<()> {
         self.client
             .delete_object()

@@ -159,8 +159,8 @@ pub struct Confirmation {
     pub confirmed_attempts: u32,
 }
 
-/// Pending attempts kept per question; requesting another drops the oldest.
-pub const MAX_PENDING_UPLOADS_PER_QUESTION: usize = 5;
+/// Pending attempts kept per question; requesting another releases the oldest.
+pub const MAX_PENDING_UPLOADS_PER_QUESTION: usize = 3;
 
 /// An interview's life. Every change of state is one of these methods; the store only saves
 /// what they produce.
@@ -290,36 +290,59 @@ impl Interview {
         }
     }
 
-    /// Records a new upload attempt for its question. Expired attempts are dropped, and so
-    /// is the oldest pending attempt of the question beyond [`MAX_PENDING_UPLOADS_PER_QUESTION`],
-    /// so the item stays small however often a flaky connection retries.
+    /// Records a new upload attempt for its question and returns the pending attempts it
+    /// releases, whose storage the caller frees once this is stored. Released are: attempts
+    /// past their resumable time; the oldest pending attempts of the question beyond
+    /// [`MAX_PENDING_UPLOADS_PER_QUESTION`]; and the oldest pending attempts (this question's
+    /// first) until all pending attempts together fit in `pending_byte_cap`. So neither the
+    /// item nor the bucket grows however often a flaky connection, or a hostile link holder,
+    /// asks again, and a real retake always gets its URL.
     pub fn add_upload(
         &mut self,
         upload: Upload,
         max_attempts: u32,
+        pending_byte_cap: u64,
         now: DateTime<Utc>,
-    ) -> Result<(), InterviewError> {
+    ) -> Result<Vec<Upload>, InterviewError> {
         self.ensure_open(now)?;
         if self.progress_of(upload.question_id).confirmed_attempts >= max_attempts {
             return Err(InterviewError::RetakesExhausted);
         }
-        self.uploads.retain(|u| match u.state {
-            UploadState::Pending => u.resumable_until > now,
-            UploadState::Completed => true,
-        });
-        let pending: Vec<UploadId> = self
-            .uploads
+        let (mut pending, kept): (Vec<Upload>, Vec<Upload>) = std::mem::take(&mut self.uploads)
+            .into_iter()
+            .partition(|u| u.state == UploadState::Pending);
+        self.uploads = kept;
+        let (expired, live): (Vec<Upload>, Vec<Upload>) =
+            pending.drain(..).partition(|u| u.resumable_until <= now);
+        let mut released = expired;
+        // Oldest first, this question's attempts before the others'.
+        let mut candidates = live;
+        candidates.sort_by_key(|u| (u.question_id != upload.question_id, u.created_at));
+        let mut same_question = candidates
             .iter()
-            .filter(|u| u.question_id == upload.question_id && u.state == UploadState::Pending)
-            .map(|u| u.id)
-            .collect();
-        if pending.len() >= MAX_PENDING_UPLOADS_PER_QUESTION {
-            let oldest = &pending[..=pending.len() - MAX_PENDING_UPLOADS_PER_QUESTION];
-            self.uploads.retain(|u| !oldest.contains(&u.id));
+            .filter(|u| u.question_id == upload.question_id)
+            .count();
+        let mut pending_bytes: u64 = candidates.iter().map(|u| u.size).sum();
+        let mut keep = Vec::new();
+        for attempt in candidates {
+            let over_count = attempt.question_id == upload.question_id
+                && same_question >= MAX_PENDING_UPLOADS_PER_QUESTION;
+            let over_bytes = pending_bytes.saturating_add(upload.size) > pending_byte_cap;
+            if over_count || over_bytes {
+                if attempt.question_id == upload.question_id {
+                    same_question -= 1;
+                }
+                pending_bytes -= attempt.size;
+                released.push(attempt);
+            } else {
+                keep.push(attempt);
+            }
         }
+        keep.sort_by_key(|u| u.created_at);
+        self.uploads.extend(keep);
         self.start(now);
         self.uploads.push(upload);
-        Ok(())
+        Ok(released)
     }
 
     /// The pending upload `id` of `question`.
@@ -355,7 +378,7 @@ impl Interview {
         }
         let answer = Answer {
             upload_id: upload.id,
-            object_key: upload.object_key,
+            object_key: upload.answer_key().to_string(),
             content_type: upload.content_type,
             size: upload.size,
             duration_seconds: upload.duration_seconds,
@@ -565,7 +588,7 @@ mod tests {
         let mut i = interview(None, now);
         let q = QuestionId::new();
         for _ in 0..MAX_PENDING_UPLOADS_PER_QUESTION + 2 {
-            i.add_upload(upload(q, now), 1, now).unwrap();
+            i.add_upload(upload(q, now), 1, u64::MAX, now).unwrap();
         }
         assert_eq!(i.uploads.len(), MAX_PENDING_UPLOADS_PER_QUESTION);
         assert_eq!(i.status, InterviewStatus::InProgress, "an upload starts it");
@@ -583,7 +606,7 @@ mod tests {
             Err(InterviewError::RetakesExhausted)
         );
         assert_eq!(
-            i.add_upload(upload(q, now), 1, now),
+            i.add_upload(upload(q, now), 1, u64::MAX, now),
             Err(InterviewError::RetakesExhausted)
         );
         assert_eq!(i.drop_upload(q, second, now).map(|u| u.id), Ok(second));
@@ -594,14 +617,50 @@ mod tests {
     }
 
     #[test]
+    fn new_attempts_release_the_oldest_pending_ones_by_count_and_by_bytes() {
+        let now = Utc::now();
+        let mut i = interview(None, now);
+        let (q1, q2) = (QuestionId::new(), QuestionId::new());
+        let at = |minutes: i64, q: QuestionId, size: u64| Upload {
+            size,
+            created_at: now + Duration::minutes(minutes),
+            ..upload(q, now)
+        };
+        let cap = 100;
+        let first = at(0, q1, 10);
+        assert_eq!(i.add_upload(first.clone(), 1, cap, now), Ok(vec![]));
+        i.add_upload(at(1, q1, 10), 1, cap, now).unwrap();
+        i.add_upload(at(2, q1, 10), 1, cap, now).unwrap();
+        // A fourth attempt at q1 releases the oldest.
+        let released = i.add_upload(at(3, q1, 10), 1, cap, now).unwrap();
+        assert_eq!(released, vec![first]);
+        assert_eq!(i.uploads.len(), MAX_PENDING_UPLOADS_PER_QUESTION);
+
+        // 30 bytes pending at q1; 60 more at q2 fits, 80 more does not: q2's attempt
+        // releases q1's oldest until it fits (q2 has nothing older of its own).
+        let big = at(4, q2, 60);
+        assert_eq!(i.add_upload(big.clone(), 1, cap, now), Ok(vec![]));
+        let released = i.add_upload(at(5, q2, 30), 1, cap, now).unwrap();
+        assert_eq!(released, vec![big], "its own question's oldest goes first");
+        let pending: u64 = i.uploads.iter().map(|u| u.size).sum();
+        assert!(pending <= cap, "{pending}");
+
+        // Expired attempts are released whatever the limits.
+        let later = now + Duration::hours(1);
+        let released = i.add_upload(at(61, q1, 1), 1, cap, later).unwrap();
+        assert_eq!(released.len(), 4, "every earlier attempt had expired");
+        assert_eq!(i.uploads.len(), 1);
+    }
+
+    #[test]
     fn a_retake_supersedes_the_answer_and_its_record() {
         let now = Utc::now();
         let mut i = interview(None, now);
         let q = QuestionId::new();
-        i.add_upload(upload(q, now), 2, now).unwrap();
+        i.add_upload(upload(q, now), 2, u64::MAX, now).unwrap();
         let first = i.uploads[0].id;
         i.confirm_answer(q, first, 2, now).unwrap();
-        i.add_upload(upload(q, now), 2, now).unwrap();
+        i.add_upload(upload(q, now), 2, u64::MAX, now).unwrap();
         let second = i.uploads[1].id;
         let retake = i.confirm_answer(q, second, 2, now).unwrap();
         assert_eq!(retake.superseded.map(|a| a.upload_id), Some(first));
@@ -614,7 +673,7 @@ mod tests {
         let now = Utc::now();
         let mut i = interview(None, now);
         let (q1, q2) = (QuestionId::new(), QuestionId::new());
-        i.add_upload(upload(q1, now), 1, now).unwrap();
+        i.add_upload(upload(q1, now), 1, u64::MAX, now).unwrap();
         let id = i.uploads[0].id;
         i.confirm_answer(q1, id, 1, now).unwrap();
         assert_eq!(
@@ -626,7 +685,7 @@ mod tests {
         assert_eq!(i.submit(&[q1], now + Duration::hours(1)), Ok(false));
         assert_eq!(i.completed_at, Some(now));
         assert_eq!(
-            i.add_upload(upload(q1, now), 5, now),
+            i.add_upload(upload(q1, now), 5, u64::MAX, now),
             Err(InterviewError::Completed)
         );
         assert_eq!(i.open(now), Ok(false), "a completed interview still opens");

@@ -61,8 +61,26 @@ pub struct Upload {
     pub resumable_until: DateTime<Utc>,
 }
 
-/// The object key of an upload attempt: `tenant/interview/question/attempt`. The tenant prefix
-/// keeps every tenant's videos under its own prefix in the bucket.
+/// Where uploads arrive. Storage expires what lies here after two days (the bucket's lifecycle
+/// rule), so an attempt that is never completed disappears by itself.
+pub const PENDING_PREFIX: &str = "pending/";
+
+/// Where an upload attempt's bytes arrive: `pending/tenant/interview/question/attempt`. Only
+/// this key is ever presigned for writing.
+pub fn pending_object_key(
+    tenant: TenantId,
+    interview: InterviewId,
+    question: QuestionId,
+    attempt: UploadId,
+) -> String {
+    format!(
+        "{PENDING_PREFIX}{}",
+        object_key(tenant, interview, question, attempt)
+    )
+}
+
+/// The object key of a confirmed answer: `tenant/interview/question/attempt`. The tenant
+/// prefix keeps every tenant's videos under its own prefix in the bucket.
 pub fn object_key(
     tenant: TenantId,
     interview: InterviewId,
@@ -70,4 +88,15 @@ pub fn object_key(
     attempt: UploadId,
 ) -> String {
     format!("{tenant}/{interview}/{question}/{attempt}")
+}
+
+impl Upload {
+    /// Where this attempt's video lives once it is the answer: completing copies it there
+    /// from its pending key, so a presigned PUT that is still valid can never overwrite a
+    /// confirmed answer. (Attempts recorded before uploads were staged already sit there.)
+    pub fn answer_key(&self) -> &str {
+        self.object_key
+            .strip_prefix(PENDING_PREFIX)
+            .unwrap_or(&self.object_key)
+    }
 }

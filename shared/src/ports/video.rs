@@ -53,6 +53,9 @@ pub trait VideoStorage: Send + Sync {
     ) -> PortResult<()>;
     async fn abort_multipart(&self, key: &str, storage_upload_id: &str) -> PortResult<()>;
     async fn head(&self, key: &str) -> PortResult<Option<StoredObject>>;
+    /// Copies the object at `from` to `to`, content type included. Objects are at most a
+    /// position's upload ceiling (4 GiB), within what one copy request may copy (5 GB).
+    async fn copy(&self, from: &str, to: &str) -> PortResult<()>;
     async fn delete(&self, key: &str) -> PortResult<()>;
     /// A GET URL for a browser's `<video>`: it serves the object at `key` with
     /// `Content-Type: <content_type>` and `Content-Disposition: inline`, answers `Range`

@@ -40,6 +40,19 @@ pub fn local_app(
     let videos = Arc::new(DiskVideos::open(data_dir, public_base_url).map_err(|e| e.0)?);
     let mut app = App::with_store(store, Arc::new(SystemClock));
     app.videos = Some(videos.clone());
+    // The local stand-in for the bucket's lifecycle rules (infra/template.yaml): staged
+    // uploads never completed are gone after two days.
+    let staged = videos.clone();
+    tokio::spawn(async move {
+        loop {
+            let staged = staged.clone();
+            let _ = tokio::task::spawn_blocking(move || {
+                staged.expire_staged(std::time::Duration::from_secs(2 * 24 * 3600))
+            })
+            .await;
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        }
+    });
     app.mailer = Some(Arc::new(OutboxMailer::new(outbox, mail_from)));
     app.links = Some(Links::new(Some(public_base_url), local_link_key(data_dir)?));
     Ok((app, videos.routes()))

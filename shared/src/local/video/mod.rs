@@ -5,6 +5,7 @@
 
 mod routes;
 
+use crate::domain::PENDING_PREFIX;
 use crate::ports::{
     PortResult, SignedRequest, StoredObject, Unavailable, UploadedPart, VideoStorage,
 };
@@ -92,6 +93,41 @@ impl DiskVideos {
         })
     }
 
+    /// What the bucket's lifecycle rules do on AWS: removes staged uploads (under `pending/`)
+    /// and unfinished multipart uploads older than `age`. Returns how many it removed.
+    pub fn expire_staged(&self, age: Duration) -> usize {
+        let Some(cutoff) = std::time::SystemTime::now().checked_sub(age) else {
+            return 0;
+        };
+        let old = |path: &Path| {
+            std::fs::metadata(path)
+                .and_then(|m| m.modified())
+                .is_ok_and(|modified| modified < cutoff)
+        };
+        let mut removed = 0;
+        let mut folders = vec![self.root.join(PENDING_PREFIX)];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if old(&path) && std::fs::remove_file(&path).is_ok() {
+                    removed += 1;
+                }
+            }
+        }
+        for entry in std::fs::read_dir(self.root.join(".multipart"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if old(&entry.path()) && std::fs::remove_dir_all(entry.path()).is_ok() {
+                removed += 1;
+            }
+        }
+        removed
+    }
+
     fn mac(&self, fields: &[&str]) -> Hmac<Sha256> {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("any key length");
         for field in fields {
@@ -156,6 +192,12 @@ fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
         .chunks(2)
         .map(|pair| Some(nibble(pair[0])? << 4 | nibble(pair[1])?))
         .collect()
+}
+
+/// A file beside `target` that only this call writes: concurrent completions of one upload
+/// never write into each other's file.
+fn partial_path(target: &Path) -> PathBuf {
+    target.with_extension(format!("partial-{}", uuid::Uuid::new_v4()))
 }
 
 fn io(context: &str) -> impl Fn(std::io::Error) -> Unavailable + '_ {
@@ -291,7 +333,7 @@ impl VideoStorage for DiskVideos {
                 .await
                 .map_err(io("completing multipart upload"))?;
         }
-        let partial = target.with_extension("partial");
+        let partial = partial_path(&target);
         let mut out = tokio::fs::File::create(&partial)
             .await
             .map_err(io("completing multipart upload"))?;
@@ -347,6 +389,34 @@ impl VideoStorage for DiskVideos {
         }))
     }
 
+    async fn copy(&self, from: &str, to: &str) -> PortResult<()> {
+        if !safe_key(from) || !safe_key(to) {
+            return Err(Unavailable(format!(
+                "copy between unsafe keys {from} and {to}"
+            )));
+        }
+        let target = self.object_path(to);
+        if let Some(parent) = target.parent() {
+            tokio::fs::create_dir_all(parent)
+                .await
+                .map_err(io("copying object"))?;
+        }
+        // Through a partial file and a rename, so the target is never seen half written.
+        let partial = partial_path(&target);
+        tokio::fs::copy(self.object_path(from), &partial)
+            .await
+            .map_err(io("copying object"))?;
+        tokio::fs::rename(&partial, &target)
+            .await
+            .map_err(io("copying object"))?;
+        match tokio::fs::copy(self.meta_path(from), self.meta_path(to)).await {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(Unavailable::from_err("copying object", e))
+            }
+            _ => Ok(()),
+        }
+    }
+
     async fn delete(&self, key: &str) -> PortResult<()> {
         if safe_key(key) {
             let _ = tokio::fs::remove_file(self.object_path(key)).await;
@@ -374,5 +444,33 @@ impl VideoStorage for DiskVideos {
                 ("sig", sig),
             ],
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_staged_uploads_expire() {
+        let dir = tempfile::tempdir().unwrap();
+        let videos = DiskVideos::open(dir.path(), "http://127.0.0.1:1").unwrap();
+        let answer = videos.object_path("t/i/q/a");
+        let staged = videos.object_path("pending/t/i/q/b");
+        let unfinished = videos.staging("u");
+        for file in [&answer, &staged, &unfinished.join("part-00001")] {
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, b"video").unwrap();
+        }
+        assert_eq!(
+            videos.expire_staged(Duration::from_secs(3600)),
+            0,
+            "all fresh"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        assert_eq!(videos.expire_staged(Duration::from_millis(10)), 2);
+        assert!(answer.exists(), "answers never expire");
+        assert!(!staged.exists());
+        assert!(!unfinished.exists());
     }
 }
