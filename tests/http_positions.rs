@@ -271,6 +271,14 @@ async fn a_deleted_position_is_gone_at_once_and_leaves_nothing_behind(backend: B
         .await;
     let id = position["id"].as_str().unwrap().to_string();
     let question = position["questions"][0]["id"].as_str().unwrap().to_string();
+    let apply_path = format!("/apply/{}", position["publicSlug"].as_str().unwrap());
+    assert_eq!(
+        server
+            .call(Method::GET, &apply_path, None, None)
+            .await
+            .status,
+        200
+    );
     let kept = server.position(&key, json!({ "name": "Kept role" })).await;
     let kept_id = kept["id"].as_str().unwrap().to_string();
     let kept_invite = server
@@ -377,9 +385,7 @@ async fn a_deleted_position_is_gone_at_once_and_leaves_nothing_behind(backend: B
         )
         .await
         .assert_problem(404, "share_not_found");
-    let apply = server
-        .call(Method::GET, "/apply/doomed-role", None, None)
-        .await;
+    let apply = server.call(Method::GET, &apply_path, None, None).await;
     assert_eq!(apply.status, 404);
     server
         .call(
@@ -457,4 +463,64 @@ fn ids_of(body: &Value) -> Vec<String> {
         .iter()
         .map(|i| i["id"].as_str().unwrap().to_string())
         .collect()
+}
+
+both!(each_team_has_its_own_slugs);
+async fn each_team_has_its_own_slugs(backend: Backend) {
+    let server = Server::start(backend).await;
+    let acme = server.tenant("Acme", None).await;
+    let globex = server.tenant("Globex", None).await;
+    let public = json!({ "publicApply": true, "slug": "engineer" });
+    let mut ours = public.clone();
+    ours["name"] = json!("Acme Engineer");
+    let mut theirs = public.clone();
+    theirs["name"] = json!("Globex Engineer");
+    let ours = server.position(&acme, ours).await;
+    // The same slug in another team is neither taken nor a hint that it exists.
+    let theirs = server.position(&globex, theirs).await;
+    assert_eq!(
+        (ours["slug"].clone(), theirs["slug"].clone()),
+        (json!("engineer"), json!("engineer"))
+    );
+    assert_ne!(ours["publicSlug"], theirs["publicSlug"]);
+    for (position, name) in [(&ours, "Acme Engineer"), (&theirs, "Globex Engineer")] {
+        let page = server
+            .http
+            .get(server.url(&format!(
+                "/apply/{}",
+                position["publicSlug"].as_str().unwrap()
+            )))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200);
+        assert!(page.text().await.unwrap().contains(name), "{name}");
+    }
+    // Within a team a slug is unique, on create and on edit.
+    server
+        .post(
+            "/v1/positions",
+            &acme,
+            &json!({
+                "name": "Again", "slug": "engineer",
+                "questions": [{ "text": "Why?" }],
+            }),
+        )
+        .await
+        .assert_problem(409, "slug_taken");
+    let other = server.position(&acme, json!({ "slug": "designer" })).await;
+    server
+        .call(
+            Method::PATCH,
+            &format!("/v1/positions/{}", other["id"].as_str().unwrap()),
+            Some(&acme),
+            Some(&json!({ "slug": "engineer" })),
+        )
+        .await
+        .assert_problem(409, "slug_taken");
+    // A bare slug names nothing.
+    let bare = server
+        .call(Method::GET, "/apply/engineer", None, None)
+        .await;
+    assert_eq!(bare.status, 404);
 }

@@ -560,8 +560,8 @@ def test_welcome_screen_on_desktop_and_phone(server, api_key, driver):
 
 
 def test_apply_form_prefills_and_reports_the_outcome(server, api_key, driver):
-    slug = "designer-" + uuid.uuid4().hex[:8]
-    create_position(server, api_key, name="Designer", publicApply=True, slug=slug)
+    position = create_position(server, api_key, name="Designer", publicApply=True, slug="designer")
+    slug = position["publicSlug"]
 
     driver.get(server.url(f"/apply/{slug}?firstName=Alan&lastName=Turing&email=alan%40example.com"))
     wait_for(driver, lambda d: displayed(d, "apply-form"), what="the application form")

@@ -1,9 +1,10 @@
-//! `PositionStore`: positions are tenant-scoped, their public slugs unique across the
-//! deployment, and updates are version-checked by the store.
+//! `PositionStore`: positions are tenant-scoped, their slugs unique within the tenant (each
+//! tenant's public slugs live in a namespace of their own), and updates are version-checked
+//! by the store.
 
 use crate::fixtures::{line, new_position};
 use crate::Store;
-use reelview::domain::{Position, PositionId, PositionStatus, TenantId};
+use reelview::domain::{public_slug, Position, PositionId, PositionStatus, TenantId};
 use reelview::ports::PositionWriteError;
 
 contracts!(create_and_lookup, updates, versioning, paging_and_counts);
@@ -64,8 +65,12 @@ async fn update(store: &Store, previous: &Position, next: &Position) -> Position
     stored
 }
 
-async fn by_slug(store: &Store, slug: &str) -> Option<Position> {
-    store.position_by_slug(slug).await.unwrap()
+/// The position `tenant` holds under `slug`, looked up the way the public apply link does.
+async fn by_slug(store: &Store, tenant: TenantId, slug: &str) -> Option<Position> {
+    store
+        .position_by_slug(&public_slug(tenant, slug))
+        .await
+        .unwrap()
 }
 
 /// `position` moved to `slug` (or off its slug, with `None`).
@@ -148,11 +153,24 @@ async fn create_and_lookup(store: Store) {
 
     // Public lookups cross tenants.
     assert_eq!(
-        by_slug(&store, "backend-engineer").await,
+        by_slug(&store, acme, "backend-engineer").await,
         Some(backend.clone())
     );
-    assert_eq!(by_slug(&store, "accountant").await, Some(theirs.clone()));
-    assert_eq!(by_slug(&store, "no-such-slug").await, None);
+    assert_eq!(
+        by_slug(&store, globex, "accountant").await,
+        Some(theirs.clone())
+    );
+    assert_eq!(by_slug(&store, acme, "no-such-slug").await, None);
+    assert_eq!(
+        by_slug(&store, acme, "accountant").await,
+        None,
+        "a slug is found only in its own tenant's namespace"
+    );
+    assert_eq!(
+        store.position_by_slug("backend-engineer").await.unwrap(),
+        None,
+        "a bare slug names no position"
+    );
     assert_eq!(
         store.position_by_id(designer.id).await.unwrap(),
         Some(designer.clone())
@@ -163,23 +181,38 @@ async fn create_and_lookup(store: Store) {
     );
     assert_eq!(store.position_by_id(PositionId::new()).await.unwrap(), None);
 
-    // A slug is unique across the deployment, and a refused create stores nothing.
-    let copycat = new_position(globex, "Copycat", Some("backend-engineer"));
+    // A slug is unique within its tenant, and a refused create stores nothing.
+    let copycat = new_position(acme, "Copycat", Some("backend-engineer"));
     assert_eq!(
         store.create_position(&copycat).await,
         Err(PositionWriteError::SlugTaken)
     );
-    assert_eq!(store.get_position(globex, copycat.id).await.unwrap(), None);
+    assert_eq!(store.get_position(acme, copycat.id).await.unwrap(), None);
     assert_eq!(store.position_by_id(copycat.id).await.unwrap(), None);
-    assert_eq!(by_slug(&store, "backend-engineer").await, Some(backend));
     assert_eq!(
-        store.list_positions(globex, None, 100).await.unwrap().items,
-        vec![theirs]
+        by_slug(&store, acme, "backend-engineer").await,
+        Some(backend.clone())
+    );
+    // Another tenant can neither squat nor probe it: the same slug is simply its own.
+    let namesake = new_position(globex, "Backend", Some("backend-engineer"));
+    store.create_position(&namesake).await.unwrap();
+    assert_eq!(
+        by_slug(&store, globex, "backend-engineer").await,
+        Some(namesake.clone())
+    );
+    assert_eq!(
+        by_slug(&store, acme, "backend-engineer").await,
+        Some(backend)
+    );
+    assert_eq!(
+        sorted_ids(&store.list_positions(globex, None, 100).await.unwrap().items),
+        sorted_ids(&[theirs, namesake])
     );
 }
 
 async fn updates(store: Store) {
     let Seeded {
+        acme,
         globex,
         backend,
         designer,
@@ -194,7 +227,7 @@ async fn updates(store: Store) {
     let archived = update(&store, &backend, &archive).await;
     assert!(archived.is_archived());
     assert_eq!(
-        by_slug(&store, "backend-engineer").await,
+        by_slug(&store, acme, "backend-engineer").await,
         Some(archived.clone())
     );
     assert_eq!(
@@ -210,19 +243,29 @@ async fn updates(store: Store) {
     // Changing the slug moves the claim: the old slug is free, the new one resolves.
     let rename = with_slug(&archived, Some("platform-engineer"));
     let renamed = update(&store, &archived, &rename).await;
-    assert_eq!(by_slug(&store, "backend-engineer").await, None);
-    assert_eq!(by_slug(&store, "platform-engineer").await, Some(renamed));
-    let reuse = new_position(globex, "Backend", Some("backend-engineer"));
+    assert_eq!(by_slug(&store, acme, "backend-engineer").await, None);
+    assert_eq!(
+        by_slug(&store, acme, "platform-engineer").await,
+        Some(renamed.clone())
+    );
+    let reuse = new_position(acme, "Backend", Some("backend-engineer"));
     store
         .create_position(&reuse)
         .await
         .expect("a released slug can be claimed again");
-    assert_eq!(by_slug(&store, "backend-engineer").await, Some(reuse));
+    assert_eq!(by_slug(&store, acme, "backend-engineer").await, Some(reuse));
 
-    // Moving onto a slug somebody else holds is refused and changes nothing.
-    let grab = with_slug(&designer, Some("accountant"));
+    // Moving onto a slug another position of the tenant holds is refused and changes nothing.
+    let grab = with_slug(&designer, Some("platform-engineer"));
     assert_refused(&store, (&designer, &grab), SlugTaken, &designer).await;
-    assert_eq!(by_slug(&store, "accountant").await, Some(theirs));
+    assert_eq!(
+        by_slug(&store, acme, "platform-engineer").await,
+        Some(renamed)
+    );
+    // Another tenant's slug is no obstacle.
+    let namesake = with_slug(&designer, Some("accountant"));
+    update(&store, &designer, &namesake).await;
+    assert_eq!(by_slug(&store, globex, "accountant").await, Some(theirs));
 }
 
 /// The store owns the version: a write based on the stored version is written and bumps it by
@@ -257,14 +300,17 @@ async fn versioning(store: Store) {
         let next = with_slug(&read, slug);
         assert_refused(&store, (&read, &next), Conflict, &first).await;
     }
-    assert_eq!(by_slug(&store, "backend").await, Some(first.clone()));
-    assert_eq!(by_slug(&store, "moved").await, None);
+    assert_eq!(
+        by_slug(&store, tenant, "backend").await,
+        Some(first.clone())
+    );
+    assert_eq!(by_slug(&store, tenant, "moved").await, None);
 
     // A fresh slug move is written (onto the slug the stale one did not claim).
     let second = update(&store, &first, &with_slug(&first, Some("moved"))).await;
     assert_eq!(second.version, first.version + 1);
-    assert_eq!(by_slug(&store, "moved").await, Some(second.clone()));
-    assert_eq!(by_slug(&store, "backend").await, None);
+    assert_eq!(by_slug(&store, tenant, "moved").await, Some(second.clone()));
+    assert_eq!(by_slug(&store, tenant, "backend").await, None);
 
     // Once another position holds the released slug, a stale writer that still thinks it
     // holds it cannot release it: its whole write is refused.
@@ -272,9 +318,9 @@ async fn versioning(store: Store) {
     store.create_position(&successor).await.unwrap();
     let late = with_slug(&first, Some("late"));
     assert_refused(&store, (&first, &late), Conflict, &second).await;
-    assert_eq!(by_slug(&store, "backend").await, Some(successor));
-    assert_eq!(by_slug(&store, "late").await, None);
-    assert_eq!(by_slug(&store, "moved").await, Some(second.clone()));
+    assert_eq!(by_slug(&store, tenant, "backend").await, Some(successor));
+    assert_eq!(by_slug(&store, tenant, "late").await, None);
+    assert_eq!(by_slug(&store, tenant, "moved").await, Some(second.clone()));
 
     // A fresh write refused for its slug uses up no version.
     let grab = with_slug(&second, Some("taken"));
@@ -296,7 +342,7 @@ async fn versioning(store: Store) {
     }
     assert_eq!(store.get_position(tenant, ghost.id).await.unwrap(), None);
     assert_eq!(store.position_by_id(ghost.id).await.unwrap(), None);
-    assert_eq!(by_slug(&store, "haunt").await, None);
+    assert_eq!(by_slug(&store, tenant, "haunt").await, None);
 }
 
 /// Positions list a page at a time, oldest first, with a cursor only while more follow; the

@@ -38,7 +38,7 @@ async fn limit(app: &App, name: &str, now: i64, window: i64, limit: u32) -> Resu
 pub async fn public_position(app: &App, slug_or_id: &str) -> Result<Position> {
     let position = match PositionId::parse(slug_or_id) {
         Some(id) => app.positions.position_by_id(id).await?,
-        None if crate::domain::valid_slug(slug_or_id) => {
+        None if crate::domain::public_slug_shape(slug_or_id) => {
             app.positions.position_by_slug(slug_or_id).await?
         }
         None => None,

@@ -137,10 +137,9 @@ impl Links {
 
     /// The public application link of a position: by slug where it has one.
     pub fn apply(&self, position: &Position) -> Result<String> {
-        let name = match &position.slug {
-            Some(slug) => slug.clone(),
-            None => position.id.to_string(),
-        };
+        let name = position
+            .public_slug()
+            .unwrap_or_else(|| position.id.to_string());
         Ok(format!("{}/apply/{name}", self.base()?))
     }
 }

@@ -74,6 +74,13 @@ pub struct Position {
 }
 
 impl Position {
+    /// The slug as the public sees it (see [`public_slug`]), if the position has one.
+    pub fn public_slug(&self) -> Option<String> {
+        self.slug
+            .as_deref()
+            .map(|slug| public_slug(self.tenant_id, slug))
+    }
+
     pub fn is_deleted(&self) -> bool {
         self.status == PositionStatus::Deleted
     }
@@ -111,6 +118,30 @@ pub fn estimated_minutes(questions: &[Question]) -> u32 {
     seconds.div_ceil(60) + 2
 }
 
+/// How a slug appears in public (in `/apply/{slugOrId}`): `{slug}-{tag}`, where the tag is
+/// ten hex digits derived from the tenant. Each tenant's slugs live in a namespace of their
+/// own, so one tenant can neither squat a slug another will want nor find out which slugs
+/// another uses. (The tag is 40 bits of a hash: two tenants sharing one would need about a
+/// million tenants in one deployment.)
+pub fn public_slug(tenant: TenantId, slug: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(b"reelview slug namespace\n")
+        .chain_update(tenant.to_string())
+        .finalize();
+    let tag: String = digest[..5].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{slug}-{tag}")
+}
+
+/// Whether `text` could be a public slug (see [`public_slug`]), before it is looked up.
+pub fn public_slug_shape(text: &str) -> bool {
+    text.rsplit_once('-').is_some_and(|(slug, tag)| {
+        valid_slug(slug)
+            && tag.len() == 10
+            && tag.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    })
+}
+
 /// A slug is lower-case ascii letters, digits and dashes, 3–64 long, and never a uuid (so it
 /// cannot shadow a position id in `/apply/{slugOrId}`).
 pub fn valid_slug(slug: &str) -> bool {
@@ -126,6 +157,21 @@ pub fn valid_slug(slug: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn public_slugs_are_namespaced_by_tenant() {
+        let (acme, globex) = (TenantId::new(), TenantId::new());
+        let ours = public_slug(acme, "engineer");
+        assert_eq!(ours, public_slug(acme, "engineer"), "stable");
+        assert_ne!(ours, public_slug(globex, "engineer"));
+        assert!(ours.starts_with("engineer-") && ours.len() == "engineer".len() + 11);
+        assert!(public_slug_shape(&ours));
+        let longest = public_slug(acme, &"a".repeat(64));
+        assert!(public_slug_shape(&longest));
+        for not in ["engineer", "engineer-0123456789", "Engineer-0123456789", "x-0123456789a"] {
+            assert_eq!(public_slug_shape(not), not == "engineer-0123456789", "{not}");
+        }
+    }
 
     fn question(thinking: u32, answer: u32) -> Question {
         Question {

@@ -26,6 +26,8 @@ pub fn position(position: &Position) -> Value {
         "publicApply": position.public_apply,
         "maxApplicationsPerDay": position.max_applications_per_day,
         "slug": position.slug,
+        // What `/apply/{slugOrId}` takes: the slug within the tenant's namespace.
+        "publicSlug": position.public_slug(),
         "estimatedMinutes": position.estimated_minutes(),
         "createdAt": position.created_at,
         "questions": position.questions.iter().map(|q| json!({

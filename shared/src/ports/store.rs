@@ -100,7 +100,8 @@ pub trait PositionStore: Send + Sync {
         tenant: TenantId,
         positions: &[PositionId],
     ) -> PortResult<Vec<InterviewCounts>>;
-    /// Resolves a public slug to its position, across tenants (the apply link is public).
+    /// Resolves a public slug (`domain::public_slug`) to its position, across tenants (the
+    /// apply link is public).
     async fn position_by_slug(&self, slug: &str) -> PortResult<Option<Position>>;
     /// Resolves a position id without knowing the tenant (the apply link is public).
     async fn position_by_id(&self, id: PositionId) -> PortResult<Option<Position>>;

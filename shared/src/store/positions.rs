@@ -1,4 +1,5 @@
-//! Positions, their id pointer and their public slug claim.
+//! Positions, their id pointer and their public slug claim (a tenant's slug in its tenant's
+//! namespace, see `domain::public_slug`).
 
 use super::records::{from_item, to_item, PositionPointer, PurgeRecord};
 use super::{keys, Condition, ItemEngine, Store, Write};
@@ -41,9 +42,9 @@ impl<E: ItemEngine> PositionStore for Store<E> {
             ),
         ];
         const SLUG: usize = 2;
-        if let Some(slug) = &position.slug {
+        if let Some(slug) = position.public_slug() {
             writes.push(Write::put(
-                to_item(&keys::slug(slug), &pointer)?,
+                to_item(&keys::slug(&slug), &pointer)?,
                 Condition::Absent,
             ));
         }
@@ -70,14 +71,14 @@ impl<E: ItemEngine> PositionStore for Store<E> {
             Condition::VersionIs(previous.version),
         )];
         if previous.slug != next.slug {
-            if let Some(slug) = &next.slug {
+            if let Some(slug) = next.public_slug() {
                 writes.push(Write::put(
-                    to_item(&keys::slug(slug), &pointer)?,
+                    to_item(&keys::slug(&slug), &pointer)?,
                     Condition::Absent,
                 ));
             }
-            if let Some(old) = &previous.slug {
-                writes.push(Write::delete(keys::slug(old)));
+            if let Some(old) = previous.public_slug() {
+                writes.push(Write::delete(keys::slug(&old)));
             }
         }
         match self.engine.write(writes).await? {
@@ -118,8 +119,8 @@ impl<E: ItemEngine> PositionStore for Store<E> {
                 Condition::Always,
             ),
         ];
-        if let Some(slug) = &position.slug {
-            writes.push(Write::delete(keys::slug(slug)));
+        if let Some(slug) = position.public_slug() {
+            writes.push(Write::delete(keys::slug(&slug)));
         }
         match self.engine.write(writes).await? {
             Ok(()) => Ok(()),
