@@ -105,6 +105,52 @@ async fn invite_sends_a_multipart_email_with_the_link_and_escaped_values(backend
     assert_eq!(server.sent_mail().await.len(), 1);
 }
 
+both!(an_address_mail_cannot_reach_is_refused_and_an_idn_domain_is_sent_as_punycode);
+async fn an_address_mail_cannot_reach_is_refused_and_an_idn_domain_is_sent_as_punycode(
+    backend: Backend,
+) {
+    let server = Server::start(backend).await;
+    let key = server.tenant("Acme", None).await;
+    let position = server.position(&key, json!({})).await;
+    let invite_path = format!(
+        "/v1/positions/{}/interviews",
+        position["id"].as_str().unwrap()
+    );
+
+    // SES cannot deliver to a non-ASCII local part: refused with its reason, nothing written.
+    let reply = server
+        .post(&invite_path, &key, &candidate("zoë@example.com"))
+        .await;
+    reply.assert_problem(422, "validation_failed");
+    let errors = reply.body["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["field"], "candidate.email");
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("ASCII") && message.contains("before the @"),
+        "{message}"
+    );
+
+    // An internationalized domain is stored, shown and sent to in punycode.
+    let reply = server
+        .post(&invite_path, &key, &candidate("Ana@Bücher.example"))
+        .await;
+    assert_eq!(reply.status, 201, "{:?}", reply.body);
+    assert_eq!(
+        reply.body["candidate"]["email"],
+        "Ana@xn--bcher-kva.example"
+    );
+    let mail = server.sent_mail().await;
+    assert_eq!(mail.len(), 1, "only the valid invite was sent");
+    assert_eq!(mail[0].to, "Ana@xn--bcher-kva.example");
+    assert!(mail[0].raw.is_ascii(), "the raw message is 7-bit clean");
+    // Typed either way, it is the same candidate.
+    server
+        .post(&invite_path, &key, &candidate("ana@xn--bcher-kva.example"))
+        .await
+        .assert_problem(409, "interview_already_exists_in_position");
+}
+
 both!(every_error_code_is_a_problem_and_writes_nothing);
 async fn every_error_code_is_a_problem_and_writes_nothing(backend: Backend) {
     let server = Server::start(backend).await;

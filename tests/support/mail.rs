@@ -1,78 +1,59 @@
-//! Reads the MIME messages Reelview sends, to check what a candidate actually receives.
+//! Reads the MIME messages Reelview sends with a mail parser, to check what a candidate
+//! actually receives whatever encoding each header and part was given.
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
+use mail_parser::{MessageParser, MimeHeaders};
 use std::path::Path;
 
 #[derive(Debug, Clone)]
 pub struct Mail {
     pub raw: String,
+    /// The sender as configured: `Name <address>`, or the bare address.
+    pub from: String,
+    /// The recipient's address.
     pub to: String,
     pub subject: String,
+    /// The top-level type, `multipart/alternative` for every email we send.
     pub content_type: String,
     pub text: String,
     pub html: String,
 }
 
-fn header<'a>(head: &'a str, name: &str) -> &'a str {
-    head.lines()
-        .find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case(name).then(|| v.trim())
-        })
-        .unwrap_or("")
-}
-
-fn decode_words(value: &str) -> String {
-    match value
-        .strip_prefix("=?UTF-8?B?")
-        .and_then(|v| v.strip_suffix("?="))
-    {
-        Some(encoded) => {
-            String::from_utf8(STANDARD.decode(encoded).expect("base64 subject")).expect("utf-8")
-        }
-        None => value.to_string(),
-    }
+/// Text parts travel with CRLF line ends (their canonical form); the product writes LF.
+fn lf(text: &str) -> String {
+    text.replace("\r\n", "\n")
 }
 
 impl Mail {
     pub fn parse(raw: &str) -> Mail {
-        let raw = raw.replace("\r\n", "\n");
-        let (head, body) = raw.split_once("\n\n").expect("headers and body");
-        let content_type = header(head, "Content-Type").to_string();
-        let boundary = content_type
-            .split("boundary=\"")
-            .nth(1)
-            .and_then(|b| b.split('"').next())
-            .expect("multipart boundary")
-            .to_string();
-        let mut text = String::new();
-        let mut html = String::new();
-        for part in body.split(&format!("--{boundary}")) {
-            let Some((part_head, part_body)) = part.trim_start_matches('\n').split_once("\n\n")
-            else {
-                continue;
-            };
-            let decoded = String::from_utf8(
-                STANDARD
-                    .decode(part_body.replace('\n', "").trim())
-                    .expect("base64 part"),
-            )
-            .expect("utf-8 part");
-            let part_type = header(part_head, "Content-Type");
-            if part_type.starts_with("text/plain") {
-                text = decoded;
-            } else if part_type.starts_with("text/html") {
-                html = decoded;
-            }
-        }
+        let message = MessageParser::default()
+            .parse(raw.as_bytes())
+            .unwrap_or_else(|| panic!("a MIME message: {raw}"));
+        let from = message
+            .from()
+            .and_then(|from| from.first())
+            .expect("a From header");
+        let from_address = from.address().unwrap_or_default();
+        let content_type = message
+            .root_part()
+            .content_type()
+            .map(|ct| format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or_default()))
+            .unwrap_or_default();
         Mail {
-            to: header(head, "To").to_string(),
-            subject: decode_words(header(head, "Subject")),
+            from: match from.name() {
+                Some(name) => format!("{name} <{from_address}>"),
+                None => from_address.to_string(),
+            },
+            to: message
+                .to()
+                .and_then(|to| to.first())
+                .and_then(|to| to.address())
+                .unwrap_or_default()
+                .to_string(),
+            subject: message.subject().unwrap_or_default().to_string(),
             content_type,
-            text,
-            html,
-            raw,
+            text: lf(&message.body_text(0).unwrap_or_default()),
+            html: lf(&message.body_html(0).unwrap_or_default()),
+            raw: raw.to_string(),
         }
     }
 }

@@ -10,6 +10,7 @@ pub enum TextError {
     TooLong { max: usize },
     ControlCharacter,
     InvalidEmail,
+    NonAsciiEmailLocalPart,
 }
 
 impl fmt::Display for TextError {
@@ -21,6 +22,11 @@ impl fmt::Display for TextError {
                 write!(f, "must not contain line breaks or control characters")
             }
             TextError::InvalidEmail => write!(f, "must be a valid email address"),
+            TextError::NonAsciiEmailLocalPart => write!(
+                f,
+                "must have only ASCII characters before the @: email cannot be delivered to \
+                 accented or non-Latin characters there"
+            ),
         }
     }
 }
@@ -80,8 +86,10 @@ impl fmt::Display for Line {
     }
 }
 
-/// An email address as the candidate typed it (trimmed). Comparisons use [`Email::normalized`],
-/// so `Ana@X.com ` and `ana@x.com` are the same candidate.
+/// An email address as the candidate typed it (trimmed), except that an internationalized
+/// domain is held in punycode (`ana@bücher.example` is `ana@xn--bcher-kva.example`): the form
+/// DNS and every mail service know. Comparisons use [`Email::normalized`], so `Ana@X.com ` and
+/// `ana@x.com` are the same candidate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
@@ -90,8 +98,19 @@ impl Email {
     pub const MAX_LEN: usize = 254;
 
     pub fn parse(raw: &str) -> Result<Self, TextError> {
-        let value = clean_text(raw, Self::MAX_LEN, false)?;
-        let (local, domain) = value.rsplit_once('@').ok_or(TextError::InvalidEmail)?;
+        let typed = clean_text(raw, Self::MAX_LEN, false)?;
+        let (local, domain) = typed.rsplit_once('@').ok_or(TextError::InvalidEmail)?;
+        // Strict: the letters, digits and hyphens DNS allows, after Unicode's own mapping
+        // (which also lower-cases). An ASCII domain is kept as typed.
+        let domain = if domain.is_ascii() {
+            domain.to_string()
+        } else {
+            idna::domain_to_ascii_strict(domain).map_err(|_| TextError::InvalidEmail)?
+        };
+        let value = format!("{local}@{domain}");
+        if value.len() > Self::MAX_LEN {
+            return Err(TextError::TooLong { max: Self::MAX_LEN });
+        }
         let local_ok = !local.is_empty()
             && local.len() <= 64
             && !local.contains('@')
@@ -103,7 +122,7 @@ impl Email {
                 && l.len() <= 63
                 && !l.starts_with('-')
                 && !l.ends_with('-')
-                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         };
         let domain_ok = domain.contains('.') && domain.split('.').all(label_ok);
         let no_specials = !value.chars().any(|c| {
@@ -113,11 +132,15 @@ impl Email {
                     '<' | '>' | '(' | ')' | ',' | ';' | ':' | '\\' | '"' | '[' | ']'
                 )
         });
-        if local_ok && domain_ok && no_specials {
-            Ok(Self(value))
-        } else {
-            Err(TextError::InvalidEmail)
+        if !(local_ok && domain_ok && no_specials) {
+            return Err(TextError::InvalidEmail);
         }
+        // Such an address needs SMTPUTF8 all the way to the mailbox, and SES does not send
+        // it: refused here, with its reason, rather than accepted and never delivered.
+        if !local.is_ascii() {
+            return Err(TextError::NonAsciiEmailLocalPart);
+        }
+        Ok(Self(value))
     }
 
     pub fn as_str(&self) -> &str {
@@ -174,6 +197,45 @@ mod tests {
             "a@-b.com",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn email_refuses_a_non_ascii_local_part_with_a_reason() {
+        for bad in [
+            "zoë@example.com",
+            "josé.silva@bücher.example",
+            "用户@example.com",
+        ] {
+            let refused = Email::parse(bad);
+            assert_eq!(refused, Err(TextError::NonAsciiEmailLocalPart), "{bad:?}");
+        }
+        let message = TextError::NonAsciiEmailLocalPart.to_string();
+        assert!(message.contains("before the @"), "{message}");
+    }
+
+    #[test]
+    fn email_domain_is_kept_in_punycode() {
+        let email = Email::parse(" ana@bücher.example ").unwrap();
+        assert_eq!(email.as_str(), "ana@xn--bcher-kva.example");
+        assert_eq!(
+            Email::parse("Ana@BÜCHER.Example").unwrap().normalized(),
+            "ana@xn--bcher-kva.example",
+            "one candidate, whichever case the domain was typed in"
+        );
+        assert_eq!(
+            Email::parse("li@例子.测试").unwrap().as_str(),
+            "li@xn--fsqu00a.xn--0zwm56d"
+        );
+        // A stored address reads back as it was stored.
+        let stored: Email = serde_json::from_str("\"ana@xn--bcher-kva.example\"").unwrap();
+        assert_eq!(stored, email);
+        for bad in [
+            "ana@bü_cher.example",
+            "ana@-bücher.example",
+            "ana@bücher..example",
+        ] {
+            assert_eq!(Email::parse(bad), Err(TextError::InvalidEmail), "{bad:?}");
         }
     }
 
