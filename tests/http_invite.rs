@@ -4,7 +4,7 @@
 use futures::future::join_all;
 use reelview_tests::{both, candidate, token_of, Backend, Options, Server};
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{json, Value};
 
 async fn count_interviews(server: &Server, key: &str, position: &str) -> usize {
     let mut total = 0;
@@ -566,6 +566,47 @@ async fn idempotency_key_replays_the_first_response_and_sends_one_email(backend:
         send(candidate("ana@example.com"), "req-2").await.body,
         dup.body
     );
+}
+
+both!(a_full_batch_against_a_limited_team_succeeds_row_for_row);
+async fn a_full_batch_against_a_limited_team_succeeds_row_for_row(backend: Backend) {
+    let server = Server::start(backend).await;
+    // Every row counts against the one quota item of the team, concurrently.
+    let key = server.tenant("Acme", Some(100)).await;
+    let position = server.position(&key, json!({})).await;
+    let id = position["id"].as_str().unwrap();
+    let rows: Vec<Value> = (0..100)
+        .map(|i| {
+            let mut row = candidate(&format!("c{i}@example.com"));
+            row["sendEmail"] = json!(false);
+            row
+        })
+        .collect();
+    let reply = server
+        .post(
+            &format!("/v1/positions/{id}/interviews/batch"),
+            &key,
+            &json!({ "candidates": rows }),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    let results = reply.body["results"].as_array().unwrap();
+    let failed: Vec<&Value> = results.iter().filter(|r| r["status"] != 201).collect();
+    assert!(
+        failed.is_empty(),
+        "{} rows failed: {:?}",
+        failed.len(),
+        failed.first()
+    );
+    // Exactly the limit was counted: the next invite is over it.
+    server
+        .post(
+            &format!("/v1/positions/{id}/interviews"),
+            &key,
+            &candidate("one-more@example.com"),
+        )
+        .await
+        .assert_problem(403, "invite_quota_exceeded");
 }
 
 both!(batch_rows_succeed_or_fail_independently_in_order);

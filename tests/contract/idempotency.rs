@@ -5,9 +5,9 @@ use crate::Store;
 use chrono::{DateTime, Duration as TimeDelta, Utc};
 use reelview::domain::TenantId;
 use reelview::ports::IdempotencyClaim::{Claimed, InProgress, Mismatch, Replay};
-use reelview::ports::{IdempotencyClaim, StoredResponse};
+use reelview::ports::{IdempotencyClaim, Lease, StoredResponse};
 
-contracts!(claims, finish_without_claim);
+contracts!(claims, finish_without_claim, only_the_holder_finishes);
 
 const LEASE: TimeDelta = TimeDelta::seconds(60);
 
@@ -43,16 +43,37 @@ impl Keys<'_> {
             .expect("claim")
     }
 
-    async fn finish(&self, key: &str, response: &StoredResponse, keep_until: DateTime<Utc>) {
+    async fn finish(
+        &self,
+        key: &str,
+        lease: &Lease,
+        response: &StoredResponse,
+        keep_until: DateTime<Utc>,
+    ) {
         self.store
-            .finish(self.tenant, key, response, keep_until)
+            .finish(self.tenant, key, lease, response, keep_until)
             .await
             .expect("finish");
     }
 
-    async fn release(&self, key: &str) {
-        self.store.release(self.tenant, key).await.expect("release");
+    async fn release(&self, key: &str, lease: &Lease) {
+        self.store
+            .release(self.tenant, key, lease)
+            .await
+            .expect("release");
     }
+}
+
+/// The lease of a claim that must have succeeded.
+fn claimed(claim: IdempotencyClaim) -> Lease {
+    match claim {
+        Claimed(lease) => lease,
+        other => panic!("expected a claim, got {other:?}"),
+    }
+}
+
+fn someone_else() -> Lease {
+    Lease("not-the-holder".into())
 }
 
 async fn claims(store: Store) {
@@ -65,12 +86,12 @@ async fn claims(store: Store) {
         body: r#"{"id":"abc","name":"Zoë"}"#.into(),
     };
 
-    assert_eq!(keys.claim("key-1", "fp-a", now).await, Claimed);
+    let first = claimed(keys.claim("key-1", "fp-a", now).await);
     assert_eq!(keys.claim("key-1", "fp-a", now).await, InProgress);
     // The key belongs to its tenant.
-    assert_eq!(Keys::of(&store).claim("key-1", "fp-a", now).await, Claimed);
+    claimed(Keys::of(&store).claim("key-1", "fp-a", now).await);
 
-    keys.finish("key-1", &created, keep).await;
+    keys.finish("key-1", &first, &created, keep).await;
     assert_eq!(
         keys.claim("key-1", "fp-a", now).await,
         Replay(created.clone())
@@ -83,25 +104,25 @@ async fn claims(store: Store) {
     );
     assert_eq!(keys.claim("key-1", "fp-b", now).await, Mismatch);
 
-    keys.release("key-1").await;
-    assert_eq!(keys.claim("key-1", "fp-b", now).await, Claimed);
+    keys.release("key-1", &first).await;
+    claimed(keys.claim("key-1", "fp-b", now).await);
     // Releasing an unknown key is fine.
-    keys.release("never-claimed").await;
+    keys.release("never-claimed", &first).await;
 
     // A lease in the past counts as absent, even for another request body.
-    assert_eq!(keys.claim("key-2", "fp-a", now).await, Claimed);
+    claimed(keys.claim("key-2", "fp-a", now).await);
     let just_before = lease - TimeDelta::seconds(1);
     assert_eq!(
         keys.claim_until("key-2", "fp-a", just_before, lease).await,
         InProgress
     );
-    assert_eq!(keys.claim("key-2", "fp-b", lease).await, Claimed);
+    claimed(keys.claim("key-2", "fp-b", lease).await);
 
     // A finished record past its keep time counts as absent too.
-    assert_eq!(keys.claim("key-3", "fp-a", now).await, Claimed);
-    keys.finish("key-3", &created, keep).await;
+    let third = claimed(keys.claim("key-3", "fp-a", now).await);
+    keys.finish("key-3", &third, &created, keep).await;
     let after_keep = keep + TimeDelta::seconds(1);
-    assert_eq!(keys.claim("key-3", "fp-a", after_keep).await, Claimed);
+    claimed(keys.claim("key-3", "fp-a", after_keep).await);
     assert_eq!(
         keys.claim("key-3", "fp-a", after_keep).await,
         InProgress,
@@ -121,11 +142,42 @@ async fn finish_without_claim(store: Store) {
         body: "{}".into(),
     };
 
-    keys.finish("never-claimed", &response, keep).await;
-    assert_eq!(keys.claim("never-claimed", "fp-a", now).await, Claimed);
+    keys.finish("never-claimed", &someone_else(), &response, keep)
+        .await;
+    claimed(keys.claim("never-claimed", "fp-a", now).await);
 
-    assert_eq!(keys.claim("released", "fp-a", now).await, Claimed);
-    keys.release("released").await;
-    keys.finish("released", &response, keep).await;
-    assert_eq!(keys.claim("released", "fp-b", now).await, Claimed);
+    let lease = claimed(keys.claim("released", "fp-a", now).await);
+    keys.release("released", &lease).await;
+    keys.finish("released", &lease, &response, keep).await;
+    claimed(keys.claim("released", "fp-b", now).await);
+}
+
+/// A request whose lease ran out, and whose key another request then claimed, can neither
+/// finish nor free the newer claim: the newer request's answer is the one replayed.
+async fn only_the_holder_finishes(store: Store) {
+    let keys = Keys::of(&store);
+    let now = now_seconds();
+    let keep = now + TimeDelta::hours(24);
+    let answer = |body: &str| StoredResponse {
+        status: 201,
+        body: body.into(),
+    };
+
+    let slow = claimed(keys.claim("key", "fp", now).await);
+    let later = now + LEASE + TimeDelta::seconds(1);
+    let successor = claimed(keys.claim("key", "fp", later).await);
+    keys.finish("key", &slow, &answer("slow"), keep).await;
+    keys.release("key", &slow).await;
+    assert_eq!(
+        keys.claim("key", "fp", later).await,
+        InProgress,
+        "the successor still holds the key"
+    );
+    keys.finish("key", &successor, &answer("successor"), keep)
+        .await;
+    keys.finish("key", &slow, &answer("slow"), keep).await;
+    assert_eq!(
+        keys.claim("key", "fp", later).await,
+        Replay(answer("successor"))
+    );
 }

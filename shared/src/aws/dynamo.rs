@@ -19,8 +19,12 @@ use std::collections::HashMap;
 
 type Attributes = HashMap<String, AttributeValue>;
 
-/// How often a transaction that lost a race with another transaction is retried.
-const CONFLICT_RETRIES: usize = 5;
+/// How often a transaction that lost a race with another transaction is retried. Rows of a
+/// batch invite all move the tenant's one quota item (and the position's counts), so several
+/// of them collide at once; with jittered, capped backoff ten tries outlast any batch.
+const CONFLICT_RETRIES: usize = 10;
+/// The longest wait between two tries (before jitter).
+const CONFLICT_BACKOFF_CAP_MS: u64 = 400;
 
 /// The store on DynamoDB.
 pub type DynamoStore = Store<DynamoItems>;
@@ -103,6 +107,12 @@ impl Expressions {
                 x.values
                     .insert(":now".into(), AttributeValue::N(now.to_string()));
                 Some("attribute_not_exists(pk) OR #expires <= :now".into())
+            }
+            Condition::Holds { attribute, value } => {
+                x.names.insert("#held".into(), attribute.to_string());
+                x.values
+                    .insert(":holder".into(), AttributeValue::S(value.clone()));
+                Some("#held = :holder".into())
             }
         };
         x.update = match &write.op {
@@ -306,9 +316,8 @@ impl DynamoItems {
         for attempt in 0..CONFLICT_RETRIES {
             let last = attempt + 1 == CONFLICT_RETRIES;
             // Jittered, so transactions that collided do not collide again in step.
-            let backoff = std::time::Duration::from_millis(
-                (10 << attempt) + rand::random_range(0..(20 << attempt)),
-            );
+            let base = (10u64 << attempt).min(CONFLICT_BACKOFF_CAP_MS);
+            let backoff = std::time::Duration::from_millis(base + rand::random_range(0..2 * base));
             let result = self
                 .client
                 .transact_write_items()

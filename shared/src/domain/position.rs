@@ -168,8 +168,17 @@ mod tests {
         assert!(public_slug_shape(&ours));
         let longest = public_slug(acme, &"a".repeat(64));
         assert!(public_slug_shape(&longest));
-        for not in ["engineer", "engineer-0123456789", "Engineer-0123456789", "x-0123456789a"] {
-            assert_eq!(public_slug_shape(not), not == "engineer-0123456789", "{not}");
+        for not in [
+            "engineer",
+            "engineer-0123456789",
+            "Engineer-0123456789",
+            "x-0123456789a",
+        ] {
+            assert_eq!(
+                public_slug_shape(not),
+                not == "engineer-0123456789",
+                "{not}"
+            );
         }
     }
 

@@ -13,6 +13,9 @@ use std::future::Future;
 pub const RETENTION_HOURS: i64 = 24;
 /// How long a running request holds its key; longer than any request can take.
 const LEASE_SECONDS: i64 = 120;
+/// The largest response kept for replay. A DynamoDB item holds at most 400 KB; a larger
+/// response is answered but not kept, and its key freed, so retries are never blocked.
+pub const MAX_KEPT_RESPONSE_BYTES: usize = 300 * 1024;
 
 /// A handler's answer before it becomes an HTTP response.
 pub type Outcome = Result<(StatusCode, serde_json::Value), Error>;
@@ -94,21 +97,65 @@ where
         Ok(IdempotencyClaim::Replay(stored)) => respond(at_rest(&stored, false), true),
         Ok(IdempotencyClaim::Mismatch) => Error::IdempotencyKeyReused.into_response(),
         Ok(IdempotencyClaim::InProgress) => Error::IdempotencyInProgress.into_response(),
-        Ok(IdempotencyClaim::Claimed) => {
+        Ok(IdempotencyClaim::Claimed(lease)) => {
             let stored = into_stored(handler().await);
-            // A server error is not an answer worth replaying: free the key for a retry.
-            let recorded = if stored.status >= 500 {
-                app.idempotency.release(caller.tenant_id, &key).await
+            let kept = at_rest(&stored, true);
+            let store = &app.idempotency;
+            // A server error is not an answer worth replaying, and a response too large to
+            // keep cannot be replayed: free the key for a retry.
+            let recorded = if stored.status >= 500 || kept.body.len() > MAX_KEPT_RESPONSE_BYTES {
+                store.release(caller.tenant_id, &key, &lease).await
             } else {
                 let keep_until = app.clock.now() + chrono::Duration::hours(RETENTION_HOURS);
-                app.idempotency
-                    .finish(caller.tenant_id, &key, &at_rest(&stored, true), keep_until)
-                    .await
+                let finished = store
+                    .finish(caller.tenant_id, &key, &lease, &kept, keep_until)
+                    .await;
+                match finished {
+                    // Unkept, the claim would block retries until its lease ran out.
+                    Err(e) => Err(e).or(store.release(caller.tenant_id, &key, &lease).await),
+                    ok => ok,
+                }
             };
             if let Err(e) = recorded {
                 tracing::error!(error = %e, "could not record idempotent response");
             }
             respond(stored, false)
         }
+    }
+}
+
+#[cfg(all(test, feature = "local"))]
+mod tests {
+    use super::*;
+    use crate::app::testing;
+
+    /// Runs an idempotent request with `key` whose handler answers `body`, and returns the
+    /// status and whether the handler ran.
+    async fn request(state: &HttpState, caller: &Caller, body: serde_json::Value) -> (u16, bool) {
+        let ran = std::sync::atomic::AtomicBool::new(false);
+        let response = run_once(state, caller, Some("key-1".into()), &[b"same"], || async {
+            ran.store(true, std::sync::atomic::Ordering::SeqCst);
+            Ok((StatusCode::CREATED, body))
+        })
+        .await;
+        (response.status().as_u16(), ran.into_inner())
+    }
+
+    #[tokio::test]
+    async fn a_response_too_large_to_keep_is_answered_and_its_key_freed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (app, _) = testing::app(dir.path());
+        let state = HttpState {
+            app,
+            admin_key: None,
+        };
+        let caller = testing::caller();
+        let huge = serde_json::json!({ "rows": "x".repeat(MAX_KEPT_RESPONSE_BYTES + 1) });
+        assert_eq!(request(&state, &caller, huge).await, (201, true));
+        // Not kept, and not blocking: the retry runs.
+        let small = serde_json::json!({ "id": 1 });
+        assert_eq!(request(&state, &caller, small.clone()).await, (201, true));
+        // A response that fits is kept and replayed.
+        assert_eq!(request(&state, &caller, small).await, (201, false));
     }
 }

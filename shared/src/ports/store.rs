@@ -251,10 +251,16 @@ pub struct StoredResponse {
     pub body: String,
 }
 
+/// Proof of holding an idempotency key's claim: a random token kept in the claim, without
+/// which nobody finishes or releases it (a request whose lease ran out and was taken over
+/// cannot overwrite or free its successor's claim).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease(pub String);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IdempotencyClaim {
     /// First use of the key: go ahead, then `finish` (or `release` on a server error).
-    Claimed,
+    Claimed(Lease),
     /// Another request with the same key is still running.
     InProgress,
     /// The key was used for a different request.
@@ -290,15 +296,17 @@ pub trait IdempotencyStore: Send + Sync {
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
     ) -> PortResult<IdempotencyClaim>;
-    /// Stores the response to replay until `keep_until`.
+    /// Stores the response to replay until `keep_until`, if `lease` still holds the claim.
     async fn finish(
         &self,
         tenant: TenantId,
         key: &str,
+        lease: &Lease,
         response: &StoredResponse,
         keep_until: DateTime<Utc>,
     ) -> PortResult<()>;
-    async fn release(&self, tenant: TenantId, key: &str) -> PortResult<()>;
+    /// Frees the key for a retry, if `lease` still holds the claim.
+    async fn release(&self, tenant: TenantId, key: &str, lease: &Lease) -> PortResult<()>;
 }
 
 /// Fixed-window counters that hold across processes (every Lambda instance counts in the

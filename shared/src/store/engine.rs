@@ -34,6 +34,12 @@ pub enum Condition {
         attribute: &'static str,
         now: i64,
     },
+    /// The item exists and its string attribute is `value`: only the holder of a lease may
+    /// act on what it claimed.
+    Holds {
+        attribute: &'static str,
+        value: String,
+    },
 }
 
 impl Condition {
@@ -57,6 +63,8 @@ impl Condition {
                 None => true,
                 Some(item) => number(item, attribute).is_some_and(|at| at <= *now),
             },
+            Condition::Holds { attribute, value } => current
+                .is_some_and(|item| item.get(*attribute).and_then(Value::as_str) == Some(value)),
         }
     }
 }

@@ -1,9 +1,13 @@
 //! `Idempotency-Key` records: a claim with a lease, then the response to replay.
 
-use super::records::{from_item, to_item, IdempotencyRecord, IDEMPOTENCY_EXPIRES_AT};
+use super::records::{
+    from_item, to_item, IdempotencyRecord, IDEMPOTENCY_EXPIRES_AT, IDEMPOTENCY_LEASE,
+};
 use super::{keys, Condition, ItemEngine, Op, Store, Write};
 use crate::domain::TenantId;
-use crate::ports::{IdempotencyClaim, IdempotencyStore, PortResult, StoredResponse, Unavailable};
+use crate::ports::{
+    IdempotencyClaim, IdempotencyStore, Lease, PortResult, StoredResponse, Unavailable,
+};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -19,8 +23,10 @@ impl<E: ItemEngine> IdempotencyStore for Store<E> {
         lease_until: DateTime<Utc>,
     ) -> PortResult<IdempotencyClaim> {
         let record_key = keys::idempotency(tenant, key);
+        let lease = Lease(uuid::Uuid::new_v4().simple().to_string());
         let record = IdempotencyRecord {
             fingerprint: fingerprint.to_string(),
+            lease: lease.0.clone(),
             response: None,
             expires_at: lease_until.timestamp(),
             ttl: lease_until.timestamp(),
@@ -33,7 +39,7 @@ impl<E: ItemEngine> IdempotencyStore for Store<E> {
             },
         );
         if self.engine.write(vec![claim]).await?.is_ok() {
-            return Ok(IdempotencyClaim::Claimed);
+            return Ok(IdempotencyClaim::Claimed(lease));
         }
         let Some(existing) = self.engine.get(&record_key).await? else {
             // Released in between: the client may simply retry.
@@ -51,6 +57,7 @@ impl<E: ItemEngine> IdempotencyStore for Store<E> {
         &self,
         tenant: TenantId,
         key: &str,
+        lease: &Lease,
         response: &StoredResponse,
         keep_until: DateTime<Utc>,
     ) -> PortResult<()> {
@@ -64,18 +71,31 @@ impl<E: ItemEngine> IdempotencyStore for Store<E> {
                 (IDEMPOTENCY_EXPIRES_AT, until.clone()),
                 ("ttl", until),
             ]),
-            // Only a claimed key is finished: finishing must not create a record with no
-            // fingerprint (after a release, or once TTL removed an expired lease).
-            condition: Condition::Present,
+            // Only the claim's holder finishes it: finishing must not create a record with no
+            // fingerprint (after a release, or once TTL removed an expired lease), nor
+            // overwrite the claim of a request that took over after this one's lease ran out.
+            condition: holder(lease),
         };
-        // A refusal means the claim is gone; there is nothing left to finish.
+        // A refusal means the claim is gone or another's; there is nothing left to finish.
         let _refused = self.engine.write(vec![finish]).await?;
         Ok(())
     }
 
-    async fn release(&self, tenant: TenantId, key: &str) -> PortResult<()> {
-        let release = Write::delete(keys::idempotency(tenant, key));
-        let _never_refused = self.engine.write(vec![release]).await?;
+    async fn release(&self, tenant: TenantId, key: &str, lease: &Lease) -> PortResult<()> {
+        let release = Write {
+            key: keys::idempotency(tenant, key),
+            op: Op::Delete,
+            condition: holder(lease),
+        };
+        // A refusal means the claim is gone or another's: nothing of ours to free.
+        let _refused = self.engine.write(vec![release]).await?;
         Ok(())
+    }
+}
+
+fn holder(lease: &Lease) -> Condition {
+    Condition::Holds {
+        attribute: IDEMPOTENCY_LEASE,
+        value: lease.0.clone(),
     }
 }

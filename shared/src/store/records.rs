@@ -106,6 +106,9 @@ pub const QUOTA_COUNT: &str = "count";
 #[serde(rename_all = "camelCase")]
 pub struct IdempotencyRecord {
     pub fingerprint: String,
+    /// Who holds the claim: only that request finishes or releases it.
+    #[serde(default)]
+    pub lease: String,
     pub response: Option<StoredResponse>,
     /// Epoch seconds; checked in code, because TTL deletion runs late.
     pub expires_at: i64,
@@ -114,6 +117,7 @@ pub struct IdempotencyRecord {
 }
 
 pub const IDEMPOTENCY_EXPIRES_AT: &str = "expiresAt";
+pub const IDEMPOTENCY_LEASE: &str = "lease";
 
 /// A share link as stored (under its token and in its interview's list), with the table's
 /// TTL so storage drops it some time after it expires; expiry itself is checked in code.
