@@ -2,8 +2,13 @@
  * What the candidate sees: one screen at a time (with focus on its heading), the texts of every
  * screen, progress, and announcements for screen readers (aria-live). Everything here only
  * updates the DOM from the values it is given; what happens next is decided in candidate-flow.js.
+ *
+ * Text from the position and the invitation (names, the company, questions, the intro) is only
+ * ever set as text, never as HTML. Inside one of the page's own sentences it goes in its own
+ * <bdi>; an element that holds nothing else has dir="auto" in candidate.html. Either way a
+ * right-to-left name keeps its direction without turning the sentence around it.
  */
-import { formatBytes, formatDate, formatLength, formatSeconds, plural, safely } from './candidate-util.js';
+import { formatBytes, formatDate, formatLength, formatSeconds, isolate, plural, safely } from './candidate-util.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -79,6 +84,19 @@ function setText(id, text) {
   $(id).textContent = text == null ? '' : String(text);
 }
 
+/** User text, isolated from the sentence around it. */
+function bdi(text, className) {
+  const el = document.createElement('bdi');
+  if (className) el.className = className;
+  el.textContent = text == null ? '' : String(text);
+  return el;
+}
+
+/** Fills `id` with a sentence: strings are the page's own words, nodes hold user text. */
+function setParts(id, parts) {
+  $(id).replaceChildren(...parts);
+}
+
 function show(name) {
   SCREENS.forEach((s) => {
     $('screen-' + s).hidden = s !== name;
@@ -116,9 +134,11 @@ function setProgress(question, session) {
 }
 
 export function showBrand(session) {
-  const company = session.company || 'Video interview';
-  setText('brand', company);
-  document.title = (session.position ? session.position + ' – ' : '') + company + ' · Video interview';
+  setText('brand', session.company || 'Video interview');
+  const names = [];
+  if (session.position) names.push(isolate(session.position));
+  names.push(session.company ? isolate(session.company) : 'Video interview');
+  document.title = names.join(' – ') + ' · Video interview';
 }
 
 // -----------------------------------------------------------------------------------------------
@@ -160,10 +180,13 @@ export function showWelcome(s, answered, pendingCount, next) {
   const position = s.position || 'Video interview';
   setText('welcome-title', position);
   const firstName = s.candidate && s.candidate.firstName;
-  setText('welcome-greeting',
-    (firstName ? 'Hi ' + firstName + ', thank' : 'Thank') + ' you for your interest' +
-    (company ? ' in ' + company : '') + '. This is a one-way video interview: you record your answers ' +
-    'to a few questions at a time that suits you, and the team watches them later.');
+  setParts('welcome-greeting', [
+    ...(firstName ? ['Hi ', bdi(firstName), ', thank'] : ['Thank']),
+    ' you for your interest',
+    ...(company ? [' in ', bdi(company)] : []),
+    '. This is a one-way video interview: you record your answers to a few questions at a time ' +
+    'that suits you, and the team watches them later.'
+  ]);
   $('welcome-intro').hidden = !s.intro;
   setText('welcome-intro', s.intro || '');
 
@@ -493,7 +516,7 @@ export function hideNext() {
 
 export function showSubmit(session) {
   setProgress(null);
-  setText('submit-company', session.company || 'the team');
+  setParts('submit-company', [session.company ? bdi(session.company) : 'the team']);
   const list = $('submit-list');
   list.textContent = '';
   session.questions.forEach((q, i) => {
@@ -504,7 +527,7 @@ export function showSubmit(session) {
     mark.setAttribute('aria-hidden', 'true');
     mark.textContent = q.answered ? '✓' : '•';
     const text = document.createElement('span');
-    text.textContent = 'Question ' + (i + 1) + ': ' + q.text;
+    text.append('Question ' + (i + 1) + ': ', bdi(q.text, 'multiline'));
     const status = document.createElement('span');
     status.className = 'visually-hidden';
     status.textContent = q.answered ? ' (answered)' : ' (not answered)';
@@ -545,10 +568,10 @@ export function showDone(s, earlier) {
     setText('done-title', 'This interview is complete');
     setText('done-message', 'You have already completed this interview' +
       (s.completedAt ? ' on ' + formatDate(s.completedAt) : '') + '. Thank you!');
-    setText('done-detail', (s.company || 'The team') + ' will be in touch. There is nothing more to do here.');
+    setParts('done-detail', [s.company ? bdi(s.company) : 'The team', ' will be in touch. There is nothing more to do here.']);
   } else {
-    setText('done-title', 'Thank you' + (firstName ? ', ' + firstName : '') + '!');
-    setText('done-message', 'Your interview has been submitted to ' + (s.company || 'the team') + '.');
+    setParts('done-title', ['Thank you', ...(firstName ? [', ', bdi(firstName)] : []), '!']);
+    setParts('done-message', ['Your interview has been submitted to ', s.company ? bdi(s.company) : 'the team', '.']);
     setText('done-detail', 'They will watch your answers and get back to you. You can close this page now.');
   }
   $('screen-done').setAttribute('data-state', earlier ? 'already-completed' : 'submitted');

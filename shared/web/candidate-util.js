@@ -1,6 +1,7 @@
 /*
  * Small helpers for the candidate page with no DOM and no page state: waiting, ignoring a
- * failure that does not matter, and the wording of lengths, sizes and dates.
+ * failure that does not matter, the wording of lengths, sizes and dates, and user text in plain
+ * text such as a title.
  */
 
 export function sleep(ms) {
@@ -47,6 +48,15 @@ export function formatDate(iso) {
   } catch (e) {
     return d.toLocaleString();
   }
+}
+
+/**
+ * User text (a name, a company) for plain text that cannot hold a <bdi>, such as the document's
+ * title: between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE, so a right-to-left name keeps
+ * its own direction without turning the words around it.
+ */
+export function isolate(text) {
+  return '\u2068' + String(text) + '\u2069';
 }
 
 export function plural(n, one, many) {

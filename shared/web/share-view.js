@@ -2,8 +2,10 @@
  * What the share page shows: the interview (position, candidate, review state, each question
  * with its recording) and the error screen. DOM only: no fetching and no page state beyond
  * the elements it fills. Nothing is written as HTML, so no text from the API can become markup.
+ * User text (names, the company, questions) sits in its own <bdi> inside the page's sentences,
+ * or in an element of its own with dir="auto", so its direction never turns a sentence around.
  */
-import { formatSeconds } from './candidate-util.js';
+import { formatSeconds, isolate } from './candidate-util.js';
 
 const STATUS_LABELS = {
   invited: 'Invited',
@@ -54,12 +56,18 @@ function timeElement(iso) {
   return node;
 }
 
-/** Says `text` to screen readers through the page's polite live region. */
-export function announce(text) {
+/** User text, isolated from the sentence around it. */
+function bdi(text) {
+  return make('bdi', null, text);
+}
+
+/** Says `parts` (the page's own words as strings, user text as nodes) to screen readers
+ *  through the page's polite live region. */
+export function announce(...parts) {
   const region = $('share-status');
   region.textContent = '';
-  // A fresh text node after a tick, so the same message twice is read twice.
-  setTimeout(() => { region.textContent = text; }, 50);
+  // Fresh nodes after a tick, so the same message twice is read twice.
+  setTimeout(() => { region.replaceChildren(...parts); }, 50);
 }
 
 /** Shows one of `loading`, `interview`, `error` and hides the others. */
@@ -248,6 +256,7 @@ function questionItem(question, index, total, refresh) {
   item.append(make('p', 'share-question-number', 'Question ' + number + ' of ' + total));
   const title = make('h3', 'share-question-text', question.text || '');
   title.id = titleId;
+  title.dir = 'auto';
   item.append(title);
   if (question.answered && question.answer && present(question.answer.playbackUrl)) {
     item.append(player(question, number, refresh));
@@ -263,7 +272,8 @@ function questionItem(question, index, total, refresh) {
 export function showInterview(data, refresh) {
   const position = data.position || {};
   const candidate = data.candidate || {};
-  const name = [candidate.firstName, candidate.lastName].filter(present).join(' ') || 'Candidate';
+  const fullName = [candidate.firstName, candidate.lastName].filter(present).join(' ');
+  const name = fullName || 'Candidate';
 
   $('brand').textContent = position.company || 'Shared interview';
   $('share-position').textContent = position.name || 'Interview';
@@ -294,10 +304,11 @@ export function showInterview(data, refresh) {
   list.replaceChildren(...questions.map((q, i) => questionItem(q, i, questions.length, refresh)));
   if (!questions.length) list.append(make('li', 'share-no-answer', 'This interview has no questions.'));
 
-  document.title = name + ' · ' + (position.name || 'Shared interview');
+  document.title = (fullName ? isolate(fullName) : name) + ' · ' +
+    (position.name ? isolate(position.name) : 'Shared interview');
   showScreen('interview');
   focusHeading('share-title');
   const answered = questions.filter((q) => q.answered).length;
-  announce('Interview of ' + name + ' loaded: ' + answered + ' of ' + questions.length +
-    (questions.length === 1 ? ' question' : ' questions') + ' answered.');
+  announce('Interview of ', fullName ? bdi(fullName) : 'the candidate', ' loaded: ' + answered + ' of ' +
+    questions.length + (questions.length === 1 ? ' question' : ' questions') + ' answered.');
 }
