@@ -628,8 +628,8 @@ async fn the_public_apply_link_invites_once_and_resends_at_most_hourly(backend: 
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(
-        html.contains("Backend Engineer at Acme &lt;Labs&gt;"),
-        "position named, escaped"
+        html.contains("<bdi>Backend Engineer</bdi> at <bdi>Acme &lt;Labs&gt;</bdi>"),
+        "position named, escaped, each name isolated"
     );
     assert_eq!(
         server

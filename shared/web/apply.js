@@ -72,7 +72,6 @@
   }
 
   function init() {
-    isolatePosition();
     var form = $('apply-form');
     var button = $('apply-submit');
     var path = applyPath();
@@ -138,26 +137,6 @@
         showResult('We could not reach the server. Check your internet connection and try again.', true);
       });
     });
-  }
-
-  /**
-   * The server names the position in the heading ("Apply for {position} at {company}") and the
-   * title: that part is user text, so it goes in its own <bdi> (a FIRST STRONG ISOLATE in the
-   * title), and a right-to-left name keeps its direction without turning the sentence around.
-   */
-  function isolatePosition() {
-    var heading = $('apply-title');
-    var lead = 'Apply for ';
-    var text = heading.textContent;
-    if (text.indexOf(lead) !== 0 || text === 'Apply for this position') return;
-    var bdi = document.createElement('bdi');
-    bdi.textContent = text.slice(lead.length);
-    heading.textContent = lead;
-    heading.appendChild(bdi);
-    var title = 'Apply: ';
-    if (document.title.indexOf(title) === 0 && document.title.length > title.length) {
-      document.title = title + '\u2068' + document.title.slice(title.length) + '\u2069';
-    }
   }
 
   function capitalise(text) {

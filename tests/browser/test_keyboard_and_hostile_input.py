@@ -234,6 +234,7 @@ def test_hostile_names_are_stored_clean_isolated_and_inert(server, api_key, driv
         publicApply=True,
         slug=slug,
     )
+    slug = position["publicSlug"]
     # Stored without the controls.
     assert position["name"] == cleaned(HOSTILE["position"]), position
     assert position["companyName"] == cleaned(HOSTILE["company"]), position
@@ -320,7 +321,7 @@ def test_hostile_names_are_stored_clean_isolated_and_inert(server, api_key, driv
     # The apply page: its heading names the position and its employer.
     driver.get(server.url(f"/apply/{slug}"))
     wait_for(driver, lambda d: displayed(d, "apply-form"), what="the application form")
-    assert_user_text_isolated(driver, allowed | {f"{name} at {company}"}, "apply")
+    assert_user_text_isolated(driver, allowed, "apply")
     heading = text(driver, "apply-title")
     assert heading == f"Apply for {name} at {company}", heading
     assert_no_csp_violations(console(driver))
@@ -377,7 +378,7 @@ def test_windows_line_ends_are_accepted_and_shown_as_line_breaks(server, api_key
 
 def test_apply_page_starts_with_a_skip_link_to_the_form(server, api_key, driver):
     slug = "skip-" + uuid.uuid4().hex[:8]
-    create_position(server, api_key, name="Analyst", publicApply=True, slug=slug)
+    slug = create_position(server, api_key, name="Analyst", publicApply=True, slug=slug)["publicSlug"]
 
     driver.get(server.url(f"/apply/{slug}"))
     wait_for(driver, lambda d: displayed(d, "apply-form"), what="the application form")
@@ -414,6 +415,7 @@ Promise.all(requests.map(([method, path, body]) => fetch(path, {
 def test_json_answers_tell_the_browser_not_to_sniff(server, api_key, driver):
     slug = "nosniff-" + uuid.uuid4().hex[:8]
     position = create_position(server, api_key, name="Data Engineer", publicApply=True, slug=slug)
+    slug = position["publicSlug"]
     _, url = invite(server, api_key, position["id"], first_name="Rosalind")
     token = urlparse(url).path.split("/")[2]
 

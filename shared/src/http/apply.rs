@@ -23,11 +23,20 @@ pub fn routes() -> Router<HttpState> {
 async fn apply_page(State(state): State<HttpState>, Path(slug_or_id): Path<String>) -> Response {
     match apply::public_position(&state.app, &slug_or_id).await {
         Ok(position) if !position.is_archived() => {
-            let company = position.employer();
-            let what = crate::encoding::escape_html(&format!("{} at {company}", position.name));
+            // Names are user text: each is isolated (a <bdi>; first-strong isolate marks in the
+            // title, which holds no markup), so a right-to-left name keeps its direction
+            // without turning the sentence around it.
+            let escape = crate::encoding::escape_html;
+            let (name, company) = (escape(position.name.as_str()), escape(position.employer()));
             let html = APPLY_HTML
-                .replace("<title>Apply</title>", &format!("<title>Apply: {what}</title>"))
-                .replace("Apply for this position", &format!("Apply for {what}"));
+                .replace(
+                    "<title>Apply</title>",
+                    &format!("<title>Apply: \u{2068}{name}\u{2069} at \u{2068}{company}\u{2069}</title>"),
+                )
+                .replace(
+                    "Apply for this position",
+                    &format!("Apply for <bdi>{name}</bdi> at <bdi>{company}</bdi>"),
+                );
             page(StatusCode::OK, "text/html; charset=utf-8", html)
         }
         Ok(_) | Err(_) => page(
