@@ -46,6 +46,18 @@ const REQUESTS: &[((&str, &str), Option<&str>)] = &[
     (("POST", "/v1/interviews/{interviewId}/resend"), None),
     (("POST", "/v1/interviews/{interviewId}/reinvite"), None),
     (
+        ("PUT", "/v1/interviews/{interviewId}/deadline"),
+        Some(r#"{"deadline":"2999-01-01T00:00:00Z"}"#),
+    ),
+    (
+        (
+            "DELETE",
+            "/v1/interviews/{interviewId}/answers/{questionId}",
+        ),
+        None,
+    ),
+    (("DELETE", "/v1/interviews/{interviewId}"), None),
+    (
         ("POST", "/v1/interviews/{interviewId}/shares"),
         Some(r#"{"expiresInDays":365,"hideContact":false}"#),
     ),
@@ -142,6 +154,7 @@ fn not_found_codes(path: &str) -> &'static [&'static str] {
 struct Ids {
     position: String,
     interview: String,
+    question: String,
     share: String,
     comment: String,
     key: String,
@@ -151,6 +164,7 @@ impl Ids {
     fn concrete(&self, path: &str) -> String {
         path.replace("{positionId}", &self.position)
             .replace("{interviewId}", &self.interview)
+            .replace("{questionId}", &self.question)
             .replace("{shareId}", &self.share)
             .replace("{commentId}", &self.comment)
             .replace("{keyId}", &self.key)
@@ -264,6 +278,7 @@ async fn another_tenant_can_neither_see_nor_change_anything(backend: Backend) {
     let ids = Ids {
         position: position_id.clone(),
         interview: interview_id,
+        question: question.to_string(),
         share: share.body["shareId"].as_str().unwrap().to_string(),
         comment: comment.body["id"].as_str().unwrap().to_string(),
         key: keys.body["items"][0]["keyId"].as_str().unwrap().to_string(),
@@ -276,6 +291,7 @@ async fn another_tenant_can_neither_see_nor_change_anything(backend: Backend) {
     let unknown = Ids {
         position: uuid::Uuid::now_v7().to_string(),
         interview: uuid::Uuid::now_v7().to_string(),
+        question: uuid::Uuid::now_v7().to_string(),
         share: uuid::Uuid::now_v7().to_string(),
         comment: uuid::Uuid::now_v7().to_string(),
         key: uuid::Uuid::now_v7().to_string(),

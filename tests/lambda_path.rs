@@ -1154,3 +1154,111 @@ async fn a_position_is_edited_counted_deleted_and_purged_through_the_deployed_fu
         objects.contents()
     );
 }
+
+/// The tenant's objects in the bucket (answers and staged uploads alike).
+async fn objects_of(d: &Deployment, tenant_id: &str) -> Vec<String> {
+    let client = emulator::s3_client().await;
+    let mut keys = Vec::new();
+    for prefix in [tenant_id.to_string(), format!("pending/{tenant_id}")] {
+        let listed = client
+            .list_objects_v2()
+            .bucket(&d.aws.bucket)
+            .prefix(prefix)
+            .send()
+            .await
+            .expect("list the bucket");
+        keys.extend(
+            listed
+                .contents()
+                .iter()
+                .filter_map(|o| o.key().map(str::to_string)),
+        );
+    }
+    keys
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interview_is_resent_reopened_extended_and_deleted_through_the_deployed_functions() {
+    let d = Deployment::start().await;
+    let http = reqwest::Client::new();
+    let c = completed_interview(&d, &http).await;
+    let key = c.key.as_str();
+    let interview = format!("/v1/interviews/{}", c.interview_id);
+    assert_eq!(
+        objects_of(&d, &c.tenant_id).await.len(),
+        2,
+        "two answers, nothing left staged"
+    );
+
+    let resend = || Request::new("POST", &format!("{interview}/resend")).bearer(key);
+    expect_problem(
+        &d.send(resend()).await,
+        409,
+        "interview_completed",
+        "POST …/resend of a completed interview (reelview-resend)",
+    );
+
+    let (question, _, _) = &c.recordings[0];
+    let reopened = d
+        .send(Request::new("DELETE", &format!("{interview}/answers/{question}")).bearer(key))
+        .await;
+    let reopened = expect(
+        &reopened,
+        200,
+        "DELETE …/answers/{questionId} (reelview-interviews)",
+    );
+    assert_eq!(reopened["status"], "in_progress", "{reopened}");
+    assert_eq!(
+        objects_of(&d, &c.tenant_id).await.len(),
+        1,
+        "the removed answer's video is gone"
+    );
+
+    let mails_before = emulator::sent_mail(&d.aws.mail_from).await.len();
+    let resent = expect(
+        &d.send(resend()).await,
+        200,
+        "POST …/resend (reelview-resend)",
+    );
+    assert_eq!(resent["email"]["status"], "sent", "{resent}");
+    assert_eq!(
+        emulator::sent_mail(&d.aws.mail_from).await.len(),
+        mails_before + 1
+    );
+    let limited = d.send(resend()).await;
+    expect_problem(
+        &limited,
+        429,
+        "resend_rate_limited",
+        "a second resend within ten minutes (reelview-resend)",
+    );
+    assert!(
+        !limited.header("retry-after").is_empty(),
+        "{:?}",
+        limited.headers
+    );
+
+    let deadline = (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339();
+    let extended = d
+        .send(
+            Request::new("PUT", &format!("{interview}/deadline"))
+                .bearer(key)
+                .json(&json!({ "deadline": deadline })),
+        )
+        .await;
+    let extended = expect(&extended, 200, "PUT …/deadline (reelview-interviews)");
+    assert!(!extended["deadline"].is_null(), "{extended}");
+
+    let deleted = d.send(Request::new("DELETE", &interview).bearer(key)).await;
+    expect(
+        &deleted,
+        204,
+        "DELETE /v1/interviews/{interviewId} (reelview-interviews)",
+    );
+    expect(
+        &d.send(Request::new("GET", &interview).bearer(key)).await,
+        404,
+        "the deleted interview",
+    );
+    assert_eq!(objects_of(&d, &c.tenant_id).await, Vec::<String>::new());
+}

@@ -134,10 +134,12 @@ deployed! {
         routes: &[
             ("GET", "/v1/positions/{positionId}/interviews"),
             ("GET", "/v1/interviews/{interviewId}"),
+            ("DELETE", "/v1/interviews/{interviewId}"),
             ("PUT", "/v1/interviews/{interviewId}/score"),
             ("POST", "/v1/interviews/{interviewId}/stage"),
-            ("POST", "/v1/interviews/{interviewId}/resend"),
             ("POST", "/v1/interviews/{interviewId}/reinvite"),
+            ("PUT", "/v1/interviews/{interviewId}/deadline"),
+            ("DELETE", "/v1/interviews/{interviewId}/answers/{questionId}"),
         ],
         router: Some(http::interviews::routes),
         needs: Needs {
@@ -156,6 +158,26 @@ deployed! {
             "ses:SendEmail",
             // Presigned playback URLs.
             "s3:GetObject",
+            // A removed answer's video; a deleted interview's videos and pending uploads.
+            "s3:DeleteObject",
+            "s3:AbortMultipartUpload",
+        ],
+    };
+    /// Resending an invitation with the same link, within limits.
+    Resend => Function {
+        name: "reelview-resend",
+        routes: &[("POST", "/v1/interviews/{interviewId}/resend")],
+        router: Some(http::resend::routes),
+        needs: Needs::MAIL_AND_LINKS,
+        aws_actions: &[
+            // The link key, read once at cold start.
+            "secretsmanager:GetSecretValue",
+            "dynamodb:GetItem",
+            // The resend is taken, and the email's outcome recorded, on the interview.
+            "dynamodb:PutItem",
+            // Storing an interview counted before counts were kept moves them.
+            "dynamodb:UpdateItem",
+            "ses:SendEmail",
         ],
     };
     CandidateSession => Function {
@@ -300,12 +322,13 @@ deployed! {
 }
 
 /// Every deployed function.
-pub const ALL: [Function; 13] = [
+pub const ALL: [Function; 14] = [
     Admin::FUNCTION,
     Authorizer::FUNCTION,
     Positions::FUNCTION,
     Invite::FUNCTION,
     Interviews::FUNCTION,
+    Resend::FUNCTION,
     CandidateSession::FUNCTION,
     AnswerUpload::FUNCTION,
     CandidatePage::FUNCTION,

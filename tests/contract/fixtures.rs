@@ -80,6 +80,7 @@ pub fn new_position(tenant: TenantId, name: &str, slug: Option<&str>) -> Positio
         max_upload_bytes: 200 * 1024 * 1024,
         public_apply: slug.is_some(),
         max_applications_per_day: 200,
+        default_deadline_days: None,
         slug: slug.map(str::to_string),
         tenant_name: "Acme".into(),
         created_at: Utc::now(),

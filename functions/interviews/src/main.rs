@@ -1,4 +1,5 @@
-//! Recruiter routes: listing and reading interviews, resending invitations.
+//! Recruiter routes: listing, reading, scoring and staging interviews, re-invites, deadlines,
+//! redo and delete.
 
 use reelview::functions::Interviews;
 use reelview::http::{finish, interviews};

@@ -51,9 +51,8 @@ pub async fn public_position(app: &App, slug_or_id: &str) -> Result<Position> {
 
 /// Public application: the same rules as an invite (validation, quota, archived positions).
 /// A known email gets its existing link emailed again instead of a second interview; the
-/// answer is the same either way, so the form reveals nothing about who applied.
-// Deadlines: an applied interview gets none today; when positions carry a default deadline,
-// it applies here as it does to invites.
+/// answer is the same either way, so the form reveals nothing about who applied. The
+/// interview gets the position's default deadline, as invites without one do.
 pub async fn apply(
     app: &App,
     links: &Links,

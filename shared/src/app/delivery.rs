@@ -1,8 +1,8 @@
-//! Sending the invitation and recording the outcome on the interview.
+//! Sending an email to the candidate and recording the outcome on the interview.
 
 use super::{email, App, Result};
 use crate::domain::{Interview, Position};
-use crate::ports::UpdateError;
+use crate::ports::{OutgoingEmail, UpdateError};
 
 /// A stored interview and its link, as the recruiter receives it.
 #[derive(Debug, Clone)]
@@ -13,9 +13,7 @@ pub struct Invited {
     pub company: String,
 }
 
-/// Sends the invitation and records the outcome on the interview. A mail failure is not an
-/// error of the request: the interview stays, its email status says `failed` and why, and a
-/// resend can deliver it later.
+/// Sends the invitation and records the outcome on the interview.
 pub(crate) async fn deliver_invitation(
     app: &App,
     position: &Position,
@@ -23,9 +21,20 @@ pub(crate) async fn deliver_invitation(
     url: &str,
 ) -> Result<Interview> {
     let message = email::invitation(position.employer(), position, &interview, url);
+    deliver(app, interview, message).await
+}
+
+/// Sends `message` to the interview's candidate and records the outcome on the interview. A
+/// mail failure is not an error of the request: the interview stays, its email status says
+/// `failed` and why, and a resend can deliver it later.
+pub(crate) async fn deliver(
+    app: &App,
+    interview: Interview,
+    message: OutgoingEmail,
+) -> Result<Interview> {
     let outcome = app.mailer()?.send(&message).await;
     if let Err(e) = &outcome {
-        tracing::warn!(interview = %interview.id, error = %e, "invitation email failed");
+        tracing::warn!(interview = %interview.id, error = %e, "email to the candidate failed");
     }
     let now = app.clock.now();
     let record = |target: &mut Interview| {

@@ -57,10 +57,8 @@ pub fn invitation(
             )
         })
         .unwrap_or_default();
-    let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{subject}</title></head>\
-         <body style=\"font-family:Arial,Helvetica,sans-serif;line-height:1.5;color:#1f2933\">\
-         <p>Hello {first_name},</p>\
+    let content = format!(
+        "<p>Hello {first_name},</p>\
          <p><strong>{company}</strong> invites you to a one-way video interview for the position \
          <strong>{title}</strong>.</p>\
          <h2 style=\"font-size:16px\">What to expect</h2>\
@@ -70,18 +68,12 @@ pub fn invitation(
          <h2 style=\"font-size:16px\">What you need</h2>\
          <ul><li>A camera</li><li>A microphone</li><li>A recent browser (Chrome, Edge, Firefox or Safari), \
          on a computer or a phone</li></ul>\
-         {deadline_html}\
-         <p><a href=\"{link}\" style=\"display:inline-block;padding:12px 20px;background:#2563eb;\
-         color:#ffffff;text-decoration:none;border-radius:6px\">Start your interview</a></p>\
-         <p style=\"font-size:13px;color:#52606d\">Or paste this link into your browser: {link}<br>\
-         This link is personal: do not share it.</p>\
-         </body></html>\n",
-        subject = h(&subject),
+         {deadline_html}",
         first_name = h(first_name),
         company = h(company),
         title = h(title),
-        link = h(link),
     );
+    let html = html_email(&subject, &content, "Start your interview", link);
 
     OutgoingEmail {
         to: interview.candidate.email.to_string(),
@@ -89,4 +81,81 @@ pub fn invitation(
         text,
         html,
     }
+}
+
+/// Asks the candidate to record answers again, with the same link (a reviewer removed them).
+pub fn answers_requested_again(
+    company: &str,
+    position: &Position,
+    interview: &Interview,
+    questions: &[&str],
+    link: &str,
+) -> OutgoingEmail {
+    let first_name = interview.candidate.first_name.as_str();
+    let title = position.name.as_str();
+    let deadline = deadline_text(interview.deadline);
+    let subject = format!("{company} asks you to record an answer again: {title}");
+    let mut text = format!(
+        "Hello {first_name},\n\n\
+         {company} asks you to record your answer again for the position {title}:\n\n"
+    );
+    for question in questions {
+        text.push_str(&format!("- {question}\n"));
+    }
+    text.push_str(
+        "\nYour other answers are kept; you only record this one again, with the same link as \
+         before.\n\n",
+    );
+    if let Some(deadline) = &deadline {
+        text.push_str(&format!("Please do it before {deadline}.\n\n"));
+    }
+    text.push_str(&format!(
+        "Continue your interview:\n{link}\n\nThis link is personal: do not share it.\n"
+    ));
+
+    let h = escape_html;
+    let items: String = questions
+        .iter()
+        .map(|q| format!("<li>{}</li>", h(q)))
+        .collect();
+    let deadline_html = deadline
+        .as_deref()
+        .map(|d| format!("<p>Please do it before <strong>{}</strong>.</p>", h(d)))
+        .unwrap_or_default();
+    let content = format!(
+        "<p>Hello {first_name},</p>\
+         <p><strong>{company}</strong> asks you to record your answer again for the position \
+         <strong>{title}</strong>:</p><ul>{items}</ul>\
+         <p>Your other answers are kept; you only record this one again, with the same link as before.</p>\
+         {deadline_html}",
+        first_name = h(first_name),
+        company = h(company),
+        title = h(title),
+    );
+    let html = html_email(&subject, &content, "Continue your interview", link);
+    OutgoingEmail {
+        to: interview.candidate.email.to_string(),
+        subject,
+        text,
+        html,
+    }
+}
+
+/// The HTML part of every email to a candidate: `content` (already escaped) followed by a
+/// button to `link` labelled `action`, and the link in full for clients that hide buttons.
+fn html_email(subject: &str, content: &str, action: &str, link: &str) -> String {
+    let h = escape_html;
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{subject}</title></head>\
+         <body style=\"font-family:Arial,Helvetica,sans-serif;line-height:1.5;color:#1f2933\">\
+         {content}\
+         <p><a href=\"{link}\" style=\"display:inline-block;padding:12px 20px;background:#2563eb;\
+         color:#ffffff;text-decoration:none;border-radius:6px\">{action}</a></p>\
+         <p style=\"font-size:13px;color:#52606d\">Or paste this link into your browser: {link}<br>\
+         This link is personal: do not share it.</p>\
+         </body></html>\n",
+        subject = h(subject),
+        link = h(link),
+        action = h(action),
+    )
 }

@@ -89,6 +89,13 @@ pub enum Error {
     UnsupportedMediaType,
     #[error("too many requests; try again in {retry_after_seconds} seconds")]
     RateLimited { retry_after_seconds: u64 },
+    #[error("{}", match retry_after_seconds {
+        Some(s) => format!("this interview was just resent; resend again in {s} seconds"),
+        None => "this link was resent as often as it may be; re-invite to send a new link".into(),
+    })]
+    ResendRateLimited { retry_after_seconds: Option<u64> },
+    #[error("this question has no answer")]
+    AnswerNotFound,
     #[error("no such route")]
     RouteNotFound,
     #[error("this route does not take this method")]
@@ -148,6 +155,12 @@ impl From<InterviewError> for Error {
             InterviewError::RetakesExhausted => Self::RetakesExhausted,
             InterviewError::UploadNotFound => Self::UploadNotFound,
             InterviewError::UploadAlreadyCompleted => Self::UploadAlreadyCompleted,
+            InterviewError::ResendLimited {
+                retry_after_seconds,
+            } => Self::ResendRateLimited {
+                retry_after_seconds,
+            },
+            InterviewError::AnswerNotFound => Self::AnswerNotFound,
         }
     }
 }

@@ -95,21 +95,11 @@ pub(crate) fn parse_invite(input: InviteInput, now: DateTime<Utc>) -> Result<Val
             .map_err(|e| errors.push(FieldError::new("externalId", e)))
             .ok()
     });
-    let deadline =
-        input
-            .deadline
-            .as_deref()
-            .and_then(|raw| match DateTime::parse_from_rfc3339(raw) {
-                Ok(d) if d.with_timezone(&Utc) > now => Some(d.with_timezone(&Utc)),
-                Ok(_) => {
-                    errors.push(FieldError::new("deadline", "must be in the future"));
-                    None
-                }
-                Err(_) => {
-                    errors.push(FieldError::new("deadline", "must be an RFC 3339 date-time"));
-                    None
-                }
-            });
+    let deadline = input.deadline.as_deref().and_then(|raw| {
+        super::deadlines::parse_deadline(raw, now)
+            .map_err(|e| errors.push(e))
+            .ok()
+    });
     match (email, first_name, last_name) {
         (Some(email), Some(first_name), Some(last_name)) if errors.is_empty() => Ok(ValidInvite {
             candidate: Candidate {
@@ -165,7 +155,8 @@ pub(crate) async fn invite_to(
         candidate: valid.candidate,
         external_id: valid.external_id,
         token_hash: token.hash(),
-        deadline: valid.deadline,
+        // Applications get the position's default deadline the same way.
+        deadline: valid.deadline.or(position.default_deadline(now)),
         send_email: valid.send_email,
         questions: position.questions.clone(),
         now,

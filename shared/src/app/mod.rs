@@ -1,11 +1,14 @@
 //! Use cases, one module each, as functions over the ports. Business rules live here; an
 //! interview's own transitions live on `domain::Interview`.
 
+pub mod answers;
 pub mod api_keys;
 pub mod apply;
 pub mod batch;
 pub mod comments;
 pub mod complete;
+pub mod deadlines;
+pub mod delete_interview;
 mod delivery;
 pub mod email;
 mod error;

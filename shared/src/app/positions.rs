@@ -4,7 +4,7 @@ use super::{retry_on_conflict, App, Caller, Error, FieldError, Result};
 use crate::domain::{
     clean_text, valid_slug, InterviewCounts, Line, Position, PositionId, PositionStatus, Question,
     QuestionId, DEFAULT_APPLICATIONS_PER_DAY, DEFAULT_MAX_ANSWER_SECONDS, DEFAULT_MAX_UPLOAD_BYTES,
-    DEFAULT_RETAKES, DEFAULT_THINKING_SECONDS,
+    DEFAULT_RETAKES, DEFAULT_THINKING_SECONDS, MAX_DEFAULT_DEADLINE_DAYS,
 };
 use serde::Deserialize;
 
@@ -38,6 +38,7 @@ pub struct NewPosition {
     pub public_apply: Option<bool>,
     pub max_applications_per_day: Option<u32>,
     pub slug: Option<String>,
+    pub default_deadline_days: Option<u32>,
 }
 
 fn check_range(
@@ -156,6 +157,15 @@ pub fn parse_position(
             DEFAULT_MAX_UPLOAD_BYTES
         }
     };
+    let default_deadline_days = input.default_deadline_days.map(|days| {
+        check_range(
+            &mut errors,
+            "defaultDeadlineDays".into(),
+            Some(days),
+            1..=MAX_DEFAULT_DEADLINE_DAYS,
+            1,
+        )
+    });
     let max_applications_per_day = check_range(
         &mut errors,
         "maxApplicationsPerDay".into(),
@@ -184,6 +194,7 @@ pub fn parse_position(
             public_apply: input.public_apply.unwrap_or(false),
             max_applications_per_day,
             slug: input.slug,
+            default_deadline_days,
             created_at: app.clock.now(),
             tenant_name: caller.tenant_name.clone(),
             version: 0,
@@ -267,11 +278,15 @@ pub struct PositionPatch {
     pub max_applications_per_day: Option<u32>,
     #[serde(default, deserialize_with = "nullable")]
     pub slug: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub default_deadline_days: Option<Option<u32>>,
 }
 
 /// `Some(None)` for an explicit `null`, `None` (by `default`) for a missing field.
-fn nullable<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
+fn nullable<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// Edits a position. Interviews keep the questions they were invited with, so an edit never
@@ -329,6 +344,9 @@ pub async fn update_position(
                     .unwrap_or(current.max_applications_per_day),
             ),
             slug: patch.slug.clone().unwrap_or_else(|| current.slug.clone()),
+            default_deadline_days: patch
+                .default_deadline_days
+                .unwrap_or(current.default_deadline_days),
         };
         let kept: Vec<QuestionId> = current.questions.iter().map(|q| q.id).collect();
         let parsed = parse_position(caller, merged, app, &kept)?;

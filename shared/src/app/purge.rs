@@ -20,8 +20,10 @@ pub async fn delete_position(app: &App, caller: &Caller, position_id: &str) -> R
     .await
 }
 
-/// Removes one interview and everything it holds. Each step can run again after a crash.
-async fn purge_interview(app: &App, interview: &Interview) -> Result<()> {
+/// Removes one interview and everything it holds: videos, pending uploads, share links,
+/// comments, then the interview with its link and guards. Each step can run again after a
+/// crash.
+pub(crate) async fn purge_interview(app: &App, interview: &Interview) -> Result<()> {
     let videos = app.videos()?;
     for progress in interview.progress.values() {
         if let Some(answer) = &progress.answer {

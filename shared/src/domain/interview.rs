@@ -113,6 +113,12 @@ pub struct Interview {
     pub score: Option<Score>,
     #[serde(default)]
     pub timeline: Vec<TimelineEvent>,
+    /// Resends of the current link, and when the last one was asked for (see
+    /// [`Interview::claim_resend`]).
+    #[serde(default)]
+    pub resends: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_resent_at: Option<DateTime<Utc>>,
     /// Where the position's counts hold this interview. Bookkeeping of the store, which moves
     /// it between counts in the same write that changes the status or the stage.
     #[serde(default)]
@@ -133,7 +139,18 @@ pub enum InterviewError {
     RetakesExhausted,
     UploadNotFound,
     UploadAlreadyCompleted,
+    /// Resent too often: again after `retry_after_seconds`, or (with `None`) not at all for
+    /// this link.
+    ResendLimited {
+        retry_after_seconds: Option<u64>,
+    },
+    /// The question has no answer to remove.
+    AnswerNotFound,
 }
+
+/// Resends per link: the first is always allowed, then one per [`RESEND_INTERVAL_MINUTES`].
+pub const MAX_RESENDS: u32 = 5;
+pub const RESEND_INTERVAL_MINUTES: i64 = 10;
 
 /// What a new interview is made of; see [`Interview::invited`].
 pub struct NewInterview {
@@ -175,6 +192,10 @@ pub const MAX_PENDING_UPLOADS_PER_QUESTION: usize = 3;
 /// | any           | [`record_email`](Self::record_email), [`set_stage`](Self::set_stage), [`set_score`](Self::set_score) | same | |
 /// | deadline passed, not `completed` | (read) [`status_at`](Self::status_at) | `expired` | |
 /// | not `completed` | [`rotate_link`](Self::rotate_link) | same (new link generation) | completed       |
+/// | not `completed` | [`claim_resend`](Self::claim_resend) | same       | completed, resent too often        |
+/// | any with that answer | [`reopen_answer`](Self::reopen_answer) | `in_progress` (a `completed` one reopens) | no such answer |
+/// | not `completed` | [`set_deadline`](Self::set_deadline) | same (`expired` reopens to `invited`/`in_progress`) | completed |
+/// | deadline passed, not `completed` | [`mark_expired`](Self::mark_expired) | `expired` (stored) | |
 impl Interview {
     pub fn invited(new: NewInterview) -> Self {
         Self {
@@ -202,6 +223,8 @@ impl Interview {
                 detail: None,
             }],
             // Counted from the start: the store adds it to its position's counts as it creates it.
+            resends: 0,
+            last_resent_at: None,
             counted_as: Some(Tally {
                 status: InterviewStatus::Invited,
                 stage: Stage::ToEvaluate,
@@ -459,6 +482,97 @@ impl Interview {
         }
     }
 
+    /// Takes one resend of the current link. The first is always allowed; after it, one per
+    /// [`RESEND_INTERVAL_MINUTES`] and [`MAX_RESENDS`] in all (a re-invite starts afresh), so a
+    /// stuck button or a script cannot flood the candidate's mailbox. Stored with the
+    /// interview's version check, so concurrent resends cannot both pass.
+    pub fn claim_resend(&mut self, now: DateTime<Utc>) -> Result<(), InterviewError> {
+        if self.status == InterviewStatus::Completed {
+            return Err(InterviewError::Completed);
+        }
+        if self.resends >= MAX_RESENDS {
+            return Err(InterviewError::ResendLimited {
+                retry_after_seconds: None,
+            });
+        }
+        if let Some(last) = self.last_resent_at.filter(|_| self.resends >= 1) {
+            let next = last + chrono::Duration::minutes(RESEND_INTERVAL_MINUTES);
+            if now < next {
+                return Err(InterviewError::ResendLimited {
+                    retry_after_seconds: Some((next - now).num_seconds().max(1) as u64),
+                });
+            }
+        }
+        self.resends += 1;
+        self.last_resent_at = Some(now);
+        Ok(())
+    }
+
+    /// Removes the answer to `question` so the candidate records it again with the same
+    /// link (its retakes start afresh). A completed interview goes back to `in_progress`; its
+    /// completion stays on the timeline. Returns the removed answer, whose video the caller
+    /// deletes once this is stored.
+    pub fn reopen_answer(
+        &mut self,
+        question: QuestionId,
+        now: DateTime<Utc>,
+    ) -> Result<Answer, InterviewError> {
+        let progress = self
+            .progress
+            .get_mut(&question)
+            .ok_or(InterviewError::AnswerNotFound)?;
+        let answer = progress
+            .answer
+            .take()
+            .ok_or(InterviewError::AnswerNotFound)?;
+        progress.confirmed_attempts = 0;
+        self.uploads.retain(|u| u.id != answer.upload_id);
+        if self.status == InterviewStatus::Completed {
+            self.status = InterviewStatus::InProgress;
+            self.completed_at = None;
+        }
+        self.record(
+            now,
+            TimelineKind::AnswerReopened,
+            Some(question.to_string()),
+        );
+        Ok(answer)
+    }
+
+    /// Sets or moves the deadline. An interview stored as `expired` opens again, as it was
+    /// before it expired.
+    pub fn set_deadline(
+        &mut self,
+        deadline: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<(), InterviewError> {
+        if self.status == InterviewStatus::Completed {
+            return Err(InterviewError::Completed);
+        }
+        self.deadline = Some(deadline);
+        if self.status == InterviewStatus::Expired {
+            self.status = if self.started_at.is_some() {
+                InterviewStatus::InProgress
+            } else {
+                InterviewStatus::Invited
+            };
+        }
+        self.record(now, TimelineKind::DeadlineSet, Some(deadline.to_rfc3339()));
+        Ok(())
+    }
+
+    /// Stores `expired` once the deadline passed without a submission (reads say so anyway,
+    /// see [`status_at`](Self::status_at); storing it moves the position's counts). Returns
+    /// whether anything changed.
+    pub fn mark_expired(&mut self, now: DateTime<Utc>) -> bool {
+        if self.status == InterviewStatus::Expired || !self.is_expired(now) {
+            return false;
+        }
+        self.status = InterviewStatus::Expired;
+        self.record(now, TimelineKind::Expired, None);
+        true
+    }
+
     /// The candidate's current link token, derived again from the link key; `None` if the key
     /// does not derive the stored hash (a different deployment's key).
     pub fn current_token(&self, key: &LinkKey) -> Option<Secret> {
@@ -478,6 +592,8 @@ impl Interview {
         }
         self.record(now, TimelineKind::LinkReissued, None);
         self.link_generation += 1;
+        self.resends = 0;
+        self.last_resent_at = None;
         let token = key.candidate_token(self.id, self.link_generation);
         let retired = std::mem::replace(&mut self.token_hash, token.hash());
         Ok((token, retired))
@@ -613,6 +729,84 @@ mod tests {
         assert_eq!(
             i.drop_upload(q, second, now),
             Err(InterviewError::UploadNotFound)
+        );
+    }
+
+    #[test]
+    fn resends_are_one_at_first_then_one_per_interval_and_five_in_all() {
+        let now = Utc::now();
+        let mut i = interview(None, now);
+        assert_eq!(i.claim_resend(now), Ok(()), "the first is always allowed");
+        assert_eq!(
+            i.claim_resend(now + Duration::seconds(1)),
+            Err(InterviewError::ResendLimited {
+                retry_after_seconds: Some(599)
+            })
+        );
+        let mut at = now;
+        for _ in 2..=MAX_RESENDS {
+            at += Duration::minutes(RESEND_INTERVAL_MINUTES);
+            assert_eq!(i.claim_resend(at), Ok(()));
+        }
+        assert_eq!(
+            i.claim_resend(at + Duration::days(1)),
+            Err(InterviewError::ResendLimited {
+                retry_after_seconds: None
+            })
+        );
+        i.rotate_link(&LinkKey::new([3; 32]), at).unwrap();
+        assert_eq!(i.claim_resend(at), Ok(()), "a new link starts afresh");
+        i.status = InterviewStatus::Completed;
+        assert_eq!(
+            i.claim_resend(at + Duration::days(1)),
+            Err(InterviewError::Completed)
+        );
+    }
+
+    #[test]
+    fn an_answer_reopened_reopens_a_completed_interview() {
+        let now = Utc::now();
+        let mut i = interview(None, now);
+        let q = QuestionId::new();
+        let attempt = upload(q, now);
+        i.add_upload(attempt.clone(), 1, u64::MAX, now).unwrap();
+        i.confirm_answer(q, attempt.id, 1, now).unwrap();
+        i.submit(&[q], now).unwrap();
+        assert_eq!(i.status, InterviewStatus::Completed);
+        let removed = i.reopen_answer(q, now).unwrap();
+        assert_eq!(removed.upload_id, attempt.id);
+        assert_eq!(i.status, InterviewStatus::InProgress);
+        assert_eq!(i.completed_at, None);
+        assert_eq!(
+            i.progress_of(q).confirmed_attempts,
+            0,
+            "retakes start afresh"
+        );
+        assert!(i.upload(attempt.id).is_none());
+        assert_eq!(i.reopen_answer(q, now), Err(InterviewError::AnswerNotFound));
+        assert_eq!(i.missing_answers(&[q]), vec![q]);
+    }
+
+    #[test]
+    fn an_expired_interview_reopens_when_its_deadline_moves() {
+        let now = Utc::now();
+        let mut i = interview(Some(now + Duration::hours(1)), now);
+        let later = now + Duration::hours(2);
+        assert!(!i.mark_expired(now), "not yet");
+        assert!(i.mark_expired(later));
+        assert!(!i.mark_expired(later), "once");
+        assert_eq!(i.status, InterviewStatus::Expired);
+        i.set_deadline(later + Duration::days(1), later).unwrap();
+        assert_eq!(
+            i.status,
+            InterviewStatus::Invited,
+            "as it was before it expired"
+        );
+        assert_eq!(i.ensure_open(later), Ok(()));
+        i.status = InterviewStatus::Completed;
+        assert_eq!(
+            i.set_deadline(later + Duration::days(2), later),
+            Err(InterviewError::Completed)
         );
     }
 

@@ -61,8 +61,12 @@ pub struct Position {
     /// tenant's monthly invite limit, so applications never use up the recruiters' invites.
     #[serde(default = "default_applications_per_day")]
     pub max_applications_per_day: u32,
-    /// Optional human-friendly public name for the apply link; unique per deployment.
+    /// Optional human-friendly public name for the apply link; unique within the tenant.
     pub slug: Option<String>,
+    /// Invitations without a deadline of their own (applications included) get one this
+    /// many days after they are created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_deadline_days: Option<u32>,
     pub created_at: DateTime<Utc>,
     /// The tenant's name when the position was created: the employer shown when there is no
     /// `company_name`, kept here so a candidate's page needs no tenant read.
@@ -73,7 +77,16 @@ pub struct Position {
     pub version: u64,
 }
 
+/// The longest default deadline a position may set, in days.
+pub const MAX_DEFAULT_DEADLINE_DAYS: u32 = 365;
+
 impl Position {
+    /// The deadline of an interview created at `now` without one of its own.
+    pub fn default_deadline(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.default_deadline_days
+            .map(|days| now + chrono::Duration::days(days.into()))
+    }
+
     /// The slug as the public sees it (see [`public_slug`]), if the position has one.
     pub fn public_slug(&self) -> Option<String> {
         self.slug
@@ -205,6 +218,7 @@ mod tests {
             max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
             public_apply: false,
             max_applications_per_day: DEFAULT_APPLICATIONS_PER_DAY,
+            default_deadline_days: None,
             slug: None,
             created_at: Utc::now(),
             tenant_name: "Acme".into(),

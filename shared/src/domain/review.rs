@@ -86,6 +86,11 @@ pub enum TimelineKind {
     LinkReissued,
     Started,
     Completed,
+    /// A reviewer removed an answer for the candidate to record again (detail: the question).
+    AnswerReopened,
+    /// The deadline was set or moved (detail: the new deadline).
+    DeadlineSet,
+    Expired,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,14 +1,18 @@
 //! Recruiter routes: listing and reading interviews (results with playable answers),
-//! scoring and staging them, resending and re-inviting.
+//! scoring and staging them, re-inviting, moving deadlines, asking for an answer again and
+//! deleting. (Resending is its own function: `resend`.)
 
 use super::extract::{JsonBody, OptionalJsonBody, RequestLinks};
 use super::views::{self, Shown};
 use super::HttpState;
-use crate::app::{interviews, reinvite, resend, review, Caller, Error, Links};
+use crate::app::{
+    answers, deadlines, delete_interview, interviews, reinvite, review, Caller, Error, Links,
+};
 use crate::domain::{Interview, Position, QuestionId};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::routing::{get, post, put};
+use axum::http::StatusCode;
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -20,11 +24,18 @@ pub fn routes() -> Router<HttpState> {
             "/v1/positions/{positionId}/interviews",
             get(list_interviews),
         )
-        .route("/v1/interviews/{interviewId}", get(get_interview))
+        .route(
+            "/v1/interviews/{interviewId}",
+            get(get_interview).delete(remove),
+        )
         .route("/v1/interviews/{interviewId}/score", put(set_score))
         .route("/v1/interviews/{interviewId}/stage", post(set_stage))
-        .route("/v1/interviews/{interviewId}/resend", post(resend))
         .route("/v1/interviews/{interviewId}/reinvite", post(reinvite))
+        .route("/v1/interviews/{interviewId}/deadline", put(set_deadline))
+        .route(
+            "/v1/interviews/{interviewId}/answers/{questionId}",
+            delete(reopen_answer),
+        )
 }
 
 /// An interview with its current link (if the link key still derives it).
@@ -154,14 +165,53 @@ async fn set_stage(
     changed(&state, &caller, &links, interview).await
 }
 
-async fn resend(
+/// The interview and everything it holds; its email and externalId are free again.
+async fn remove(
+    State(state): State<HttpState>,
+    caller: Caller,
+    Path(interview_id): Path<String>,
+) -> Result<StatusCode, Error> {
+    delete_interview::delete_interview(&state.app, &caller, &interview_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn set_deadline(
     State(state): State<HttpState>,
     caller: Caller,
     RequestLinks(links): RequestLinks,
     Path(interview_id): Path<String>,
+    JsonBody(input, _): JsonBody<deadlines::DeadlineInput>,
 ) -> Result<Json<Value>, Error> {
-    let invited = resend::resend(&state.app, &links, &caller, &interview_id).await?;
-    Ok(Json(views::invited(&invited, state.app.clock.now())))
+    let interview = deadlines::set_deadline(&state.app, &caller, &interview_id, input).await?;
+    changed(&state, &caller, &links, interview).await
+}
+
+#[derive(Deserialize, Default)]
+struct NotifyQuery {
+    #[serde(default)]
+    notify: bool,
+}
+
+/// Removes an answer for the candidate to record again with the same link;
+/// `?notify=true` emails them.
+async fn reopen_answer(
+    State(state): State<HttpState>,
+    caller: Caller,
+    RequestLinks(links): RequestLinks,
+    Path((interview_id, question_id)): Path<(String, String)>,
+    query: Result<Query<NotifyQuery>, QueryRejection>,
+) -> Result<Json<Value>, Error> {
+    let Query(query) = query.map_err(|e| Error::Malformed(e.body_text()))?;
+    let interview = answers::reopen_answer(
+        &state.app,
+        &links,
+        &caller,
+        &interview_id,
+        &question_id,
+        query.notify,
+    )
+    .await?;
+    changed(&state, &caller, &links, interview).await
 }
 
 #[derive(Deserialize, Default)]

@@ -16,6 +16,7 @@ pub mod pages;
 mod personal;
 pub mod positions;
 pub mod problem;
+pub mod resend;
 pub mod session;
 pub mod shares;
 pub mod uploads;
@@ -65,6 +66,7 @@ pub fn all_routes() -> Router<HttpState> {
         .merge(positions::routes())
         .merge(invite::routes())
         .merge(interviews::routes())
+        .merge(resend::routes())
         .merge(session::routes())
         .merge(uploads::routes())
         .merge(pages::routes())

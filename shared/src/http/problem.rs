@@ -49,6 +49,8 @@ impl Error {
             ShareExpired => (StatusCode::GONE, "share_expired"),
             UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ResendRateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "resend_rate_limited"),
+            AnswerNotFound => (StatusCode::NOT_FOUND, "answer_not_found"),
             RouteNotFound => (StatusCode::NOT_FOUND, "not_found"),
             MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ConcurrentModification => (StatusCode::CONFLICT, "concurrent_modification"),
@@ -76,6 +78,9 @@ impl Error {
             Error::RateLimited {
                 retry_after_seconds,
             } => body["retryAfterSeconds"] = json!(retry_after_seconds),
+            Error::ResendRateLimited {
+                retry_after_seconds: Some(seconds),
+            } => body["retryAfterSeconds"] = json!(seconds),
             Error::Internal(why) => tracing::error!(error = %why, "internal error"),
             _ => {}
         }
@@ -87,13 +92,19 @@ impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let (status, _) = self.status_and_code();
         let mut response = problem_response(status, &self.problem());
-        if let Error::RateLimited {
-            retry_after_seconds,
-        } = self
-        {
+        let retry_after = match self {
+            Error::RateLimited {
+                retry_after_seconds,
+            } => Some(retry_after_seconds),
+            Error::ResendRateLimited {
+                retry_after_seconds,
+            } => retry_after_seconds,
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds));
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

@@ -28,6 +28,7 @@ pub fn position(position: &Position) -> Value {
         "slug": position.slug,
         // What `/apply/{slugOrId}` takes: the slug within the tenant's namespace.
         "publicSlug": position.public_slug(),
+        "defaultDeadlineDays": position.default_deadline_days,
         "estimatedMinutes": position.estimated_minutes(),
         "createdAt": position.created_at,
         "questions": position.questions.iter().map(|q| json!({

@@ -212,7 +212,7 @@ pub trait InterviewStore: Send + Sync {
     /// Removes an interview's items: the interview, its link lookup and its email and
     /// externalId guards (so the email and externalId are free again). Its answers, shares
     /// and comments are removed by the caller first.
-    async fn delete_interview(&self, interview: &Interview) -> PortResult<()>;
+    async fn delete_interview(&self, interview: &Interview) -> Result<(), UpdateError>;
     /// Interviews of a position, newest first: a page of those `query` selects. A page reads
     /// a bounded number of items, so a selective filter may give a short page with a cursor.
     async fn list_interviews(

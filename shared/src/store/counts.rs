@@ -67,3 +67,16 @@ pub fn recount(interview: &Interview) -> (Option<Write>, Interview) {
     };
     (Some(write), counted)
 }
+
+/// The write that takes a deleted interview out of its position's counts, if it is counted.
+pub fn uncount(interview: &Interview) -> Option<Write> {
+    let Tally { status, stage } = interview.counted_as?;
+    Some(Write {
+        key: keys::position_counts(interview.tenant_id, interview.position_id),
+        op: Op::add(vec![
+            (status_attribute(status).to_string(), -1),
+            (stage_attribute(stage).to_string(), -1),
+        ]),
+        condition: Condition::Always,
+    })
+}

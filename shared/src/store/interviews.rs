@@ -159,10 +159,16 @@ impl<E: ItemEngine> InterviewStore for Store<E> {
         }
     }
 
-    async fn delete_interview(&self, interview: &Interview) -> PortResult<()> {
+    async fn delete_interview(&self, interview: &Interview) -> Result<(), UpdateError> {
         let (t, p) = (interview.tenant_id, interview.position_id);
         let mut writes = vec![
-            Write::delete(keys::interview(t, interview.id)),
+            // Only as read: a concurrent change or delete refuses this one, so the interview
+            // leaves its position's counts exactly once.
+            Write {
+                key: keys::interview(t, interview.id),
+                op: Op::Delete,
+                condition: Condition::VersionIs(interview.version),
+            },
             Write::delete(keys::token(&interview.token_hash)),
             Write::delete(keys::email_guard(
                 t,
@@ -173,8 +179,13 @@ impl<E: ItemEngine> InterviewStore for Store<E> {
         if let Some(external_id) = &interview.external_id {
             writes.push(Write::delete(keys::external_guard(t, p, external_id)));
         }
-        let _never_refused = self.engine.write(writes).await?;
-        Ok(())
+        // The counts item outlives a deleted position's interviews (it goes last), so this
+        // never recreates it.
+        writes.extend(counts::uncount(interview));
+        match self.engine.write(writes).await? {
+            Ok(()) => Ok(()),
+            Err(_) => Err(UpdateError::Conflict),
+        }
     }
 
     async fn list_interviews(
