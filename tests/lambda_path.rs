@@ -21,6 +21,10 @@ fn value_of(function: &Function, name: &str, aws: &Resources) -> String {
         "REELVIEW_TABLE" => aws.table.clone(),
         "REELVIEW_VIDEO_BUCKET" => aws.bucket.clone(),
         "REELVIEW_MAIL_FROM" => aws.mail_from.clone(),
+        // The scheduled reminder job has no request: it gets the API's own URL.
+        "PUBLIC_BASE_URL" if function.binary == "reelview-reminders" => {
+            "https://api.reelview.test".to_string()
+        }
         // Empty, as deployed without a custom domain: links come from the request context.
         "PUBLIC_BASE_URL" => String::new(),
         "REELVIEW_LINK_KEY_SECRET" => aws.link_key_secret.clone(),

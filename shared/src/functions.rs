@@ -297,6 +297,25 @@ deployed! {
             "s3:AbortMultipartUpload",
         ],
     };
+    /// Reminders and expiries, on a schedule: reads only the due index.
+    Reminders => Function {
+        name: "reelview-reminders",
+        routes: &[],
+        router: None,
+        needs: Needs::MAIL_AND_LINKS,
+        aws_actions: &[
+            // The link key, read once at cold start.
+            "secretsmanager:GetSecretValue",
+            "dynamodb:GetItem",
+            // A reminder is claimed, then settled, on the interview.
+            "dynamodb:PutItem",
+            // An expiry moves the position's counts.
+            "dynamodb:UpdateItem",
+            // The due index.
+            "dynamodb:Query",
+            "ses:SendEmail",
+        ],
+    };
     /// The candidate page and its assets: static, no table, no AWS client.
     CandidatePage => Function {
         name: "reelview-candidate-page",
@@ -322,7 +341,7 @@ deployed! {
 }
 
 /// Every deployed function.
-pub const ALL: [Function; 14] = [
+pub const ALL: [Function; 15] = [
     Admin::FUNCTION,
     Authorizer::FUNCTION,
     Positions::FUNCTION,
@@ -337,6 +356,7 @@ pub const ALL: [Function; 14] = [
     Comments::FUNCTION,
     ApiKeys::FUNCTION,
     Purge::FUNCTION,
+    Reminders::FUNCTION,
 ];
 
 /// The manifest entry of a function, by name.

@@ -81,6 +81,7 @@ pub fn new_position(tenant: TenantId, name: &str, slug: Option<&str>) -> Positio
         public_apply: slug.is_some(),
         max_applications_per_day: 200,
         default_deadline_days: None,
+        reminders: Default::default(),
         slug: slug.map(str::to_string),
         tenant_name: "Acme".into(),
         created_at: Utc::now(),
@@ -112,6 +113,7 @@ pub fn new_interview(
         deadline: Some(created_at + TimeDelta::days(7)),
         send_email: true,
         questions: new_position(tenant, "Engineer", None).questions,
+        reminder_policy: Some(Default::default()),
         now: created_at,
     });
     (interview, token)

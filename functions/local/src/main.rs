@@ -2,7 +2,7 @@
 //! emails as .eml files. `REELVIEW_BACKEND=aws` swaps in the AWS adapters (for emulators).
 
 use reelview::app::Links;
-use reelview::http::{all_routes, finish, HttpState};
+use reelview::http::{all_routes, finish, jobs, HttpState};
 use reelview::ports::{OsRandom, SecretSource};
 use reelview::runtime::{self, env, AwsSettings};
 use std::path::PathBuf;
@@ -72,7 +72,23 @@ async fn run() -> Result<(), String> {
             tokio::time::sleep(std::time::Duration::from_secs(30)).await;
         }
     });
-    let service = finish(all_routes(), state).merge(upload_routes);
+    // The local stand-in for the scheduled reminder function.
+    let reminding = state.app.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(300)).await;
+            if let Some(links) = reminding.links.as_ref() {
+                let now = reminding.clock.now();
+                match reelview::app::reminders::run(&reminding, links, now, None).await {
+                    Ok(summary) => tracing::info!(?summary, "reminder run"),
+                    Err(e) => tracing::warn!(error = %e, "reminder run failed"),
+                }
+            }
+        }
+    });
+    // Local-only routes: uploads and downloads of the embedded video store, and scheduled
+    // jobs on demand.
+    let service = finish(all_routes().merge(jobs::local_routes()), state).merge(upload_routes);
 
     print_banner(&base_url, &admin_key, &data_dir, &outbox);
     // The peer address is the sender of per-sender limits (the apply form).

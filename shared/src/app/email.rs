@@ -159,3 +159,65 @@ fn html_email(subject: &str, content: &str, action: &str, link: &str) -> String 
         action = h(action),
     )
 }
+
+/// Reminds the candidate of their interview, with the same link: `closing` when the reminder
+/// is about the deadline, else because they have not started.
+pub fn reminder(
+    company: &str,
+    position: &Position,
+    interview: &Interview,
+    closing: bool,
+    link: &str,
+) -> OutgoingEmail {
+    let first_name = interview.candidate.first_name.as_str();
+    let title = position.name.as_str();
+    let minutes = position.estimated_minutes();
+    let deadline = deadline_text(interview.deadline);
+    let subject = match (&deadline, closing) {
+        (Some(deadline), true) => {
+            format!("Reminder: your video interview for {title} closes {deadline}")
+        }
+        _ => format!("Reminder: {company} is waiting for your video interview: {title}"),
+    };
+    let lead = if closing {
+        format!("your one-way video interview with {company} for the position {title} is not complete yet.")
+    } else {
+        format!("{company} invited you to a one-way video interview for the position {title}, and you have not started it yet.")
+    };
+    let mut text = format!(
+        "Hello {first_name},\n\n\
+         A reminder: {lead} It takes about {minutes} minutes, whenever suits you; what you \
+         already recorded is kept.\n\n"
+    );
+    if let Some(deadline) = &deadline {
+        text.push_str(&format!("Please complete it before {deadline}.\n\n"));
+    }
+    text.push_str(&format!(
+        "Continue your interview:\n{link}\n\nThis link is personal: do not share it.\n"
+    ));
+    let h = escape_html;
+    let deadline_html = deadline
+        .as_deref()
+        .map(|d| {
+            format!(
+                "<p>Please complete it before <strong>{}</strong>.</p>",
+                h(d)
+            )
+        })
+        .unwrap_or_default();
+    let content = format!(
+        "<p>Hello {first_name},</p>\
+         <p>A reminder: {lead} It takes about {minutes} minutes, whenever suits you; what you \
+         already recorded is kept.</p>\
+         {deadline_html}",
+        first_name = h(first_name),
+        lead = h(&lead),
+    );
+    let html = html_email(&subject, &content, "Continue your interview", link);
+    OutgoingEmail {
+        to: interview.candidate.email.to_string(),
+        subject,
+        text,
+        html,
+    }
+}

@@ -159,6 +159,7 @@ pub(crate) async fn invite_to(
         deadline: valid.deadline.or(position.default_deadline(now)),
         send_email: valid.send_email,
         questions: position.questions.clone(),
+        reminder_policy: Some(position.reminders.clone()),
         now,
     });
     let quota = caller.monthly_invite_limit.map(|limit| QuotaCharge {

@@ -18,6 +18,7 @@ mod links;
 pub mod positions;
 pub mod purge;
 pub mod reinvite;
+pub mod reminders;
 pub mod resend;
 pub mod review;
 #[cfg(all(test, feature = "local"))]

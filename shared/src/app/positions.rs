@@ -3,8 +3,9 @@
 use super::{retry_on_conflict, App, Caller, Error, FieldError, Result};
 use crate::domain::{
     clean_text, valid_slug, InterviewCounts, Line, Position, PositionId, PositionStatus, Question,
-    QuestionId, DEFAULT_APPLICATIONS_PER_DAY, DEFAULT_MAX_ANSWER_SECONDS, DEFAULT_MAX_UPLOAD_BYTES,
-    DEFAULT_RETAKES, DEFAULT_THINKING_SECONDS, MAX_DEFAULT_DEADLINE_DAYS,
+    QuestionId, ReminderPolicy, DEFAULT_APPLICATIONS_PER_DAY, DEFAULT_MAX_ANSWER_SECONDS,
+    DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_RETAKES, DEFAULT_THINKING_SECONDS, MAX_DEFAULT_DEADLINE_DAYS,
+    MAX_REMINDERS, MAX_REMINDER_HOURS,
 };
 use serde::Deserialize;
 
@@ -39,6 +40,49 @@ pub struct NewPosition {
     pub max_applications_per_day: Option<u32>,
     pub slug: Option<String>,
     pub default_deadline_days: Option<u32>,
+    pub reminders: Option<ReminderInput>,
+}
+
+/// A position's reminder policy as a request gives it; a list left out keeps its default
+/// (on create) or its current value (on edit); empty lists turn reminders off.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReminderInput {
+    pub after_invite_hours: Option<Vec<u32>>,
+    pub before_deadline_hours: Option<Vec<u32>>,
+}
+
+/// Checks a list of reminder offsets: at most [`MAX_REMINDERS`], each 1 to
+/// [`MAX_REMINDER_HOURS`] hours; kept sorted and without repeats.
+fn reminder_hours(errors: &mut Vec<FieldError>, field: &str, hours: Vec<u32>) -> Vec<u32> {
+    let mut hours = hours;
+    hours.sort_unstable();
+    hours.dedup();
+    if hours.len() > MAX_REMINDERS || hours.iter().any(|h| !(1..=MAX_REMINDER_HOURS).contains(h)) {
+        errors.push(FieldError::new(
+            format!("reminders.{field}"),
+            format!("must list at most {MAX_REMINDERS} offsets of 1 to {MAX_REMINDER_HOURS} hours"),
+        ));
+    }
+    hours
+}
+
+fn reminder_policy(
+    errors: &mut Vec<FieldError>,
+    input: Option<ReminderInput>,
+    current: ReminderPolicy,
+) -> ReminderPolicy {
+    let input = input.unwrap_or_default();
+    ReminderPolicy {
+        after_invite_hours: match input.after_invite_hours {
+            Some(hours) => reminder_hours(errors, "afterInviteHours", hours),
+            None => current.after_invite_hours,
+        },
+        before_deadline_hours: match input.before_deadline_hours {
+            Some(hours) => reminder_hours(errors, "beforeDeadlineHours", hours),
+            None => current.before_deadline_hours,
+        },
+    }
 }
 
 fn check_range(
@@ -166,6 +210,7 @@ pub fn parse_position(
             1,
         )
     });
+    let reminders = reminder_policy(&mut errors, input.reminders, ReminderPolicy::default());
     let max_applications_per_day = check_range(
         &mut errors,
         "maxApplicationsPerDay".into(),
@@ -195,6 +240,7 @@ pub fn parse_position(
             max_applications_per_day,
             slug: input.slug,
             default_deadline_days,
+            reminders,
             created_at: app.clock.now(),
             tenant_name: caller.tenant_name.clone(),
             version: 0,
@@ -280,6 +326,7 @@ pub struct PositionPatch {
     pub slug: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     pub default_deadline_days: Option<Option<u32>>,
+    pub reminders: Option<ReminderInput>,
 }
 
 /// `Some(None)` for an explicit `null`, `None` (by `default`) for a missing field.
@@ -347,6 +394,23 @@ pub async fn update_position(
             default_deadline_days: patch
                 .default_deadline_days
                 .unwrap_or(current.default_deadline_days),
+            // Lists left out keep their current value.
+            reminders: Some(ReminderInput {
+                after_invite_hours: Some(
+                    patch
+                        .reminders
+                        .as_ref()
+                        .and_then(|r| r.after_invite_hours.clone())
+                        .unwrap_or_else(|| current.reminders.after_invite_hours.clone()),
+                ),
+                before_deadline_hours: Some(
+                    patch
+                        .reminders
+                        .as_ref()
+                        .and_then(|r| r.before_deadline_hours.clone())
+                        .unwrap_or_else(|| current.reminders.before_deadline_hours.clone()),
+                ),
+            }),
         };
         let kept: Vec<QuestionId> = current.questions.iter().map(|q| q.id).collect();
         let parsed = parse_position(caller, merged, app, &kept)?;

@@ -468,13 +468,21 @@ impl ItemEngine for DynamoItems {
             .filter
             .map(|f| render_filter(f, &mut x, &mut 0))
             .transpose()?;
+        let index = query.index;
         x.values.insert(":pk".into(), s(query.index_pk));
+        x.names.insert("#ipk".into(), index.pk().into());
+        let mut condition = "#ipk = :pk".to_string();
+        if let Some(until) = query.until {
+            x.names.insert("#isk".into(), index.sk().into());
+            x.values.insert(":until".into(), s(until));
+            condition.push_str(" AND #isk <= :until");
+        }
         let mut start = query.after.map(|a| {
             HashMap::from([
                 ("pk".to_string(), s(&a.pk)),
                 ("sk".to_string(), s(&a.sk)),
-                ("gsi1pk".to_string(), s(query.index_pk)),
-                ("gsi1sk".to_string(), s(&a.sort)),
+                (index.pk().to_string(), s(query.index_pk)),
+                (index.sk().to_string(), s(&a.sort)),
             ])
         });
         let mut page = IndexPage::default();
@@ -485,8 +493,8 @@ impl ItemEngine for DynamoItems {
                 .client
                 .query()
                 .table_name(&self.table)
-                .index_name("gsi1")
-                .key_condition_expression("gsi1pk = :pk")
+                .index_name(index.name())
+                .key_condition_expression(&condition)
                 .scan_index_forward(!query.newest_first)
                 .set_filter_expression(filter.clone())
                 .set_expression_attribute_names(x.names())
@@ -499,7 +507,7 @@ impl ItemEngine for DynamoItems {
             reads += out.scanned_count.max(0) as usize;
             for item in out.items.unwrap_or_default() {
                 let item = decode(item)?;
-                let position = IndexPosition::of(&item);
+                let position = IndexPosition::of(&item, index);
                 page.items.push(item);
                 if page.items.len() == query.want {
                     page.stopped_at = position;
@@ -516,7 +524,7 @@ impl ItemEngine for DynamoItems {
                             .unwrap_or_default()
                     };
                     page.stopped_at = Some(IndexPosition {
-                        sort: text("gsi1sk"),
+                        sort: text(index.sk()),
                         pk: text("pk"),
                         sk: text("sk"),
                     });

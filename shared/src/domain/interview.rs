@@ -3,8 +3,9 @@
 //! [`Interview`]) and the code it describes are read together.
 
 use super::{
-    Answer, Email, InterviewId, Line, LinkKey, PositionId, Question, QuestionId, Score, Secret,
-    SecretHash, Stage, Tally, TenantId, TimelineEvent, TimelineKind, Upload, UploadId, UploadState,
+    Answer, Email, InterviewId, Line, LinkKey, PositionId, Question, QuestionId, ReminderClaim,
+    ReminderPolicy, Score, Secret, SecretHash, SentReminder, Stage, Tally, TenantId, TimelineEvent,
+    TimelineKind, Upload, UploadId, UploadState,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -119,6 +120,16 @@ pub struct Interview {
     pub resends: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_resent_at: Option<DateTime<Utc>>,
+    /// The position's reminder policy at invitation time (`None`: no reminders).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminder_policy: Option<ReminderPolicy>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reminders_sent: Vec<SentReminder>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminder_claim: Option<ReminderClaim>,
+    /// No more reminders (the address bounced or complained).
+    #[serde(default)]
+    pub reminders_stopped: bool,
     /// Where the position's counts hold this interview. Bookkeeping of the store, which moves
     /// it between counts in the same write that changes the status or the stage.
     #[serde(default)]
@@ -165,6 +176,7 @@ pub struct NewInterview {
     pub send_email: bool,
     /// The position's questions at invitation time.
     pub questions: Vec<Question>,
+    pub reminder_policy: Option<ReminderPolicy>,
     pub now: DateTime<Utc>,
 }
 
@@ -225,6 +237,10 @@ impl Interview {
             // Counted from the start: the store adds it to its position's counts as it creates it.
             resends: 0,
             last_resent_at: None,
+            reminder_policy: new.reminder_policy,
+            reminders_sent: Vec::new(),
+            reminder_claim: None,
+            reminders_stopped: false,
             counted_as: Some(Tally {
                 status: InterviewStatus::Invited,
                 stage: Stage::ToEvaluate,
@@ -233,7 +249,7 @@ impl Interview {
         }
     }
 
-    fn record(&mut self, at: DateTime<Utc>, kind: TimelineKind, detail: Option<String>) {
+    pub(super) fn record(&mut self, at: DateTime<Utc>, kind: TimelineKind, detail: Option<String>) {
         self.timeline.push(TimelineEvent { at, kind, detail });
     }
 
@@ -621,13 +637,17 @@ impl Interview {
     }
 }
 
+/// Interviews for the domain's own tests.
 #[cfg(test)]
-mod tests {
+pub(crate) mod testing {
     use super::*;
-    use crate::domain::UploadMethod;
-    use chrono::Duration;
 
-    fn interview(deadline: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Interview {
+    /// A fresh invitation at `now`.
+    pub fn invited_at(
+        now: DateTime<Utc>,
+        deadline: Option<DateTime<Utc>>,
+        reminder_policy: Option<ReminderPolicy>,
+    ) -> Interview {
         let key = LinkKey::new([3; 32]);
         let id = InterviewId::new();
         Interview::invited(NewInterview {
@@ -645,8 +665,20 @@ mod tests {
             deadline,
             send_email: true,
             questions: vec![],
+            reminder_policy,
             now,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::UploadMethod;
+    use chrono::Duration;
+
+    fn interview(deadline: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Interview {
+        testing::invited_at(now, deadline, None)
     }
 
     fn upload(question: QuestionId, now: DateTime<Utc>) -> Upload {

@@ -67,6 +67,9 @@ pub struct Position {
     /// many days after they are created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_deadline_days: Option<u32>,
+    /// When candidates are reminded; interviews keep the policy they were invited with.
+    #[serde(default)]
+    pub reminders: super::ReminderPolicy,
     pub created_at: DateTime<Utc>,
     /// The tenant's name when the position was created: the employer shown when there is no
     /// `company_name`, kept here so a candidate's page needs no tenant read.
@@ -219,6 +222,7 @@ mod tests {
             public_apply: false,
             max_applications_per_day: DEFAULT_APPLICATIONS_PER_DAY,
             default_deadline_days: None,
+            reminders: Default::default(),
             slug: None,
             created_at: Utc::now(),
             tenant_name: "Acme".into(),

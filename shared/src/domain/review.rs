@@ -91,6 +91,8 @@ pub enum TimelineKind {
     /// The deadline was set or moved (detail: the new deadline).
     DeadlineSet,
     Expired,
+    /// The scheduled job reminded the candidate.
+    ReminderSent,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

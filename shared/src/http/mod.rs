@@ -12,6 +12,7 @@ pub mod extract;
 pub mod idempotency;
 pub mod interviews;
 pub mod invite;
+pub mod jobs;
 pub mod pages;
 mod personal;
 pub mod positions;

@@ -29,6 +29,7 @@ pub fn position(position: &Position) -> Value {
         // What `/apply/{slugOrId}` takes: the slug within the tenant's namespace.
         "publicSlug": position.public_slug(),
         "defaultDeadlineDays": position.default_deadline_days,
+        "reminders": position.reminders,
         "estimatedMinutes": position.estimated_minutes(),
         "createdAt": position.created_at,
         "questions": position.questions.iter().map(|q| json!({

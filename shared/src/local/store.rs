@@ -6,7 +6,7 @@
 use crate::ports::{PortResult, Unavailable};
 use crate::store::keys::Key;
 use crate::store::{
-    IndexPage, IndexPosition, IndexQuery, Item, ItemEngine, Op, Refused, Store, Write,
+    Index, IndexPage, IndexPosition, IndexQuery, Item, ItemEngine, Op, Refused, Store, Write,
 };
 use async_trait::async_trait;
 use redb::{Database, ReadableDatabase, ReadableTable, Table, TableDefinition};
@@ -17,8 +17,11 @@ use std::sync::Arc;
 
 /// Every item, under `pk \0 sk`, as JSON.
 const ITEMS: TableDefinition<&str, &[u8]> = TableDefinition::new("items");
-/// The listing index, like the table's `gsi1`: `gsi1pk \0 gsi1sk \0 pk \0 sk` → item key.
-const GSI1: TableDefinition<&str, &str> = TableDefinition::new("gsi1");
+/// Each secondary index, like the table's, in a table of its own named after it:
+/// `indexpk \0 indexsk \0 pk \0 sk` → item key.
+fn index_table(index: Index) -> TableDefinition<'static, &'static str, &'static str> {
+    TableDefinition::new(index.name())
+}
 
 /// The store on the embedded engine.
 pub type LocalStore = Store<RedbItems>;
@@ -43,12 +46,12 @@ fn text<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
     item.get(name).and_then(Value::as_str)
 }
 
-/// The item's entry in the listing index, if it has a place there.
-fn index_entry(item: &Item) -> Option<String> {
+/// The item's entry in `index`, if it has a place there.
+fn index_entry(item: &Item, index: Index) -> Option<String> {
     Some(format!(
         "{}\u{0}{}\u{0}{}\u{0}{}",
-        text(item, "gsi1pk")?,
-        text(item, "gsi1sk")?,
+        text(item, index.pk())?,
+        text(item, index.sk())?,
         text(item, "pk")?,
         text(item, "sk")?
     ))
@@ -92,7 +95,7 @@ fn get(
 }
 
 type Items<'t> = Table<'t, &'static str, &'static [u8]>;
-type Index<'t> = Table<'t, &'static str, &'static str>;
+type IndexTable<'t> = Table<'t, &'static str, &'static str>;
 
 /// The item after `op`, or `None` when it is deleted.
 fn apply(key: &Key, current: Option<Item>, op: Op) -> Option<Item> {
@@ -121,21 +124,23 @@ fn apply(key: &Key, current: Option<Item>, op: Op) -> Option<Item> {
 
 fn store(
     items: &mut Items<'_>,
-    index: &mut Index<'_>,
+    indexes: &mut [(Index, IndexTable<'_>)],
     key: &Key,
     before: Option<&Item>,
     after: Option<&Item>,
 ) -> Result<(), Fail> {
     let key = item_key(key);
-    if let Some(entry) = before.and_then(index_entry) {
-        index.remove(entry.as_str())?;
+    for (index, table) in indexes.iter_mut() {
+        if let Some(entry) = before.and_then(|item| index_entry(item, *index)) {
+            table.remove(entry.as_str())?;
+        }
+        if let Some(entry) = after.and_then(|item| index_entry(item, *index)) {
+            table.insert(entry.as_str(), key.as_str())?;
+        }
     }
     match after {
         Some(item) => {
             items.insert(key.as_str(), serde_json::to_vec(item)?.as_slice())?;
-            if let Some(entry) = index_entry(item) {
-                index.insert(entry.as_str(), key.as_str())?;
-            }
         }
         None => {
             items.remove(key.as_str())?;
@@ -153,7 +158,9 @@ impl RedbItems {
         let init = || -> Result<(), Fail> {
             let txn = db.begin_write()?;
             txn.open_table(ITEMS)?;
-            txn.open_table(GSI1)?;
+            for index in Index::ALL {
+                txn.open_table(index_table(index))?;
+            }
             txn.commit()?;
             Ok(())
         };
@@ -161,8 +168,10 @@ impl RedbItems {
         Ok(Self { db: Arc::new(db) })
     }
 
+    /// Runs `f` over the items and the table of `index` in one read transaction.
     async fn read<T: Send + 'static>(
         &self,
+        index: Index,
         f: impl FnOnce(
                 &redb::ReadOnlyTable<&'static str, &'static [u8]>,
                 &redb::ReadOnlyTable<&'static str, &'static str>,
@@ -174,7 +183,7 @@ impl RedbItems {
         let out = tokio::task::spawn_blocking(move || -> Result<T, Fail> {
             let txn = db.begin_read()?;
             let items = txn.open_table(ITEMS)?;
-            let index = txn.open_table(GSI1)?;
+            let index = txn.open_table(index_table(index))?;
             f(&items, &index)
         })
         .await
@@ -187,7 +196,8 @@ impl RedbItems {
 impl ItemEngine for RedbItems {
     async fn get(&self, key: &Key) -> PortResult<Option<Item>> {
         let key = item_key(key);
-        self.read(move |items, _| get(items, &key)).await
+        self.read(Index::Listing, move |items, _| get(items, &key))
+            .await
     }
 
     async fn write(&self, writes: Vec<Write>) -> PortResult<Result<(), Refused>> {
@@ -203,7 +213,10 @@ impl ItemEngine for RedbItems {
             let txn = db.begin_write()?;
             {
                 let mut items = txn.open_table(ITEMS)?;
-                let mut index = txn.open_table(GSI1)?;
+                let mut indexes = Index::ALL
+                    .into_iter()
+                    .map(|index| Ok((index, txn.open_table(index_table(index))?)))
+                    .collect::<Result<Vec<_>, Fail>>()?;
                 let mut current = Vec::with_capacity(writes.len());
                 for write in &writes {
                     current.push(get(&items, &item_key(&write.key))?);
@@ -223,7 +236,7 @@ impl ItemEngine for RedbItems {
                     let after = apply(&write.key, before.clone(), write.op);
                     store(
                         &mut items,
-                        &mut index,
+                        &mut indexes,
                         &write.key,
                         before.as_ref(),
                         after.as_ref(),
@@ -250,7 +263,7 @@ impl ItemEngine for RedbItems {
             None => Bound::Included(format!("{pk}\u{0}{sort_prefix}")),
         };
         let end = Bound::Excluded(format!("{pk}\u{0}{sort_prefix}\u{10FFFF}"));
-        self.read(move |items, _| {
+        self.read(Index::Listing, move |items, _| {
             let range = (
                 start.as_ref().map(String::as_str),
                 end.as_ref().map(String::as_str),
@@ -267,8 +280,10 @@ impl ItemEngine for RedbItems {
 
     async fn get_many(&self, keys: &[Key]) -> PortResult<Vec<Option<Item>>> {
         let keys: Vec<String> = keys.iter().map(item_key).collect();
-        self.read(move |items, _| keys.iter().map(|k| get(items, k)).collect())
-            .await
+        self.read(Index::Listing, move |items, _| {
+            keys.iter().map(|k| get(items, k)).collect()
+        })
+        .await
     }
 
     async fn query_index(&self, query: &IndexQuery<'_>) -> PortResult<IndexPage> {
@@ -283,7 +298,9 @@ impl ItemEngine for RedbItems {
         };
         let (newest_first, want, max_reads) = (query.newest_first, query.want, query.max_reads);
         let filter = query.filter.cloned();
-        self.read(move |items, index| {
+        let until = query.until.map(str::to_string);
+        let which = query.index;
+        self.read(which, move |items, index| {
             let range = (
                 lower.as_ref().map(String::as_str),
                 upper.as_ref().map(String::as_str),
@@ -300,7 +317,13 @@ impl ItemEngine for RedbItems {
                 let Some(item) = get(items, item_key.value())? else {
                     continue;
                 };
-                let position = IndexPosition::of(&item);
+                let position = IndexPosition::of(&item, which);
+                if until
+                    .as_deref()
+                    .is_some_and(|until| position.as_ref().is_some_and(|p| p.sort.as_str() > until))
+                {
+                    return Ok(page);
+                }
                 if filter.as_ref().is_none_or(|f| f.matches(&item)) {
                     page.items.push(item);
                 }

@@ -213,6 +213,15 @@ pub trait InterviewStore: Send + Sync {
     /// externalId guards (so the email and externalId are free again). Its answers, shares
     /// and comments are removed by the caller first.
     async fn delete_interview(&self, interview: &Interview) -> Result<(), UpdateError>;
+    /// Interviews with something due at `now` (a reminder, an expiry; see
+    /// `Interview::next_due`), across tenants, earliest first: up to `limit`, after `cursor`
+    /// (the `next_cursor` of the previous page). Reads only what is due.
+    async fn due_interviews(
+        &self,
+        now: DateTime<Utc>,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> PortResult<Page<Interview>>;
     /// Interviews of a position, newest first: a page of those `query` selects. A page reads
     /// a bounded number of items, so a selective filter may give a short page with a cursor.
     async fn list_interviews(

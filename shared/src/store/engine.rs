@@ -170,10 +170,50 @@ impl Filter {
     }
 }
 
-/// A query of the listing index (`gsi1`).
+/// The table's secondary indexes. Both are sparse: an item has a place in one only when it
+/// carries that index's key attributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Index {
+    /// `gsi1`: overloaded listings, e.g. a position's interviews by creation time.
+    Listing,
+    /// `gsi2`: interviews that have something due (a reminder, an expiry), by due time.
+    Due,
+}
+
+impl Index {
+    pub const ALL: [Index; 2] = [Index::Listing, Index::Due];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Index::Listing => "gsi1",
+            Index::Due => "gsi2",
+        }
+    }
+
+    /// The attribute holding an item's partition in this index.
+    pub fn pk(self) -> &'static str {
+        match self {
+            Index::Listing => "gsi1pk",
+            Index::Due => "gsi2pk",
+        }
+    }
+
+    /// The attribute holding an item's sort key in this index.
+    pub fn sk(self) -> &'static str {
+        match self {
+            Index::Listing => "gsi1sk",
+            Index::Due => "gsi2sk",
+        }
+    }
+}
+
+/// A query of one partition of a secondary index.
 #[derive(Debug, Clone)]
 pub struct IndexQuery<'a> {
+    pub index: Index,
     pub index_pk: &'a str,
+    /// Only items whose index sort key is at most this (ascending queries).
+    pub until: Option<&'a str>,
     /// Start after this position (in the direction of the query).
     pub after: Option<&'a IndexPosition>,
     /// Descending index sort key: newest first.
@@ -203,11 +243,11 @@ pub struct IndexPosition {
 }
 
 impl IndexPosition {
-    /// The position of a listed item.
-    pub fn of(item: &Item) -> Option<Self> {
+    /// The position of an item in `index`.
+    pub fn of(item: &Item, index: Index) -> Option<Self> {
         let text = |name: &str| item.get(name).and_then(Value::as_str).map(str::to_string);
         Some(Self {
-            sort: text("gsi1sk")?,
+            sort: text(index.sk())?,
             pk: text("pk")?,
             sk: text("sk")?,
         })
@@ -236,7 +276,7 @@ pub trait ItemEngine: Send + Sync + 'static {
     ) -> PortResult<Vec<Item>>;
     /// Strongly consistent reads of several items at once, in the order of `keys`.
     async fn get_many(&self, keys: &[Key]) -> PortResult<Vec<Option<Item>>>;
-    /// Items of one partition of the listing index (`gsi1`); see [`IndexQuery`].
+    /// Items of one partition of a secondary index; see [`IndexQuery`].
     async fn query_index(&self, query: &IndexQuery<'_>) -> PortResult<IndexPage>;
 }
 

@@ -5,8 +5,8 @@ use super::records::{
     from_item, interview_item, to_item, InterviewPointer, DEADLINE_AT, QUOTA_COUNT,
 };
 use super::{
-    counts, cursor, keys, Condition, Filter, IndexPosition, IndexQuery, ItemEngine, Op, Store,
-    Write,
+    counts, cursor, keys, Condition, Filter, Index, IndexPosition, IndexQuery, ItemEngine, Op,
+    Store, Write,
 };
 use crate::domain::{Interview, InterviewId, InterviewStatus, PositionId, SecretHash, TenantId};
 use crate::ports::{
@@ -14,6 +14,7 @@ use crate::ports::{
     UpdateError,
 };
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 impl<E: ItemEngine> Store<E> {
@@ -188,6 +189,46 @@ impl<E: ItemEngine> InterviewStore for Store<E> {
         }
     }
 
+    async fn due_interviews(
+        &self,
+        now: DateTime<Utc>,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> PortResult<Page<Interview>> {
+        // The cursor is the last position read: sort key, then the item's own key.
+        let after = cursor.and_then(|c| {
+            let mut parts = c.splitn(3, '\u{1}');
+            Some(IndexPosition {
+                sort: parts.next()?.to_string(),
+                pk: parts.next()?.to_string(),
+                sk: parts.next()?.to_string(),
+            })
+        });
+        let until = keys::due_until(now);
+        let page = self
+            .engine
+            .query_index(&IndexQuery {
+                index: Index::Due,
+                index_pk: keys::DUE_PARTITION,
+                until: Some(&until),
+                after: after.as_ref(),
+                newest_first: false,
+                filter: None,
+                want: limit,
+                max_reads: limit,
+            })
+            .await?;
+        let next_cursor = page
+            .stopped_at
+            .map(|p| format!("{}\u{1}{}\u{1}{}", p.sort, p.pk, p.sk));
+        let items = page
+            .items
+            .into_iter()
+            .map(from_item)
+            .collect::<PortResult<Vec<Interview>>>()?;
+        Ok(Page { items, next_cursor })
+    }
+
     async fn list_interviews(
         &self,
         tenant: TenantId,
@@ -231,7 +272,9 @@ impl<E: ItemEngine> InterviewStore for Store<E> {
         let mut page = self
             .engine
             .query_index(&IndexQuery {
+                index: Index::Listing,
                 index_pk: &index_pk,
+                until: None,
                 after: after.as_ref(),
                 newest_first: true,
                 filter: filtered.then_some(&filter),
@@ -246,7 +289,7 @@ impl<E: ItemEngine> InterviewStore for Store<E> {
         let more = page.items.len() > limit;
         page.items.truncate(limit);
         let resume = match page.items.last() {
-            Some(last) if more => IndexPosition::of(last),
+            Some(last) if more => IndexPosition::of(last, Index::Listing),
             _ => page.stopped_at,
         };
         let items = page

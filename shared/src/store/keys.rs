@@ -57,6 +57,21 @@ pub fn interview_sort(created_at: chrono::DateTime<chrono::Utc>, i: InterviewId)
     format!("{}#{i}", created_at.format("%Y-%m-%dT%H:%M:%S%.6fZ"))
 }
 
+/// The due index (`gsi2`) partition: every interview with something due, across tenants
+/// (only the scheduled job reads it).
+pub const DUE_PARTITION: &str = "DUE";
+
+/// An interview's sort key in the due index: due time (epoch milliseconds, zero-padded so
+/// text order is time order), then the interview.
+pub fn due_sort(due: chrono::DateTime<chrono::Utc>, t: TenantId, i: InterviewId) -> String {
+    format!("{:015}#{t}#{i}", due.timestamp_millis().max(0))
+}
+
+/// The largest due sort key of anything due at `now`.
+pub fn due_until(now: chrono::DateTime<chrono::Utc>) -> String {
+    format!("{:015}#\u{10FFFF}", now.timestamp_millis().max(0))
+}
+
 /// One interview per (position, normalised email).
 pub fn email_guard(t: TenantId, p: PositionId, normalized_email: &str) -> Key {
     (

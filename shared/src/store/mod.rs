@@ -22,7 +22,8 @@ mod shares;
 mod tenants;
 
 pub use engine::{
-    Condition, Filter, IndexPage, IndexPosition, IndexQuery, Item, ItemEngine, Op, Refused, Write,
+    Condition, Filter, Index, IndexPage, IndexPosition, IndexQuery, Item, ItemEngine, Op, Refused,
+    Write,
 };
 
 /// The store: every store port over one engine.

@@ -1,7 +1,7 @@
 //! The stored records that are not domain entities (pointers, counters, idempotency records)
 //! and the one way every record becomes an item and back.
 
-use super::engine::Item;
+use super::engine::{Index, Item};
 use super::keys::{self, Key};
 use crate::domain::{ApiKey, Interview, InterviewId, PositionId, ShareLink, Tenant, TenantId};
 use crate::ports::{PortResult, StoredResponse, Unavailable};
@@ -44,6 +44,17 @@ pub fn interview_item(interview: &Interview) -> PortResult<Item> {
         "gsi1sk".into(),
         Value::String(keys::interview_sort(interview.created_at, interview.id)),
     );
+    // In the due index while something is due (sparse: absent otherwise).
+    if let Some(due) = interview.next_due() {
+        item.insert(
+            Index::Due.pk().into(),
+            Value::String(keys::DUE_PARTITION.into()),
+        );
+        item.insert(
+            Index::Due.sk().into(),
+            Value::String(keys::due_sort(due, interview.tenant_id, interview.id)),
+        );
+    }
     // The deadline as a number too, so listing filters can compare it exactly.
     if let Some(deadline) = interview.deadline {
         item.insert(DEADLINE_AT.into(), Value::from(deadline.timestamp_millis()));
