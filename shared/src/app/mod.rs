@@ -9,6 +9,7 @@ pub mod complete;
 mod delivery;
 pub mod email;
 mod error;
+pub mod input;
 pub mod interviews;
 pub mod invite;
 mod links;

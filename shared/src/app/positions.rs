@@ -22,8 +22,11 @@ pub struct NewQuestion {
     /// On an edit, the id of a question to keep (its text and settings may change).
     pub id: Option<String>,
     pub text: Option<String>,
+    #[serde(default, deserialize_with = "super::input::whole_number")]
     pub max_answer_seconds: Option<u32>,
+    #[serde(default, deserialize_with = "super::input::whole_number")]
     pub thinking_seconds: Option<u32>,
+    #[serde(default, deserialize_with = "super::input::whole_number")]
     pub retakes: Option<u32>,
 }
 
@@ -33,9 +36,12 @@ pub struct NewPosition {
     pub name: Option<String>,
     pub company_name: Option<String>,
     pub intro: Option<String>,
+    #[serde(default, deserialize_with = "super::input::objects")]
     pub questions: Option<Vec<NewQuestion>>,
+    #[serde(default, deserialize_with = "super::input::whole_number")]
     pub max_upload_bytes: Option<u64>,
     pub public_apply: Option<bool>,
+    #[serde(default, deserialize_with = "super::input::whole_number")]
     pub max_applications_per_day: Option<u32>,
     pub slug: Option<String>,
 }
@@ -261,9 +267,12 @@ pub struct PositionPatch {
     pub company_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     pub intro: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::input::objects")]
     pub questions: Option<Vec<NewQuestion>>,
+    #[serde(default, deserialize_with = "super::input::whole_number")]
     pub max_upload_bytes: Option<u64>,
     pub public_apply: Option<bool>,
+    #[serde(default, deserialize_with = "super::input::whole_number")]
     pub max_applications_per_day: Option<u32>,
     #[serde(default, deserialize_with = "nullable")]
     pub slug: Option<Option<String>>,
