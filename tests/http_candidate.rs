@@ -588,6 +588,79 @@ async fn uploads_are_staged_capped_and_never_overwrite_an_answer(backend: Backen
     assert_eq!(f.object_bytes(&f.object_key(&q2, id)).await, bytes);
 }
 
+both!(a_single_put_upload_answers_in_the_documented_shapes);
+async fn a_single_put_upload_answers_in_the_documented_shapes(backend: Backend) {
+    let f = Fixture::new(backend, json!({})).await;
+    let q1 = f.question(0);
+    let bytes = video(1500, 4);
+
+    // The start names everything about the attempt: what it is for, its size and type, its
+    // state and how long it can be resumed; the size may be written as 1500.0.
+    let ticket = f
+        .candidate_call(
+            Method::POST,
+            &format!("/answers/{q1}/uploads"),
+            Some(&json!({ "contentType": "video/webm;codecs=vp9", "size": 1500.0 })),
+        )
+        .await;
+    assert_eq!(ticket.status, 201, "{:?}", ticket.body);
+    let t = &ticket.body;
+    assert_eq!(t["method"], "PUT");
+    assert_eq!(t["questionId"], q1.as_str());
+    assert_eq!(t["state"], "pending");
+    assert_eq!(t["size"], 1500);
+    assert_eq!(t["contentType"], "video/webm");
+    assert!(t["url"].is_string() && t["headers"].is_object());
+    assert!(t["expiresAt"].is_string() && t["resumableUntil"].is_string());
+    let upload = t["uploadId"].as_str().unwrap().to_string();
+    let path = format!("/answers/{q1}/uploads/{upload}");
+
+    // Resuming a single PUT answers the one status shape: no parts, and a fresh URL.
+    let status = f.candidate_call(Method::GET, &path, None).await;
+    assert_eq!(status.status, 200, "{:?}", status.body);
+    let s = &status.body;
+    assert_eq!(s["method"], "PUT");
+    assert_eq!(s["state"], "pending");
+    assert_eq!(s["uploadedParts"], json!([]));
+    assert_eq!(s["parts"], json!([]));
+    assert_eq!(s["questionId"], q1.as_str());
+    assert!(s["resumableUntil"].is_string());
+    assert_eq!(put(&f.server, &s["url"], &s["headers"], bytes).await, 200);
+
+    let done = f.complete(&q1, &upload).await;
+    assert_eq!(done.status, 200, "{:?}", done.body);
+    f.candidate_call(Method::GET, &path, None)
+        .await
+        .assert_problem(409, "upload_already_completed");
+
+    // An abandoned upload is gone: its status and a second abandon answer 404.
+    let spare = f.start_upload(&q1, "video/webm", 100, false).await;
+    let spare_path = format!(
+        "/answers/{q1}/uploads/{}",
+        spare.body["uploadId"].as_str().unwrap()
+    );
+    assert_eq!(
+        f.candidate_call(Method::DELETE, &spare_path, None)
+            .await
+            .status,
+        204
+    );
+    for method in [Method::GET, Method::DELETE] {
+        f.candidate_call(method, &spare_path, None)
+            .await
+            .assert_problem(404, "upload_not_found");
+    }
+
+    // A fraction is not a size.
+    f.candidate_call(
+        Method::POST,
+        &format!("/answers/{q1}/uploads"),
+        Some(&json!({ "contentType": "video/webm", "size": 1500.5 })),
+    )
+    .await
+    .assert_problem(400, "malformed_request");
+}
+
 both!(progress_survives_a_restart);
 async fn progress_survives_a_restart(backend: Backend) {
     let mut f = Fixture::new(backend, json!({})).await;

@@ -626,6 +626,7 @@ async fn batch_rows_succeed_or_fail_independently_in_order(backend: Backend) {
                 candidate("ONE@example.com"),
                 { "candidate": "not an object" },
                 candidate("two@example.com"),
+                [{ "email": "three@example.com", "firstName": "A", "lastName": "B" }],
             ]}),
         )
         .await;
@@ -635,7 +636,7 @@ async fn batch_rows_succeed_or_fail_independently_in_order(backend: Backend) {
         .iter()
         .map(|r| r["status"].as_u64().unwrap())
         .collect();
-    assert_eq!(statuses, [201, 422, 409, 400, 201]);
+    assert_eq!(statuses, [201, 422, 409, 400, 201, 400]);
     assert_eq!(results[1]["problem"]["code"], "validation_failed");
     assert_eq!(
         results[2]["problem"]["code"],

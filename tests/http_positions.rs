@@ -524,3 +524,70 @@ async fn each_team_has_its_own_slugs(backend: Backend) {
         .await;
     assert_eq!(bare.status, 404);
 }
+
+both!(integers_may_be_written_as_whole_floats_and_bodies_are_objects);
+async fn integers_may_be_written_as_whole_floats_and_bodies_are_objects(backend: Backend) {
+    let server = Server::start(backend).await;
+    let key = server.tenant("Acme", None).await;
+    let created = server
+        .post(
+            "/v1/positions",
+            &key,
+            &json!({
+                "name": "Designer",
+                "questions": [{ "text": "Why us?", "maxAnswerSeconds": 90.0, "retakes": 2e0 }],
+                "maxApplicationsPerDay": 50.0,
+            }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    assert_eq!(created.body["questions"][0]["maxAnswerSeconds"], 90);
+    assert_eq!(created.body["questions"][0]["retakes"], 2);
+    assert_eq!(created.body["maxApplicationsPerDay"], 50);
+
+    // A fraction or a negative number is not a count; out of range is a field error.
+    for (field, value) in [("maxAnswerSeconds", json!(90.5)), ("retakes", json!(-1))] {
+        let mut question = json!({ "text": "Why us?" });
+        question[field] = value;
+        server
+            .post(
+                "/v1/positions",
+                &key,
+                &json!({ "name": "D", "questions": [question] }),
+            )
+            .await
+            .assert_problem(400, "malformed_request");
+    }
+    let too_long = server
+        .post(
+            "/v1/positions",
+            &key,
+            &json!({ "name": "D", "questions": [{ "text": "Why?", "maxAnswerSeconds": 601.0 }] }),
+        )
+        .await;
+    too_long.assert_problem(422, "validation_failed");
+    assert_eq!(
+        too_long.body["errors"][0]["field"],
+        "questions[0].maxAnswerSeconds"
+    );
+
+    // Objects are objects: an array in their place is not read as the fields in order.
+    for body in [
+        json!(["D", null, null, [{ "text": "Why?" }]]),
+        json!({ "name": "D", "questions": [["Why?"]] }),
+    ] {
+        server
+            .post("/v1/positions", &key, &body)
+            .await
+            .assert_problem(400, "malformed_request");
+    }
+    let position = created.body["id"].as_str().unwrap();
+    server
+        .post(
+            &format!("/v1/positions/{position}/interviews"),
+            &key,
+            &json!({ "candidate": ["ana@example.com", "Ana", "Silva"] }),
+        )
+        .await
+        .assert_problem(400, "malformed_request");
+}

@@ -32,7 +32,7 @@ pub async fn invite_batch(
         .into_iter()
         .enumerate()
         .map(|(index, row)| {
-            let input: Result<InviteInput> = serde_json::from_value(row)
+            let input: Result<InviteInput> = super::input::from_object(row)
                 .map_err(|e| Error::Malformed(format!("invalid row: {e}")));
             let mut repeat = false;
             if let Ok(input) = &input {

@@ -20,6 +20,7 @@ pub struct CandidateInput {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InviteInput {
+    #[serde(default, deserialize_with = "super::input::object")]
     pub candidate: Option<CandidateInput>,
     pub external_id: Option<String>,
     pub send_email: Option<bool>,

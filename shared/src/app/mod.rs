@@ -12,6 +12,7 @@ pub mod delete_interview;
 mod delivery;
 pub mod email;
 mod error;
+pub mod input;
 pub mod interviews;
 pub mod invite;
 mod links;

@@ -23,8 +23,11 @@ pub struct NewQuestion {
     /// On an edit, the id of a question to keep (its text and settings may change).
     pub id: Option<String>,
     pub text: Option<String>,
+    #[serde(default, deserialize_with = "super::input::whole_number")]
     pub max_answer_seconds: Option<u32>,
+    #[serde(default, deserialize_with = "super::input::whole_number")]
     pub thinking_seconds: Option<u32>,
+    #[serde(default, deserialize_with = "super::input::whole_number")]
     pub retakes: Option<u32>,
 }
 
@@ -34,21 +37,28 @@ pub struct NewPosition {
     pub name: Option<String>,
     pub company_name: Option<String>,
     pub intro: Option<String>,
+    #[serde(default, deserialize_with = "super::input::objects")]
     pub questions: Option<Vec<NewQuestion>>,
+    #[serde(default, deserialize_with = "super::input::whole_number")]
     pub max_upload_bytes: Option<u64>,
     pub public_apply: Option<bool>,
+    #[serde(default, deserialize_with = "super::input::whole_number")]
     pub max_applications_per_day: Option<u32>,
     pub slug: Option<String>,
+    #[serde(default, deserialize_with = "super::input::whole_number")]
     pub default_deadline_days: Option<u32>,
+    #[serde(default, deserialize_with = "super::input::object")]
     pub reminders: Option<ReminderInput>,
 }
 
 /// A position's reminder policy as a request gives it; a list left out keeps its default
 /// (on create) or its current value (on edit); empty lists turn reminders off.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReminderInput {
+    #[serde(default, deserialize_with = "super::input::whole_numbers")]
     pub after_invite_hours: Option<Vec<u32>>,
+    #[serde(default, deserialize_with = "super::input::whole_numbers")]
     pub before_deadline_hours: Option<Vec<u32>>,
 }
 
@@ -318,14 +328,18 @@ pub struct PositionPatch {
     pub company_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     pub intro: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::input::objects")]
     pub questions: Option<Vec<NewQuestion>>,
+    #[serde(default, deserialize_with = "super::input::whole_number")]
     pub max_upload_bytes: Option<u64>,
     pub public_apply: Option<bool>,
+    #[serde(default, deserialize_with = "super::input::whole_number")]
     pub max_applications_per_day: Option<u32>,
     #[serde(default, deserialize_with = "nullable")]
     pub slug: Option<Option<String>>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "super::input::nullable_whole_number")]
     pub default_deadline_days: Option<Option<u32>>,
+    #[serde(default, deserialize_with = "super::input::object")]
     pub reminders: Option<ReminderInput>,
 }
 

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NewShare {
+    #[serde(default, deserialize_with = "super::input::whole_number")]
     pub expires_in_days: Option<u32>,
     pub hide_contact: Option<bool>,
 }

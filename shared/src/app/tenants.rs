@@ -11,6 +11,7 @@ pub const API_KEY_PREFIX: &str = "rv_live_";
 #[serde(rename_all = "camelCase")]
 pub struct NewTenant {
     pub name: Option<String>,
+    #[serde(default, deserialize_with = "super::input::whole_number")]
     pub monthly_invite_limit: Option<u32>,
 }
 

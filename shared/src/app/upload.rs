@@ -30,6 +30,7 @@ pub const PART_SIZE_BYTES: u64 = 8 * 1024 * 1024;
 #[serde(rename_all = "camelCase")]
 pub struct NewUpload {
     pub content_type: Option<String>,
+    #[serde(default, deserialize_with = "super::input::whole_number")]
     pub size: Option<u64>,
     pub multipart: Option<bool>,
     /// How long the recording is, in seconds, as the browser measured it (optional).

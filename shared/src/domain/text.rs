@@ -31,10 +31,14 @@ impl fmt::Display for TextError {
     }
 }
 
-/// Trims, then refuses empty, over-long and control-character input. `allow_newlines` is for
-/// multi-line prose (question texts); names and single-line fields never allow CR or LF, since
-/// they end up in email headers and subjects.
+/// Refuses over-long input (`max` characters as sent, which is what the OpenAPI document's
+/// `maxLength` counts), then trims and refuses empty and control-character input.
+/// `allow_newlines` is for multi-line prose (question texts); names and single-line fields
+/// never allow CR or LF, since they end up in email headers and subjects.
 pub fn clean_text(raw: &str, max: usize, allow_newlines: bool) -> Result<String, TextError> {
+    if raw.chars().count() > max {
+        return Err(TextError::TooLong { max });
+    }
     // Windows line ends are line ends: prose typed on Windows arrives with CRLF.
     let unified;
     let raw = if allow_newlines && raw.contains('\r') {
@@ -50,9 +54,6 @@ pub fn clean_text(raw: &str, max: usize, allow_newlines: bool) -> Result<String,
     let trimmed = stripped.trim();
     if trimmed.is_empty() {
         return Err(TextError::Empty);
-    }
-    if trimmed.chars().count() > max {
-        return Err(TextError::TooLong { max });
     }
     let bad = |c: char| c.is_control() && !(allow_newlines && (c == '\n' || c == '\t'));
     if trimmed.chars().any(bad) {
@@ -252,6 +253,11 @@ mod tests {
             Err(TextError::TooLong { max: 10 })
         );
         assert_eq!(Line::parse(" Zoë ", 10).unwrap().as_str(), "Zoë");
+        // The length is the text as sent, surrounding spaces included.
+        assert_eq!(
+            Line::parse(" abcdefghij", 10),
+            Err(TextError::TooLong { max: 10 })
+        );
     }
 
     #[test]

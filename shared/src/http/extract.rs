@@ -120,11 +120,20 @@ async fn read_limited(body: axum::body::Body) -> Result<Bytes, Error> {
     Ok(Bytes::from(buffer))
 }
 
+/// A JSON body of the expected shape. Every body is a JSON object: serde would also read an
+/// array as the fields in order, which no client means.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     if bytes.is_empty() {
         return Err(Error::Malformed("the request needs a JSON body".into()));
     }
-    serde_json::from_slice(bytes).map_err(|e| Error::Malformed(format!("invalid JSON body: {e}")))
+    let value = serde_json::from_slice(bytes)
+        .map_err(|e| Error::Malformed(format!("invalid JSON body: {e}")))?;
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(Error::Malformed(
+            "the request body must be a JSON object".into(),
+        ));
+    }
+    Ok(value)
 }
 
 /// The API Gateway (HTTP API) request context, when running on Lambda.

@@ -38,52 +38,68 @@ fn headers_object(headers: &[(String, String)]) -> Value {
     )
 }
 
+/// What `POST .../uploads` answers (`PutUploadTarget` or `MultipartUploadTarget` in the
+/// document): the attempt, and where to send what is still to be sent.
 fn ticket_view(ticket: &UploadTicket) -> Value {
     let upload = &ticket.upload;
-    match (&upload.method, &ticket.put) {
-        (UploadMethod::Put, Some(put)) => json!({
-            "uploadId": upload.id,
-            "questionId": upload.question_id,
-            "method": "PUT",
-            "state": upload.state,
-            "size": upload.size,
-            "contentType": upload.content_type,
-            "url": put.url,
-            "headers": headers_object(&put.headers),
-            "expiresAt": ticket.expires_at,
-        }),
-        (
-            UploadMethod::Multipart {
-                part_size,
-                part_count,
-                ..
-            },
-            _,
-        ) => json!({
-            "uploadId": upload.id,
-            "questionId": upload.question_id,
-            "method": "MULTIPART",
-            "state": upload.state,
-            "size": upload.size,
-            "contentType": upload.content_type,
-            "partSize": part_size,
-            "partCount": part_count,
-            "uploadedParts": ticket.uploaded_parts.iter().map(|p| json!({
-                "partNumber": p.part_number, "size": p.size,
-            })).collect::<Vec<_>>(),
-            "parts": ticket.parts.iter().map(|p| json!({
-                "partNumber": p.part_number,
-                "size": p.size,
-                "url": p.request.url,
-                "headers": headers_object(&p.request.headers),
-            })).collect::<Vec<_>>(),
-            "expiresAt": ticket.expires_at,
-            "resumableUntil": upload.resumable_until,
-        }),
-        (UploadMethod::Put, None) => {
-            json!({ "uploadId": upload.id, "method": "PUT", "state": upload.state })
+    let mut view = json!({
+        "uploadId": upload.id,
+        "questionId": upload.question_id,
+        "state": upload.state,
+        "size": upload.size,
+        "contentType": upload.content_type,
+        "expiresAt": ticket.expires_at,
+        "resumableUntil": upload.resumable_until,
+    });
+    match &upload.method {
+        UploadMethod::Put => {
+            view["method"] = json!("PUT");
+            if let Some(put) = &ticket.put {
+                view["url"] = json!(put.url);
+                view["headers"] = headers_object(&put.headers);
+            }
+        }
+        UploadMethod::Multipart {
+            part_size,
+            part_count,
+            ..
+        } => {
+            view["method"] = json!("MULTIPART");
+            view["partSize"] = json!(part_size);
+            view["partCount"] = json!(part_count);
+            view["uploadedParts"] = uploaded_parts(ticket);
+            view["parts"] = json!(ticket
+                .parts
+                .iter()
+                .map(|p| json!({
+                    "partNumber": p.part_number,
+                    "size": p.size,
+                    "url": p.request.url,
+                    "headers": headers_object(&p.request.headers),
+                }))
+                .collect::<Vec<_>>());
         }
     }
+    view
+}
+
+fn uploaded_parts(ticket: &UploadTicket) -> Value {
+    json!(ticket
+        .uploaded_parts
+        .iter()
+        .map(|p| json!({ "partNumber": p.part_number, "size": p.size }))
+        .collect::<Vec<_>>())
+}
+
+/// What `GET .../uploads/{uploadId}` answers (`UploadStatus`): the same, and always both part
+/// lists, which are empty for a single PUT (it has no parts; its `url` is signed afresh).
+fn status_view(ticket: &UploadTicket) -> Value {
+    let mut view = ticket_view(ticket);
+    if view.get("parts").is_none() {
+        view["uploadedParts"] = uploaded_parts(ticket);
+        view["parts"] = json!([]);
+    }
+    view
 }
 
 async fn create_upload(
@@ -106,7 +122,7 @@ async fn upload_status(
     respond(
         upload::status(&state.app, &token, &question_id, &upload_id)
             .await
-            .map(|t| (StatusCode::OK, ticket_view(&t))),
+            .map(|t| (StatusCode::OK, status_view(&t))),
     )
 }
 
