@@ -10,7 +10,8 @@
 use reelview::aws::{DynamoStore, S3Videos, SesMailer};
 use reelview::local::{DiskVideos, LocalStore, OutboxMailer};
 use reelview::ports::{
-    IdempotencyStore, InterviewStore, Mailer, PositionStore, ShareStore, TenantStore, VideoStorage,
+    IdempotencyStore, InterviewStore, Mailer, PositionStore, ShareStore, SuppressionStore,
+    TenantStore, VideoStorage,
 };
 use reelview_tests::emulator::{self, Resources};
 use reelview_tests::Backend;
@@ -42,6 +43,7 @@ mod interviews;
 mod mail;
 mod positions;
 mod shares;
+mod suppressions;
 mod tenants;
 mod videos;
 
@@ -59,12 +61,18 @@ async fn run<F: Fixture, C: Future<Output = ()>>(case: impl FnOnce(F) -> C, back
 // The store: every store port over the embedded engine or DynamoDB.
 
 pub trait StorePorts:
-    TenantStore + PositionStore + InterviewStore + IdempotencyStore + ShareStore
+    TenantStore + PositionStore + InterviewStore + IdempotencyStore + ShareStore + SuppressionStore
 {
 }
 
-impl<T: TenantStore + PositionStore + InterviewStore + IdempotencyStore + ShareStore> StorePorts
-    for T
+impl<
+        T: TenantStore
+            + PositionStore
+            + InterviewStore
+            + IdempotencyStore
+            + ShareStore
+            + SuppressionStore,
+    > StorePorts for T
 {
 }
 

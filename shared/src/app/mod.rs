@@ -8,6 +8,7 @@ pub mod comments;
 pub mod complete;
 mod delivery;
 pub mod email;
+pub mod email_events;
 mod error;
 pub mod interviews;
 pub mod invite;
@@ -21,6 +22,7 @@ pub mod review;
 mod scenarios;
 pub mod session;
 pub mod shares;
+pub mod suppression;
 pub mod tenants;
 #[cfg(all(test, feature = "local"))]
 pub(crate) mod testing;
@@ -32,7 +34,7 @@ pub use links::Links;
 
 use crate::ports::{
     Clock, CommentStore, IdempotencyStore, InterviewStore, Mailer, PositionStore, RateLimits,
-    SecretSource, ShareStore, TenantStore, VideoStorage,
+    SecretSource, ShareStore, SuppressionStore, TenantStore, VideoStorage,
 };
 use std::sync::Arc;
 
@@ -48,6 +50,7 @@ pub struct App {
     pub shares: Arc<dyn ShareStore>,
     pub comments: Arc<dyn CommentStore>,
     pub rate_limits: Arc<dyn RateLimits>,
+    pub suppressions: Arc<dyn SuppressionStore>,
     pub videos: Option<Arc<dyn VideoStorage>>,
     pub mailer: Option<Arc<dyn Mailer>>,
     /// Makes public URLs; see [`Links`].
@@ -68,6 +71,7 @@ impl App {
             + ShareStore
             + CommentStore
             + RateLimits
+            + SuppressionStore
             + 'static,
     {
         Self {
@@ -77,7 +81,8 @@ impl App {
             idempotency: store.clone(),
             shares: store.clone(),
             comments: store.clone(),
-            rate_limits: store,
+            rate_limits: store.clone(),
+            suppressions: store,
             videos: None,
             mailer: None,
             links: None,

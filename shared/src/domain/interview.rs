@@ -3,8 +3,9 @@
 //! [`Interview`]) and the code it describes are read together.
 
 use super::{
-    Answer, Email, InterviewId, Line, LinkKey, PositionId, Question, QuestionId, Score, Secret,
-    SecretHash, Stage, Tally, TenantId, TimelineEvent, TimelineKind, Upload, UploadId, UploadState,
+    Answer, Email, EmailTracking, InterviewId, Line, LinkKey, PositionId, Question, QuestionId,
+    Score, Secret, SecretHash, Stage, Tally, TenantId, TimelineEvent, TimelineKind, Upload,
+    UploadId, UploadState,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -41,6 +42,14 @@ pub enum EmailStatus {
     Pending,
     Sent,
     Failed,
+    /// The recipient's mail server accepted it (reported by the mail service).
+    Delivered,
+    /// It could not be delivered: see `reason`, and whether the bounce was hard or soft.
+    Bounced,
+    /// The candidate reported it as spam.
+    Complained,
+    /// Not sent: the team no longer emails this address (see `reason`).
+    Suppressed,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +61,9 @@ pub struct EmailDelivery {
     pub message_id: Option<String>,
     pub attempts: u32,
     pub last_attempt_at: Option<DateTime<Utc>>,
+    /// What the mail service reported after accepting it (`domain/email_events.rs`).
+    #[serde(default)]
+    pub tracking: EmailTracking,
 }
 
 impl EmailDelivery {
@@ -66,6 +78,7 @@ impl EmailDelivery {
             message_id: None,
             attempts: 0,
             last_attempt_at: None,
+            tracking: EmailTracking::default(),
         }
     }
 }
@@ -173,6 +186,7 @@ pub const MAX_PENDING_UPLOADS_PER_QUESTION: usize = 3;
 /// | `invited`/`in_progress` | [`submit`](Self::submit) | `completed`   | deadline passed, answers missing   |
 /// | `completed`   | `open`, `submit`               | `completed` (no change) |                          |
 /// | any           | [`record_email`](Self::record_email), [`set_stage`](Self::set_stage), [`set_score`](Self::set_score) | same | |
+/// | any           | [`record_report`](Self::record_report), [`record_suppressed`](Self::record_suppressed) (in `email_events.rs`) | same | |
 /// | deadline passed, not `completed` | (read) [`status_at`](Self::status_at) | `expired` | |
 /// | not `completed` | [`rotate_link`](Self::rotate_link) | same (new link generation) | completed       |
 impl Interview {
@@ -449,6 +463,7 @@ impl Interview {
                 email.status = EmailStatus::Sent;
                 email.reason = None;
                 email.message_id = Some(message_id.to_string());
+                email.tracking.new_message();
                 self.record(now, TimelineKind::EmailSent, None);
             }
             Err(reason) => {
