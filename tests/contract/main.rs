@@ -198,6 +198,8 @@ pub struct Mail {
     pub sent: Sent,
     /// The `From` header it writes.
     pub from: String,
+    /// The SES configuration set it sends with (the outbox has none).
+    pub configuration_set: Option<String>,
     _data: Option<TempDir>,
 }
 
@@ -224,16 +226,22 @@ impl Mail {
                     mailer: Box::new(OutboxMailer::new(outbox.clone(), LOCAL_FROM.into())),
                     sent: Sent::Outbox(outbox),
                     from: LOCAL_FROM.into(),
+                    configuration_set: None,
                     _data: Some(dir),
                 }
             }
             Backend::Aws => {
                 let resources = Resources::create(deliverable).await;
                 let client = aws_sdk_sesv2::Client::new(&emulator::sdk_config().await);
+                let configuration_set = Some(resources.mail_configuration_set.clone());
                 Mail {
-                    mailer: Box::new(SesMailer::new(client, resources.mail_from.clone())),
+                    mailer: Box::new(
+                        SesMailer::new(client, resources.mail_from.clone())
+                            .with_configuration_set(configuration_set.clone()),
+                    ),
                     sent: Sent::Moto(resources.mail_from.clone()),
                     from: resources.mail_from,
+                    configuration_set,
                     _data: None,
                 }
             }

@@ -3,7 +3,7 @@
 
 use crate::domain::{Interview, Position};
 use crate::encoding::escape_html;
-use crate::ports::OutgoingEmail;
+use crate::ports::{MailAbout, OutgoingEmail};
 use chrono::{DateTime, Utc};
 
 fn deadline_text(deadline: Option<DateTime<Utc>>) -> Option<String> {
@@ -88,5 +88,9 @@ pub fn invitation(
         subject,
         text,
         html,
+        about: Some(MailAbout {
+            tenant_id: interview.tenant_id,
+            interview_id: interview.id,
+        }),
     }
 }
