@@ -95,6 +95,14 @@ async fn invite_sends_a_multipart_email_with_the_link_and_escaped_values(backend
     assert!(mail.html.contains("Acme &lt;Hiring&gt; &amp; Co"));
     assert!(mail.html.contains("Backend &lt;b&gt;Engineer&lt;/b&gt;"));
     assert!(!mail.html.contains("<script>") && !mail.html.contains("<b>Engineer"));
+    // The message names its interview (SES message tags, or the outbox's headers), so what the
+    // mail service reports about it finds the interview; on SES it goes through the
+    // configuration set whose events are reported.
+    let about = mail.about.as_ref().map(|(_, interview)| interview.as_str());
+    assert_eq!(about, body["id"].as_str(), "{}", mail.raw);
+    if backend == Backend::Aws {
+        assert!(mail.configuration_set.is_some(), "{mail:?}");
+    }
 
     // Without an email: the link is still there to share by hand.
     let reply = server

@@ -25,6 +25,7 @@ fn value_of(function: &Function, name: &str, aws: &Resources) -> String {
         "PUBLIC_BASE_URL" if function.binary == "reelview-reminders" => {
             "https://api.reelview.test".to_string()
         }
+        "REELVIEW_MAIL_CONFIGURATION_SET" => aws.mail_configuration_set.clone(),
         // Empty, as deployed without a custom domain: links come from the request context.
         "PUBLIC_BASE_URL" => String::new(),
         "REELVIEW_LINK_KEY_SECRET" => aws.link_key_secret.clone(),
@@ -1265,4 +1266,152 @@ async fn an_interview_is_resent_reopened_extended_and_deleted_through_the_deploy
         "the deleted interview",
     );
     assert_eq!(objects_of(&d, &c.tenant_id).await, Vec::<String>::new());
+}
+
+/// An SES event record as the configuration set's SNS topic delivers it to a Lambda function:
+/// the record is the text of `Message`.
+fn sns_event(ses_record: &Value) -> Value {
+    json!({
+        "Records": [{
+            "EventSource": "aws:sns",
+            "EventVersion": "1.0",
+            "EventSubscriptionArn": "arn:aws:sns:us-east-1:123456789012:reelview-MailEventsTopic-T3ST:5b2c1e7a-8f3d-4c6b-9a1e-2d3f4a5b6c7d",
+            "Sns": {
+                "Type": "Notification",
+                "MessageId": uuid::Uuid::new_v4().to_string(),
+                "TopicArn": "arn:aws:sns:us-east-1:123456789012:reelview-MailEventsTopic-T3ST",
+                "Subject": null,
+                "Message": ses_record.to_string(),
+                "Timestamp": "2026-03-02T10:15:04.812Z",
+                "SignatureVersion": "1",
+                "Signature": "EXAMPLE",
+                "SigningCertUrl": "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem",
+                "UnsubscribeUrl": "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe",
+                "MessageAttributes": {}
+            }
+        }]
+    })
+}
+
+/// Email delivery tracking as deployed: the invitation goes out through the configuration set,
+/// tagged with its interview; SES's report of a hard bounce reaches reelview-email-events
+/// through SNS (twice, as SNS may deliver it), is recorded on the interview once, and stops
+/// further email to the address for the tenant: a resend is answered, not emailed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bounce_reported_by_ses_is_recorded_and_stops_email_to_the_address() {
+    let d = Deployment::start().await;
+    let tenant = d
+        .send(Request::new("POST", "/admin/v1/tenants").json(&json!({ "name": "Acme" })))
+        .await;
+    let tenant = expect(&tenant, 201, "POST /admin/v1/tenants (reelview-admin)");
+    let key = tenant["apiKey"].as_str().expect("apiKey").to_string();
+    let tenant_id = tenant["tenantId"].as_str().expect("tenantId").to_string();
+    let position = d
+        .send(
+            Request::new("POST", "/v1/positions")
+                .bearer(&key)
+                .json(&json!({
+                    "name": "Backend Engineer",
+                    "questions": [{ "text": "Why this role?" }],
+                })),
+        )
+        .await;
+    let position = expect(&position, 201, "POST /v1/positions (reelview-positions)");
+    let position_id = position["id"].as_str().expect("position id");
+    let invited = d
+        .send(
+            Request::new("POST", &format!("/v1/positions/{position_id}/interviews"))
+                .bearer(&key)
+                .json(&candidate("Bea.Costa@example.com")),
+        )
+        .await;
+    let invited = expect(&invited, 201, "POST …/interviews (reelview-invite)");
+    assert_eq!(invited["email"]["status"], "sent", "{invited}");
+    let interview_id = invited["id"].as_str().expect("interview id").to_string();
+
+    // What SES accepted: sent with the deployment's configuration set, tagged with the
+    // interview, so every event of the message names it.
+    let sent = emulator::sent_mail(&d.aws.mail_from).await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let invitation = &sent[0];
+    assert_eq!(
+        invitation.configuration_set.as_deref(),
+        Some(d.aws.mail_configuration_set.as_str()),
+        "reelview-invite sends with REELVIEW_MAIL_CONFIGURATION_SET"
+    );
+    assert_eq!(
+        invitation.about,
+        Some((tenant_id.clone(), interview_id.clone())),
+        "the message tags name the interview"
+    );
+    let message_id = invitation.message_id.clone().expect("SES message id");
+
+    // SES's Bounce record (the documented shape), about that message, with its tags.
+    let mut bounce: Value = serde_json::from_str(include_str!(
+        "../shared/src/aws/fixtures/ses/bounce-permanent.json"
+    ))
+    .expect("the bounce fixture");
+    bounce["bounce"]["bouncedRecipients"][0]["emailAddress"] = json!("Bea.Costa@example.com");
+    bounce["mail"]["messageId"] = json!(message_id);
+    bounce["mail"]["source"] = json!(d.aws.mail_from);
+    bounce["mail"]["destination"] = json!(["Bea.Costa@example.com"]);
+    bounce["mail"]["tags"] = json!({
+        "ses:configuration-set": [d.aws.mail_configuration_set],
+        "ses:from-domain": ["reelview.test"],
+        "reelview-tenant": [tenant_id],
+        "reelview-interview": [interview_id],
+    });
+    let events = d.gateway.function("reelview-email-events");
+    events.invoke(&sns_event(&bounce)).await;
+    // SNS delivers at least once: the same record again changes nothing.
+    events.invoke(&sns_event(&bounce)).await;
+    // Events the function does not track, or about other email, are dropped, not failed.
+    let mut send = bounce.clone();
+    send["eventType"] = json!("Send");
+    events.invoke(&sns_event(&send)).await;
+    events.invoke(&json!({ "Records": [] })).await;
+
+    let read = d
+        .send(Request::new("GET", &format!("/v1/interviews/{interview_id}")).bearer(&key))
+        .await;
+    let read = expect(
+        &read,
+        200,
+        "GET /v1/interviews/{interviewId} (reelview-interviews)",
+    );
+    let email = &read["email"];
+    assert_eq!(email["status"], "bounced", "{read}");
+    assert_eq!(email["bounce"], "hard", "{read}");
+    assert_eq!(email["bouncedAt"], "2026-03-02T10:15:04.669Z", "{read}");
+    assert!(
+        email["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("550 5.1.1 user unknown")),
+        "the reason says what the server said: {read}"
+    );
+    let bounces: Vec<&Value> = read["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .filter(|e| e["kind"] == "email_bounced")
+        .collect();
+    assert_eq!(bounces.len(), 1, "recorded once: {read}");
+
+    // A resend is answered, and not emailed: the address hard-bounced.
+    let resent = d
+        .send(Request::new("POST", &format!("/v1/interviews/{interview_id}/resend")).bearer(&key))
+        .await;
+    let resent = expect(&resent, 200, "POST /v1/interviews/{interviewId}/resend");
+    assert_eq!(resent["email"]["status"], "suppressed", "{resent}");
+    assert!(
+        resent["email"]["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("Not sent")),
+        "{resent}"
+    );
+    assert_eq!(
+        emulator::sent_mail(&d.aws.mail_from).await.len(),
+        1,
+        "no second email to a hard-bounced address"
+    );
 }

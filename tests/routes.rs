@@ -113,7 +113,10 @@ fn each_function_gets_exactly_the_settings_it_needs() {
         };
         want(needs.store, &["REELVIEW_TABLE"]);
         want(needs.videos, &["REELVIEW_VIDEO_BUCKET"]);
-        want(needs.mail, &["REELVIEW_MAIL_FROM"]);
+        want(
+            needs.mail,
+            &["REELVIEW_MAIL_FROM", "REELVIEW_MAIL_CONFIGURATION_SET"],
+        );
         want(
             needs.links,
             &["REELVIEW_LINK_KEY_SECRET", "PUBLIC_BASE_URL"],
@@ -330,4 +333,129 @@ fn every_deployed_route_is_in_the_openapi_contract() {
         missing.is_empty(),
         "not in infra/openapi.yaml: {missing:#?}"
     );
+}
+
+/// The logical id a `!Ref` names.
+fn ref_of(value: &serde_yaml::Value) -> Option<&str> {
+    match value {
+        serde_yaml::Value::Tagged(tagged) if tagged.tag == "!Ref" => tagged.value.as_str(),
+        _ => None,
+    }
+}
+
+/// Every function that sends mail sends with the configuration set whose event destination
+/// publishes deliveries, bounces, complaints and opens to the topic that invokes
+/// `reelview-email-events`, and only SES may publish to that topic.
+#[test]
+fn what_ses_reports_about_sent_mail_reaches_the_email_events_function() {
+    let template = template();
+    let resources = &template["Resources"];
+    let of_type = |kind: &str| -> Vec<(&str, &serde_yaml::Value)> {
+        resources
+            .as_mapping()
+            .unwrap()
+            .iter()
+            .filter(|(_, r)| r["Type"] == kind)
+            .map(|(id, r)| (id.as_str().unwrap(), r))
+            .collect()
+    };
+    let configuration_sets = of_type("AWS::SES::ConfigurationSet");
+    let [(configuration_set, _)] = configuration_sets[..] else {
+        panic!("one SES configuration set: {configuration_sets:?}");
+    };
+    for function in deployed::functions(&template) {
+        let needs = manifest(&function.binary).needs;
+        if needs.mail {
+            assert_eq!(
+                function
+                    .environment
+                    .get("REELVIEW_MAIL_CONFIGURATION_SET")
+                    .and_then(ref_of),
+                Some(configuration_set),
+                "{} sends with the configuration set",
+                function.binary
+            );
+            // SES authorizes a send on the configuration set too.
+            let resource = &resources[function.logical_id.as_str()];
+            let statements = resource["Properties"]["Policies"][0]["Statement"]
+                .as_sequence()
+                .expect("inline statements");
+            let sends = statements
+                .iter()
+                .find(|s| format!("{:?}", s["Action"]).contains("ses:SendEmail"))
+                .unwrap_or_else(|| panic!("{} may not send", function.binary));
+            let allowed = format!("{:?}", sends["Resource"]);
+            assert!(
+                allowed.contains(&format!("configuration-set/${{{configuration_set}}}")),
+                "{} may send with the configuration set: {allowed}",
+                function.binary
+            );
+        }
+    }
+
+    let destinations = of_type("AWS::SES::ConfigurationSetEventDestination");
+    let [(_, destination)] = destinations[..] else {
+        panic!("one event destination: {destinations:?}");
+    };
+    let properties = &destination["Properties"];
+    assert_eq!(
+        ref_of(&properties["ConfigurationSetName"]),
+        Some(configuration_set)
+    );
+    let types: BTreeSet<&str> = properties["EventDestination"]["MatchingEventTypes"]
+        .as_sequence()
+        .expect("MatchingEventTypes")
+        .iter()
+        .filter_map(|t| t.as_str())
+        .collect();
+    assert_eq!(
+        types,
+        BTreeSet::from(["delivery", "bounce", "complaint", "open"]),
+        "the events reelview-email-events records"
+    );
+    assert_eq!(properties["EventDestination"]["Enabled"], true);
+    let topic = ref_of(&properties["EventDestination"]["SnsDestination"]["TopicARN"])
+        .expect("an SNS destination");
+    assert_eq!(resources[topic]["Type"], "AWS::SNS::Topic");
+
+    let subscribed: Vec<String> = of_type("AWS::Serverless::Function")
+        .into_iter()
+        .filter(|(_, f)| {
+            f["Properties"]["Events"]
+                .as_mapping()
+                .into_iter()
+                .flatten()
+                .any(|(_, e)| {
+                    e["Type"] == "SNS" && ref_of(&e["Properties"]["Topic"]) == Some(topic)
+                })
+        })
+        .map(|(_, f)| {
+            f["Metadata"]["BuildProperties"]["Binary"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(subscribed, ["reelview-email-events"]);
+
+    let policies: Vec<&serde_yaml::Value> = of_type("AWS::SNS::TopicPolicy")
+        .into_iter()
+        .map(|(_, p)| &p["Properties"])
+        .filter(|p| {
+            p["Topics"]
+                .as_sequence()
+                .is_some_and(|t| t.iter().any(|t| ref_of(t) == Some(topic)))
+        })
+        .collect();
+    let [policy] = policies[..] else {
+        panic!("one policy of the topic: {policies:?}");
+    };
+    for statement in policy["PolicyDocument"]["Statement"].as_sequence().unwrap() {
+        assert_eq!(statement["Principal"]["Service"], "ses.amazonaws.com");
+        assert_eq!(statement["Action"], "sns:Publish");
+        assert!(
+            !statement["Condition"]["StringEquals"]["AWS:SourceArn"].is_null(),
+            "only this deployment's configuration set publishes"
+        );
+    }
 }

@@ -8,8 +8,8 @@ use crate::http::{self, HttpState};
 use axum::Router;
 
 /// What a function needs besides the table: each `true` adds an adapter and the settings it
-/// reads (`REELVIEW_VIDEO_BUCKET`; `REELVIEW_MAIL_FROM`; `REELVIEW_LINK_KEY_SECRET` — the
-/// secret's ARN, read at cold start — and `PUBLIC_BASE_URL`).
+/// reads (`REELVIEW_VIDEO_BUCKET`; `REELVIEW_MAIL_FROM` and `REELVIEW_MAIL_CONFIGURATION_SET`;
+/// `REELVIEW_LINK_KEY_SECRET` — the secret's ARN, read at cold start — and `PUBLIC_BASE_URL`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Needs {
     /// The table (`REELVIEW_TABLE`); only the static page function goes without.
@@ -316,6 +316,21 @@ deployed! {
             "ses:SendEmail",
         ],
     };
+    /// What SES reports about sent email (through SNS): recorded on the interview; a hard
+    /// bounce or a complaint stops further email to the address for the tenant.
+    EmailEvents => Function {
+        name: "reelview-email-events",
+        routes: &[],
+        router: None,
+        needs: Needs::STORE,
+        aws_actions: &[
+            "dynamodb:GetItem",
+            // The interview, and the suppressed address.
+            "dynamodb:PutItem",
+            // An interview stored before position counts existed is counted when stored.
+            "dynamodb:UpdateItem",
+        ],
+    };
     /// The candidate page and its assets: static, no table, no AWS client.
     CandidatePage => Function {
         name: "reelview-candidate-page",
@@ -341,7 +356,7 @@ deployed! {
 }
 
 /// Every deployed function.
-pub const ALL: [Function; 15] = [
+pub const ALL: [Function; 16] = [
     Admin::FUNCTION,
     Authorizer::FUNCTION,
     Positions::FUNCTION,
@@ -357,6 +372,7 @@ pub const ALL: [Function; 15] = [
     ApiKeys::FUNCTION,
     Purge::FUNCTION,
     Reminders::FUNCTION,
+    EmailEvents::FUNCTION,
 ];
 
 /// The manifest entry of a function, by name.

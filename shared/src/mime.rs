@@ -61,6 +61,7 @@ mod tests {
             subject: subject.into(),
             text: "Olá Zoë,\n\nRecord your answers here: https://reelview.test/i/abc\n".into(),
             html: "<p>Olá <b>Zoë</b> &amp; team</p>".into(),
+            about: None,
         }
     }
 

@@ -55,6 +55,7 @@ async fn main() {
             table: "t".into(),
             video_bucket: "b".into(),
             mail_from: "m@example.com".into(),
+            mail_configuration_set: None,
             links: reelview::app::Links::new(None, reelview::domain::LinkKey::new([1; 32])),
         };
         let _app = reelview::runtime::aws_app(settings).await;

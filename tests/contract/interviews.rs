@@ -9,7 +9,7 @@ use reelview::domain::{
     QuestionId, QuestionProgress, Secret, SecretHash, TenantId, Upload, UploadId, UploadMethod,
     UploadState,
 };
-use reelview::domain::{Score, Stage};
+use reelview::domain::{BounceKind, EmailTracking, Score, Stage};
 use reelview::ports::{
     CreateInterviewError, InterviewQuery, ListError, Page, QuotaCharge, UpdateError,
 };
@@ -221,6 +221,15 @@ fn started(ana: &Interview, now: DateTime<Utc>) -> Interview {
         message_id: Some("msg-1".into()),
         attempts: 1,
         last_attempt_at: Some(now),
+        // What the mail service reported, as stored.
+        tracking: EmailTracking {
+            delivered_at: Some(now),
+            bounced_at: Some(now + TimeDelta::seconds(1)),
+            bounce: Some(BounceKind::Soft),
+            complained_at: None,
+            opened_at: Some(now + TimeDelta::minutes(2)),
+            recorded: vec!["msg-1/delivered".into(), "msg-1/bounced".into()],
+        },
     };
     started.uploads.push(Upload {
         id: upload,

@@ -1,10 +1,14 @@
 //! `Mailer`: one send is one well-formed message, and a mailer that cannot deliver says so.
 
 use crate::{Mail, Sent, UndeliverableMail};
-use reelview::ports::OutgoingEmail;
+use reelview::domain::{InterviewId, TenantId};
+use reelview::ports::{MailAbout, OutgoingEmail};
 use std::path::{Path, PathBuf};
 
 contracts!(send, refusal);
+
+const TENANT: &str = "0190a7a4-8b0e-7c3d-9a7e-1f2a3b4c5d6e";
+const INTERVIEW: &str = "0190a7a5-0c1d-7e2f-8a3b-4c5d6e7f8a9b";
 
 fn sample_email() -> OutgoingEmail {
     OutgoingEmail {
@@ -17,6 +21,10 @@ fn sample_email() -> OutgoingEmail {
         html:
             "<p>Olá <b>Zoë</b> & team,</p><p><a href=\"https://reelview.test/i/abc\">Start</a></p>"
                 .into(),
+        about: Some(MailAbout {
+            tenant_id: TenantId::parse(TENANT).unwrap(),
+            interview_id: InterviewId::parse(INTERVIEW).unwrap(),
+        }),
     }
 }
 
@@ -42,6 +50,18 @@ async fn send(mailer: Mail) {
     assert_eq!(mail.html, email.html);
     assert_eq!(mail.from, mailer.from, "From header in {:?}", mail.raw);
     assert!(mail.raw.is_ascii(), "the raw message is 7-bit clean");
+    // What the mail service reports about the message comes back to its interview: SES
+    // publishes the message tags with every event of the configuration set.
+    assert_eq!(
+        mail.about,
+        Some((TENANT.to_string(), INTERVIEW.to_string())),
+        "the interview the email is about, in {:?}",
+        mail.raw
+    );
+    assert_eq!(mail.configuration_set, mailer.configuration_set);
+    if let Some(id) = &mail.message_id {
+        assert_eq!(id, &message_id, "the id SES reports events under");
+    }
 
     // An outbox holds exactly the sent messages, as `.eml` files.
     if let Sent::Outbox(outbox) = &mailer.sent {

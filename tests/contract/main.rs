@@ -10,7 +10,8 @@
 use reelview::aws::{DynamoStore, S3Videos, SesMailer};
 use reelview::local::{DiskVideos, LocalStore, OutboxMailer};
 use reelview::ports::{
-    IdempotencyStore, InterviewStore, Mailer, PositionStore, ShareStore, TenantStore, VideoStorage,
+    IdempotencyStore, InterviewStore, Mailer, PositionStore, ShareStore, SuppressionStore,
+    TenantStore, VideoStorage,
 };
 use reelview_tests::emulator::{self, Resources};
 use reelview_tests::Backend;
@@ -42,6 +43,7 @@ mod interviews;
 mod mail;
 mod positions;
 mod shares;
+mod suppressions;
 mod tenants;
 mod videos;
 
@@ -59,12 +61,18 @@ async fn run<F: Fixture, C: Future<Output = ()>>(case: impl FnOnce(F) -> C, back
 // The store: every store port over the embedded engine or DynamoDB.
 
 pub trait StorePorts:
-    TenantStore + PositionStore + InterviewStore + IdempotencyStore + ShareStore
+    TenantStore + PositionStore + InterviewStore + IdempotencyStore + ShareStore + SuppressionStore
 {
 }
 
-impl<T: TenantStore + PositionStore + InterviewStore + IdempotencyStore + ShareStore> StorePorts
-    for T
+impl<
+        T: TenantStore
+            + PositionStore
+            + InterviewStore
+            + IdempotencyStore
+            + ShareStore
+            + SuppressionStore,
+    > StorePorts for T
 {
 }
 
@@ -190,6 +198,8 @@ pub struct Mail {
     pub sent: Sent,
     /// The `From` header it writes.
     pub from: String,
+    /// The SES configuration set it sends with (the outbox has none).
+    pub configuration_set: Option<String>,
     _data: Option<TempDir>,
 }
 
@@ -216,16 +226,22 @@ impl Mail {
                     mailer: Box::new(OutboxMailer::new(outbox.clone(), LOCAL_FROM.into())),
                     sent: Sent::Outbox(outbox),
                     from: LOCAL_FROM.into(),
+                    configuration_set: None,
                     _data: Some(dir),
                 }
             }
             Backend::Aws => {
                 let resources = Resources::create(deliverable).await;
                 let client = aws_sdk_sesv2::Client::new(&emulator::sdk_config().await);
+                let configuration_set = Some(resources.mail_configuration_set.clone());
                 Mail {
-                    mailer: Box::new(SesMailer::new(client, resources.mail_from.clone())),
+                    mailer: Box::new(
+                        SesMailer::new(client, resources.mail_from.clone())
+                            .with_configuration_set(configuration_set.clone()),
+                    ),
                     sent: Sent::Moto(resources.mail_from.clone()),
                     from: resources.mail_from,
+                    configuration_set,
                     _data: None,
                 }
             }

@@ -8,6 +8,9 @@
    `ListPartsResponse`, which the AWS SDKs refuse to parse).
 3. `GET /_reelview/ses/raw` lists the raw messages SES accepted, as JSON. moto's own
    `/moto-api/data.json` fails once S3 holds objects of deleted buckets.
+4. SESv2 SendEmail refuses a configuration set that does not exist, as SES does, and each
+   message listed by `/_reelview/ses/raw` carries the configuration set and message tags it
+   was sent with (moto accepts and drops both).
 
 It also counts the AWS calls it serves, by service and action (`GET /_reelview/calls`,
 `DELETE` to reset), so a benchmark can show how many calls each API request makes.
@@ -15,6 +18,7 @@ It also counts the AWS calls it serves, by service and action (`GET /_reelview/c
 Usage: python moto_server.py HOST PORT
 """
 
+import io
 import json
 import os
 import sys
@@ -27,6 +31,9 @@ from werkzeug.serving import run_simple
 
 CALLS = {}
 CALLS_LOCK = threading.Lock()
+
+# SES message id -> the configuration set and message tags it was sent with.
+SENT_WITH = {}
 
 
 def action_of(environ):
@@ -64,6 +71,8 @@ class SerializedDynamoDB:
         if environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB"):
             with self.lock:
                 return list(self.app(environ, start_response))
+        if path == "/v2/email/outbound-emails" and environ.get("REQUEST_METHOD") == "POST":
+            return send_email_v2(self.app, environ, start_response)
         query = parse_qs(environ.get("QUERY_STRING", ""))
         if environ.get("REQUEST_METHOD") == "GET" and "uploadId" in query and "partNumber" not in query:
             return list_parts_result(self.app, environ, start_response)
@@ -84,6 +93,46 @@ def list_parts_result(app, environ, start_response):
     return [body]
 
 
+def configuration_set_exists(name):
+    from moto.ses.models import ses_backends
+
+    return any(
+        name in backend.config_sets
+        for account in ses_backends.values()
+        for backend in account.values()
+    )
+
+
+def send_email_v2(app, environ, start_response):
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length)
+    environ["wsgi.input"] = io.BytesIO(body)
+    params = json.loads(body or b"{}")
+    configuration_set = params.get("ConfigurationSetName")
+    if configuration_set and not configuration_set_exists(configuration_set):
+        error = json.dumps({"message": f"Configuration set <{configuration_set}> does not exist."}).encode()
+        start_response("404 Not Found", [
+            ("Content-Type", "application/json"),
+            ("x-amzn-ErrorType", "NotFoundException"),
+            ("Content-Length", str(len(error))),
+        ])
+        return [error]
+    captured = {}
+
+    def capture(status, headers, exc_info=None):
+        captured["status"], captured["headers"] = status, headers
+
+    answer = b"".join(app(environ, capture))
+    if captured["status"].startswith("200"):
+        message_id = json.loads(answer).get("MessageId")
+        SENT_WITH[message_id] = {
+            "configurationSet": configuration_set,
+            "tags": {tag["Name"]: tag["Value"] for tag in params.get("EmailTags") or []},
+        }
+    start_response(captured["status"], captured["headers"])
+    return [answer]
+
+
 def calls(environ, start_response):
     with CALLS_LOCK:
         body = json.dumps(CALLS).encode()
@@ -101,7 +150,14 @@ def sent_raw_messages(start_response):
         for backend in account.values():
             for message in backend.sent_messages:
                 if hasattr(message, "raw_data"):
-                    messages.append({"source": message.source, "rawData": message.raw_data})
+                    sent_with = SENT_WITH.get(message.id, {})
+                    messages.append({
+                        "source": message.source,
+                        "rawData": message.raw_data,
+                        "messageId": message.id,
+                        "configurationSet": sent_with.get("configurationSet"),
+                        "tags": sent_with.get("tags", {}),
+                    })
     body = json.dumps(messages).encode()
     start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [body]

@@ -108,6 +108,8 @@ pub struct Resources {
     pub table: String,
     pub bucket: String,
     pub mail_from: String,
+    /// An SES configuration set that exists (events go nowhere: moto publishes none).
+    pub mail_configuration_set: String,
     /// The ARN of a Secrets Manager secret holding `LINK_KEY_TEXT`.
     pub link_key_secret: String,
 }
@@ -116,8 +118,8 @@ pub struct Resources {
 pub const LINK_KEY_TEXT: &str = "LambdaPathTestLinkKey0123456789abcdefghijklm";
 
 impl Resources {
-    /// Creates the table exactly as `infra/template.yaml` defines it, a bucket, and (when
-    /// `verified_sender`) a verified SES identity for the sender.
+    /// Creates the table exactly as `infra/template.yaml` defines it, a bucket, an SES
+    /// configuration set and (when `verified_sender`) a verified SES identity for the sender.
     pub async fn create(verified_sender: bool) -> Resources {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let resources = Resources {
@@ -128,6 +130,7 @@ impl Resources {
             } else {
                 format!("unverified-{id}@reelview.test")
             },
+            mail_configuration_set: format!("reelview-mail-{id}"),
             link_key_secret: String::new(),
         };
         let config = sdk_config().await;
@@ -150,9 +153,14 @@ impl Resources {
             .send()
             .await
             .expect("create bucket");
+        let ses = aws_sdk_sesv2::Client::new(&config);
+        ses.create_configuration_set()
+            .configuration_set_name(&resources.mail_configuration_set)
+            .send()
+            .await
+            .expect("create the configuration set");
         if verified_sender {
-            aws_sdk_sesv2::Client::new(&config)
-                .create_email_identity()
+            ses.create_email_identity()
                 .email_identity(&resources.mail_from)
                 .send()
                 .await
@@ -242,6 +250,15 @@ pub async fn sent_mail(source: &str) -> Vec<super::mail::Mail> {
         .into_iter()
         .flatten()
         .filter(|m| m["source"] == source)
-        .map(|m| super::mail::Mail::parse(m["rawData"].as_str().unwrap_or("")))
+        .map(|m| {
+            let text = |v: &Value| v.as_str().map(str::to_string);
+            let tag = |name: &str| text(&m["tags"][name]);
+            super::mail::Mail {
+                about: tag("reelview-tenant").zip(tag("reelview-interview")),
+                message_id: text(&m["messageId"]),
+                configuration_set: text(&m["configurationSet"]),
+                ..super::mail::Mail::parse(m["rawData"].as_str().unwrap_or(""))
+            }
+        })
         .collect()
 }

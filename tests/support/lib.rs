@@ -137,7 +137,11 @@ impl Server {
                     .env("REELVIEW_BACKEND", "aws")
                     .env("REELVIEW_TABLE", &aws.table)
                     .env("REELVIEW_VIDEO_BUCKET", &aws.bucket)
-                    .env("REELVIEW_MAIL_FROM", &aws.mail_from);
+                    .env("REELVIEW_MAIL_FROM", &aws.mail_from)
+                    .env(
+                        "REELVIEW_MAIL_CONFIGURATION_SET",
+                        &aws.mail_configuration_set,
+                    );
                 for (k, v) in emulator::sdk_env() {
                     command.env(k, v);
                 }

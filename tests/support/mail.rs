@@ -16,6 +16,13 @@ pub struct Mail {
     pub content_type: String,
     pub text: String,
     pub html: String,
+    /// The interview the message is about, `(tenant id, interview id)`: from the SES message
+    /// tags it was sent with, or the outbox's `X-Reelview-*` headers.
+    pub about: Option<(String, String)>,
+    /// The SES message id (SES only).
+    pub message_id: Option<String>,
+    /// The SES configuration set it was sent with (SES only).
+    pub configuration_set: Option<String>,
 }
 
 /// Text parts travel with CRLF line ends (their canonical form); the product writes LF.
@@ -53,6 +60,12 @@ impl Mail {
             content_type,
             text: lf(&message.body_text(0).unwrap_or_default()),
             html: lf(&message.body_html(0).unwrap_or_default()),
+            about: message
+                .header_raw("X-Reelview-Tenant")
+                .zip(message.header_raw("X-Reelview-Interview"))
+                .map(|(t, i)| (t.trim().to_string(), i.trim().to_string())),
+            message_id: None,
+            configuration_set: None,
             raw: raw.to_string(),
         }
     }

@@ -47,6 +47,7 @@ async fn run() -> Result<(), String> {
                 table: runtime::require_env("REELVIEW_TABLE")?,
                 video_bucket: runtime::require_env("REELVIEW_VIDEO_BUCKET")?,
                 mail_from,
+                mail_configuration_set: env("REELVIEW_MAIL_CONFIGURATION_SET"),
                 links: Links::new(Some(&base_url), runtime::local_link_key(&data_dir)?),
             };
             (runtime::aws_app(settings).await, axum::Router::new())

@@ -1,8 +1,8 @@
 //! Sending an email to the candidate and recording the outcome on the interview.
 
-use super::{email, App, Result};
+use super::{email, suppression, App, Result};
 use crate::domain::{Interview, Position};
-use crate::ports::{OutgoingEmail, UpdateError};
+use crate::ports::{MailError, OutgoingEmail, UpdateError};
 
 /// A stored interview and its link, as the recruiter receives it.
 #[derive(Debug, Clone)]
@@ -26,24 +26,55 @@ pub(crate) async fn deliver_invitation(
 
 /// Sends `message` to the interview's candidate and records the outcome on the interview. A
 /// mail failure is not an error of the request: the interview stays, its email status says
-/// `failed` and why, and a resend can deliver it later.
+/// `failed` and why, and a resend can deliver it later. An address the team no longer emails
+/// (it bounced hard, or its owner complained) is not emailed: the status says `suppressed`
+/// and why. Every email to a candidate goes through here.
 pub(crate) async fn deliver(
     app: &App,
     interview: Interview,
     message: OutgoingEmail,
 ) -> Result<Interview> {
-    let outcome = app.mailer()?.send(&message).await;
+    let suppressed =
+        suppression::suppression_of(app, interview.tenant_id, &interview.candidate.email).await;
+    let outcome = match suppressed {
+        Ok(None) => app.mailer()?.send(&message).await,
+        Ok(Some(suppression)) => {
+            tracing::info!(interview = %interview.id, reason = ?suppression.reason, "email not sent: the address is suppressed");
+            let now = app.clock.now();
+            return store_outcome(app, interview, |target| {
+                target.record_suppressed(&suppression, now)
+            })
+            .await;
+        }
+        Err(e) => {
+            tracing::error!(interview = %interview.id, error = %e, "could not check the address before sending");
+            Err(MailError(
+                "could not check whether this address may be emailed; resend later".into(),
+            ))
+        }
+    };
     if let Err(e) = &outcome {
         tracing::warn!(interview = %interview.id, error = %e, "email to the candidate failed");
     }
     let now = app.clock.now();
-    let record = |target: &mut Interview| {
+    store_outcome(app, interview, |target| {
         let outcome = outcome
             .as_ref()
             .map(String::as_str)
             .map_err(|e| e.0.as_str());
         target.record_email(outcome, now);
-    };
+    })
+    .await
+}
+
+/// Records what became of the invitation on the interview, retrying on conflict. If it cannot
+/// be stored, it is reported anyway: the stored status stays `pending`, which a resend treats
+/// like a failure.
+async fn store_outcome(
+    app: &App,
+    interview: Interview,
+    record: impl Fn(&mut Interview),
+) -> Result<Interview> {
     let mut current = interview;
     for _ in 0..5 {
         let mut next = current.clone();
@@ -66,8 +97,6 @@ pub(crate) async fn deliver(
             }
         }
     }
-    // The outcome could not be stored; report it anyway. The stored status stays `pending`,
-    // which a resend treats like a failure.
     record(&mut current);
     Ok(current)
 }

@@ -3,7 +3,7 @@
 
 use crate::domain::{Interview, Position};
 use crate::encoding::escape_html;
-use crate::ports::OutgoingEmail;
+use crate::ports::{MailAbout, OutgoingEmail};
 use chrono::{DateTime, Utc};
 
 fn deadline_text(deadline: Option<DateTime<Utc>>) -> Option<String> {
@@ -75,12 +75,7 @@ pub fn invitation(
     );
     let html = html_email(&subject, &content, "Start your interview", link);
 
-    OutgoingEmail {
-        to: interview.candidate.email.to_string(),
-        subject,
-        text,
-        html,
-    }
+    to_candidate(interview, subject, text, html)
 }
 
 /// Asks the candidate to record answers again, with the same link (a reviewer removed them).
@@ -133,12 +128,7 @@ pub fn answers_requested_again(
         title = h(title),
     );
     let html = html_email(&subject, &content, "Continue your interview", link);
-    OutgoingEmail {
-        to: interview.candidate.email.to_string(),
-        subject,
-        text,
-        html,
-    }
+    to_candidate(interview, subject, text, html)
 }
 
 /// The HTML part of every email to a candidate: `content` (already escaped) followed by a
@@ -214,10 +204,25 @@ pub fn reminder(
         lead = h(&lead),
     );
     let html = html_email(&subject, &content, "Continue your interview", link);
+    to_candidate(interview, subject, text, html)
+}
+
+/// An email to the interview's candidate, tagged with the interview so what the mail service
+/// reports about it finds its way back.
+fn to_candidate(
+    interview: &Interview,
+    subject: String,
+    text: String,
+    html: String,
+) -> OutgoingEmail {
     OutgoingEmail {
         to: interview.candidate.email.to_string(),
         subject,
         text,
         html,
+        about: Some(MailAbout {
+            tenant_id: interview.tenant_id,
+            interview_id: interview.id,
+        }),
     }
 }

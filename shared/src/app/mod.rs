@@ -11,6 +11,7 @@ pub mod deadlines;
 pub mod delete_interview;
 mod delivery;
 pub mod email;
+pub mod email_events;
 mod error;
 pub mod input;
 pub mod interviews;
@@ -26,6 +27,7 @@ pub mod review;
 mod scenarios;
 pub mod session;
 pub mod shares;
+pub mod suppression;
 pub mod tenants;
 #[cfg(all(test, feature = "local"))]
 pub(crate) mod testing;
@@ -37,7 +39,7 @@ pub use links::Links;
 
 use crate::ports::{
     Clock, CommentStore, IdempotencyStore, InterviewStore, Mailer, PositionStore, RateLimits,
-    SecretSource, ShareStore, TenantStore, VideoStorage,
+    SecretSource, ShareStore, SuppressionStore, TenantStore, VideoStorage,
 };
 use std::sync::Arc;
 
@@ -53,6 +55,7 @@ pub struct App {
     pub shares: Arc<dyn ShareStore>,
     pub comments: Arc<dyn CommentStore>,
     pub rate_limits: Arc<dyn RateLimits>,
+    pub suppressions: Arc<dyn SuppressionStore>,
     pub videos: Option<Arc<dyn VideoStorage>>,
     pub mailer: Option<Arc<dyn Mailer>>,
     /// Makes public URLs; see [`Links`].
@@ -73,6 +76,7 @@ impl App {
             + ShareStore
             + CommentStore
             + RateLimits
+            + SuppressionStore
             + 'static,
     {
         Self {
@@ -82,7 +86,8 @@ impl App {
             idempotency: store.clone(),
             shares: store.clone(),
             comments: store.clone(),
-            rate_limits: store,
+            rate_limits: store.clone(),
+            suppressions: store,
             videos: None,
             mailer: None,
             links: None,

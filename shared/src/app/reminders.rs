@@ -129,6 +129,15 @@ async fn handle(
     let Some(position) = position else {
         return Ok(Handled::Skipped);
     };
+    // Never to an address that bounced hard or complained: settled as not sent.
+    if let Some(suppression) =
+        super::suppression::suppression_of(app, interview.tenant_id, &interview.candidate.email)
+            .await?
+    {
+        let why = format!("not sent: {}", suppression.explanation());
+        settle(app, interview, reminder, Err(&why), now).await?;
+        return Ok(Handled::Skipped);
+    }
     let url = links.candidate(&interview)?;
     let closing = matches!(reminder, Reminder::BeforeDeadline(_));
     let message = email::reminder(position.employer(), &position, &interview, closing, &url);

@@ -6,6 +6,7 @@ mod dynamo;
 mod s3;
 #[cfg(feature = "aws-ses")]
 mod ses;
+pub mod ses_events;
 
 pub use dynamo::{DynamoItems, DynamoStore};
 #[cfg(feature = "aws-s3")]

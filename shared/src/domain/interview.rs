@@ -3,9 +3,9 @@
 //! [`Interview`]) and the code it describes are read together.
 
 use super::{
-    Answer, Email, InterviewId, Line, LinkKey, PositionId, Question, QuestionId, ReminderClaim,
-    ReminderPolicy, Score, Secret, SecretHash, SentReminder, Stage, Tally, TenantId, TimelineEvent,
-    TimelineKind, Upload, UploadId, UploadState,
+    Answer, Email, EmailTracking, InterviewId, Line, LinkKey, PositionId, Question, QuestionId,
+    ReminderClaim, ReminderPolicy, Score, Secret, SecretHash, SentReminder, Stage, Tally, TenantId,
+    TimelineEvent, TimelineKind, Upload, UploadId, UploadState,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -42,6 +42,14 @@ pub enum EmailStatus {
     Pending,
     Sent,
     Failed,
+    /// The recipient's mail server accepted it (reported by the mail service).
+    Delivered,
+    /// It could not be delivered: see `reason`, and whether the bounce was hard or soft.
+    Bounced,
+    /// The candidate reported it as spam.
+    Complained,
+    /// Not sent: the team no longer emails this address (see `reason`).
+    Suppressed,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,6 +61,9 @@ pub struct EmailDelivery {
     pub message_id: Option<String>,
     pub attempts: u32,
     pub last_attempt_at: Option<DateTime<Utc>>,
+    /// What the mail service reported after accepting it (`domain/email_events.rs`).
+    #[serde(default)]
+    pub tracking: EmailTracking,
 }
 
 impl EmailDelivery {
@@ -67,6 +78,7 @@ impl EmailDelivery {
             message_id: None,
             attempts: 0,
             last_attempt_at: None,
+            tracking: EmailTracking::default(),
         }
     }
 }
@@ -127,9 +139,6 @@ pub struct Interview {
     pub reminders_sent: Vec<SentReminder>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminder_claim: Option<ReminderClaim>,
-    /// No more reminders (the address bounced or complained).
-    #[serde(default)]
-    pub reminders_stopped: bool,
     /// Where the position's counts hold this interview. Bookkeeping of the store, which moves
     /// it between counts in the same write that changes the status or the stage.
     #[serde(default)]
@@ -202,6 +211,7 @@ pub const MAX_PENDING_UPLOADS_PER_QUESTION: usize = 3;
 /// | `invited`/`in_progress` | [`submit`](Self::submit) | `completed`   | deadline passed, answers missing   |
 /// | `completed`   | `open`, `submit`               | `completed` (no change) |                          |
 /// | any           | [`record_email`](Self::record_email), [`set_stage`](Self::set_stage), [`set_score`](Self::set_score) | same | |
+/// | any           | [`record_report`](Self::record_report), [`record_suppressed`](Self::record_suppressed) (in `email_events.rs`) | same | |
 /// | deadline passed, not `completed` | (read) [`status_at`](Self::status_at) | `expired` | |
 /// | not `completed` | [`rotate_link`](Self::rotate_link) | same (new link generation) | completed       |
 /// | not `completed` | [`claim_resend`](Self::claim_resend) | same       | completed, resent too often        |
@@ -240,7 +250,6 @@ impl Interview {
             reminder_policy: new.reminder_policy,
             reminders_sent: Vec::new(),
             reminder_claim: None,
-            reminders_stopped: false,
             counted_as: Some(Tally {
                 status: InterviewStatus::Invited,
                 stage: Stage::ToEvaluate,
@@ -488,6 +497,7 @@ impl Interview {
                 email.status = EmailStatus::Sent;
                 email.reason = None;
                 email.message_id = Some(message_id.to_string());
+                email.tracking.new_message();
                 self.record(now, TimelineKind::EmailSent, None);
             }
             Err(reason) => {

@@ -1,6 +1,7 @@
 //! Entities and value types. No I/O, no AWS types: everything here is plain data and rules.
 
 mod comment;
+mod email_events;
 mod ids;
 mod interview;
 mod link;
@@ -14,6 +15,7 @@ mod text;
 mod upload;
 
 pub use comment::*;
+pub use email_events::*;
 pub use ids::*;
 pub use interview::*;
 pub use link::*;

@@ -82,8 +82,7 @@ impl Interview {
         if matches!(
             self.status,
             InterviewStatus::Completed | InterviewStatus::Expired
-        ) || self.reminders_stopped
-        {
+        ) {
             return Vec::new();
         }
         let quiet_until = self.created_at + Duration::hours(QUIET_AFTER_INVITE_HOURS);

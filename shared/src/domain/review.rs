@@ -93,6 +93,14 @@ pub enum TimelineKind {
     Expired,
     /// The scheduled job reminded the candidate.
     ReminderSent,
+    /// What the mail service reported about a sent invitation.
+    EmailDelivered,
+    EmailBounced,
+    EmailComplained,
+    /// The first time the candidate opened an invitation.
+    EmailOpened,
+    /// An invitation was not sent: the team no longer emails the address.
+    EmailSuppressed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,7 +108,7 @@ pub enum TimelineKind {
 pub struct TimelineEvent {
     pub at: DateTime<Utc>,
     pub kind: TimelineKind,
-    /// Why an email failed, in words a recruiter can act on.
+    /// Why an email failed, bounced or was not sent, in words a recruiter can act on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }

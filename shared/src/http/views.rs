@@ -155,6 +155,12 @@ pub fn interview(interview: &Interview, shown: &Shown) -> Value {
             "reason": interview.email.reason,
             "attempts": interview.email.attempts,
             "lastAttemptAt": interview.email.last_attempt_at,
+            // What the mail service reported (on AWS; null locally, where nothing reports).
+            "deliveredAt": interview.email.tracking.delivered_at,
+            "bounce": interview.email.tracking.bounce,
+            "bouncedAt": interview.email.tracking.bounced_at,
+            "complainedAt": interview.email.tracking.complained_at,
+            "openedAt": interview.email.tracking.opened_at,
         },
         "timeline": interview.timeline,
         "questions": shown.questions.iter().map(|q| json!({

@@ -1,5 +1,6 @@
 //! Writes each email as an RFC 5322 `.eml` file (multipart/alternative, text and HTML) to the
-//! outbox folder, where any mail client can open it.
+//! outbox folder, where any mail client can open it. The interview an email is about is in its
+//! `X-Reelview-Tenant` and `X-Reelview-Interview` headers (SES carries it as message tags).
 
 use crate::mime::render_mime;
 use crate::ports::{MailError, Mailer, OutgoingEmail};
@@ -22,7 +23,15 @@ impl Mailer for OutboxMailer {
     async fn send(&self, email: &OutgoingEmail) -> Result<String, MailError> {
         let now = chrono::Utc::now();
         let message_id = format!("{}@reelview.local", uuid::Uuid::now_v7());
-        let eml = render_mime(&self.from, email, Some(&message_id), now);
+        let mut eml = render_mime(&self.from, email, Some(&message_id), now);
+        // What SES would carry as message tags: no reports come back locally, but the
+        // message shows which interview it is about.
+        if let Some(about) = &email.about {
+            eml = format!(
+                "X-Reelview-Tenant: {}\r\nX-Reelview-Interview: {}\r\n{eml}",
+                about.tenant_id, about.interview_id
+            );
+        }
         let path = self.outbox.join(format!(
             "{}-{}.eml",
             now.format("%Y%m%dT%H%M%S%.3f"),

@@ -1,6 +1,6 @@
 //! Mail, the clock and randomness.
 
-use crate::domain::Secret;
+use crate::domain::{InterviewId, Secret, TenantId};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 /// A rendered email. `to` and `subject` are already validated single-line values.
@@ -10,6 +10,16 @@ pub struct OutgoingEmail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// The interview the email is about: the mail service's reports on it (delivered,
+    /// bounced, opened) carry it back, so they find their interview without a lookup.
+    pub about: Option<MailAbout>,
+}
+
+/// Which interview, of which tenant, an email is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MailAbout {
+    pub tenant_id: TenantId,
+    pub interview_id: InterviewId,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -5,7 +5,8 @@
 use super::{PortResult, Unavailable};
 use crate::domain::{
     ApiKey, ApiKeyId, Comment, CommentId, Interview, InterviewCounts, InterviewId, InterviewStatus,
-    Position, PositionId, Score, SecretHash, ShareId, ShareLink, Stage, Tenant, TenantId,
+    Position, PositionId, Score, SecretHash, ShareId, ShareLink, Stage, Suppression, Tenant,
+    TenantId,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -332,4 +333,19 @@ pub trait RateLimits: Send + Sync {
         limit: u32,
         expires_at: i64,
     ) -> PortResult<bool>;
+}
+
+/// The addresses each tenant no longer emails (after a hard bounce or a complaint).
+#[async_trait]
+pub trait SuppressionStore: Send + Sync {
+    /// Records that the tenant no longer emails `suppression.email`. The first record of an
+    /// address stays (with its reason); returns whether this one was new.
+    async fn suppress(&self, suppression: &Suppression) -> PortResult<bool>;
+    /// Why the tenant no longer emails this address (normalised as `Email::normalized`), if
+    /// it does not.
+    async fn suppression(
+        &self,
+        tenant: TenantId,
+        normalized_email: &str,
+    ) -> PortResult<Option<Suppression>>;
 }

@@ -37,7 +37,13 @@ pub async fn lambda_state<F: Deployed>() -> Result<HttpState, String> {
         #[cfg(feature = "aws-ses")]
         {
             let from = require_env("REELVIEW_MAIL_FROM")?;
-            app.mailer = Some(Arc::new(aws::SesMailer::new(aws::ses(&shared), from)));
+            // Every message goes through the deployment's configuration set, whose event
+            // destination reports deliveries, bounces, complaints and opens.
+            let configuration_set = require_env("REELVIEW_MAIL_CONFIGURATION_SET")?;
+            app.mailer = Some(Arc::new(
+                aws::SesMailer::new(aws::ses(&shared), from)
+                    .with_configuration_set(Some(configuration_set)),
+            ));
         }
         #[cfg(not(feature = "aws-ses"))]
         return Err(format!(
@@ -74,6 +80,8 @@ pub struct AwsSettings {
     pub table: String,
     pub video_bucket: String,
     pub mail_from: String,
+    /// The SES configuration set every message is sent with, if any.
+    pub mail_configuration_set: Option<String>,
     pub links: crate::app::Links,
 }
 
@@ -89,10 +97,10 @@ pub async fn aws_app(settings: AwsSettings) -> App {
         aws::s3(&shared),
         settings.video_bucket,
     )));
-    app.mailer = Some(Arc::new(aws::SesMailer::new(
-        aws::ses(&shared),
-        settings.mail_from,
-    )));
+    app.mailer = Some(Arc::new(
+        aws::SesMailer::new(aws::ses(&shared), settings.mail_from)
+            .with_configuration_set(settings.mail_configuration_set),
+    ));
     app.links = Some(settings.links);
     app
 }

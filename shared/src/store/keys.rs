@@ -146,3 +146,11 @@ pub const PURGE_PARTITION: &str = "PURGE";
 pub fn rate_window(name: &str, window_start: i64) -> Key {
     (format!("RATE#{name}"), format!("WINDOW#{window_start}"))
 }
+
+/// An address the tenant no longer emails, by its normalised form.
+pub fn suppression(t: TenantId, normalized_email: &str) -> Key {
+    (
+        format!("TENANT#{t}"),
+        format!("SUPPRESSED#{normalized_email}"),
+    )
+}

@@ -19,6 +19,7 @@ mod positions;
 mod rate_limits;
 mod records;
 mod shares;
+mod suppressions;
 mod tenants;
 
 pub use engine::{
