@@ -240,3 +240,51 @@ async fn the_apply_form_resends_a_known_link_at_most_hourly_and_caps_application
     let refused = outcomes.iter().filter(|o| o.is_err()).count();
     assert!(refused >= 1, "the sender is limited");
 }
+
+#[tokio::test]
+async fn reminders_are_never_sent_to_an_address_that_bounced_or_complained() {
+    use crate::app::reminders;
+    use crate::domain::{Suppression, SuppressionReason};
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = testing::app(dir.path());
+    let (token, _) = invited(&app, chrono::Duration::days(5)).await;
+    let interview = open(&app, &token).await.unwrap().interview;
+    let outbox = || std::fs::read_dir(dir.path().join("outbox")).map_or(0, |d| d.count());
+    let links = app.links().unwrap();
+    let before_deadline = app.clock.now() + chrono::Duration::days(4) + chrono::Duration::hours(1);
+
+    app.suppressions
+        .suppress(&Suppression {
+            tenant_id: interview.tenant_id,
+            email: interview.candidate.email.normalized(),
+            reason: SuppressionReason::HardBounce,
+            detail: "the mailbox does not exist".into(),
+            at: app.clock.now(),
+            interview_id: Some(interview.id),
+        })
+        .await
+        .unwrap();
+    let run = reminders::run(&app, links, before_deadline, None)
+        .await
+        .unwrap();
+    assert_eq!((run.due, run.sent), (1, 0), "{run:?}");
+    assert_eq!(outbox(), 0, "nothing emailed");
+    let stored = app
+        .interviews
+        .get_interview(interview.tenant_id, interview.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let last = stored.timeline.last().unwrap();
+    assert!(
+        last.detail
+            .as_deref()
+            .is_some_and(|d| d.starts_with("reminder: not sent")),
+        "{last:?}"
+    );
+    // Settled: a later run does not try again.
+    let again = reminders::run(&app, links, before_deadline, None)
+        .await
+        .unwrap();
+    assert_eq!(again.sent + again.skipped, 0, "{again:?}");
+}
