@@ -1,5 +1,6 @@
 //! The reminder job through `reelview-local`'s on-demand route, with a simulated clock, over
-//! a few hundred interviews in every state; two runs at once send every due reminder exactly
+//! a few hundred interviews in every state (waiting, started, completed, on a position without
+//! reminders, expired); two runs at once send every due reminder exactly
 //! once and nothing that is not due. On both backends (on moto, no Scan is issued).
 
 use reelview_tests::{both, candidate, emulator, token_of, Backend, Reply, Server};
@@ -117,6 +118,24 @@ async fn due_reminders_go_out_exactly_once_and_nothing_else(backend: Backend) {
 
     let waiting = invite_many(&server, &key, &reminded, "waiting", 150, json!({})).await;
     let started = invite_many(&server, &key, &reminded, "started", 40, json!({})).await;
+    let done = invite_many(&server, &key, &reminded, "done", 5, json!({})).await;
+    for token in done.values() {
+        for question in reminded["questions"].as_array().unwrap() {
+            let question = question["id"].as_str().unwrap();
+            server
+                .answer(token, question, &reelview_tests::video(500, 1), None)
+                .await;
+        }
+        let submitted = server
+            .call(
+                Method::POST,
+                &format!("/v1/candidate/{token}/submit"),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(submitted.status, 200, "{:?}", submitted.body);
+    }
     let silent = invite_many(&server, &key, &quiet, "silent", 20, json!({})).await;
     let soon = chrono::Utc::now() + chrono::Duration::seconds(4);
     let lapsing = invite_many(
@@ -187,7 +206,7 @@ async fn due_reminders_go_out_exactly_once_and_nothing_else(backend: Backend) {
     for address in started.keys() {
         assert_eq!(sent[address].len(), 1, "{address}");
     }
-    for address in silent.keys().chain(lapsing.keys()) {
+    for address in silent.keys().chain(lapsing.keys()).chain(done.keys()) {
         assert!(!sent.contains_key(address), "{address}");
     }
     // A reminder carries the candidate's own link.
@@ -202,13 +221,22 @@ async fn due_reminders_go_out_exactly_once_and_nothing_else(backend: Backend) {
     assert_eq!(expiring.body["expired"], 210, "{:?}", expiring.body);
     assert_eq!(run_job(&server, day6).await.body["due"], 0);
     let listed = server.get("/v1/positions", &key).await;
-    let counts: Vec<Value> = listed.body["items"]
+    let counts: Vec<(Value, Value)> = listed.body["items"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p["counts"]["expired"].clone())
+        .map(|p| {
+            (
+                p["counts"]["expired"].clone(),
+                p["counts"]["completed"].clone(),
+            )
+        })
         .collect();
-    assert_eq!(counts, [json!(200), json!(20)]);
+    assert_eq!(
+        counts,
+        [(json!(200), json!(5)), (json!(20), json!(0))],
+        "completed interviews never expire"
+    );
     if server.aws.is_some() {
         assert_eq!(
             scans().await,

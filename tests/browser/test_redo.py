@@ -25,7 +25,6 @@ from test_candidate_page import (  # noqa: F401 - server, api_key and driver are
     auth,
     check,
     click,
-    console,
     create_position,
     displayed,
     driver,
@@ -169,5 +168,10 @@ def test_an_answer_asked_again_is_recorded_with_the_same_link(server, api_key, d
     assert timeline.count("answer_reopened") == 1, timeline
     first, second = [i for i, kind in enumerate(timeline) if kind == "completed"]
     assert first < timeline.index("answer_reopened") < second, timeline
+    reopening = interview["timeline"][timeline.index("answer_reopened")]
+    assert reopening.get("detail") == question_ids[0], reopening
 
-    assert_no_csp_violations(console(driver))
+    messages = driver.get_log("browser")
+    assert_no_csp_violations([m["message"] for m in messages])
+    errors = [m for m in messages if m["level"] == "SEVERE" and "favicon.ico" not in m["message"]]
+    assert not errors, errors
