@@ -1415,3 +1415,72 @@ async fn a_bounce_reported_by_ses_is_recorded_and_stops_email_to_the_address() {
         "no second email to a hard-bounced address"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scheduled_reminder_function_stores_a_lapsed_interview_as_expired() {
+    let d = Deployment::start().await;
+    let tenant = d
+        .send(Request::new("POST", "/admin/v1/tenants").json(&json!({ "name": "Acme" })))
+        .await;
+    let key = expect(&tenant, 201, "POST /admin/v1/tenants (reelview-admin)")["apiKey"]
+        .as_str()
+        .expect("apiKey")
+        .to_string();
+    let position = d
+        .send(
+            Request::new("POST", "/v1/positions")
+                .bearer(&key)
+                .json(&json!({
+                    "name": "Backend Engineer",
+                    "questions": [{ "text": "Why this role?" }],
+                })),
+        )
+        .await;
+    let position = expect(&position, 201, "POST /v1/positions (reelview-positions)");
+    let deadline = chrono::Utc::now() + chrono::Duration::seconds(2);
+    let mut body = candidate("ana@example.com");
+    body["sendEmail"] = json!(false);
+    body["deadline"] = json!(deadline.to_rfc3339());
+    let invited = d
+        .send(
+            Request::new(
+                "POST",
+                &format!(
+                    "/v1/positions/{}/interviews",
+                    position["id"].as_str().unwrap()
+                ),
+            )
+            .bearer(&key)
+            .json(&body),
+        )
+        .await;
+    let id = expect(&invited, 201, "POST …/interviews (reelview-invite)")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    if let Ok(wait) = (deadline - chrono::Utc::now()).to_std() {
+        tokio::time::sleep(wait + std::time::Duration::from_millis(200)).await;
+    }
+
+    let reminders = d.gateway.function("reelview-reminders");
+    let scheduled = json!({
+        "version": "0",
+        "detail-type": "Scheduled Event",
+        "source": "aws.scheduler",
+        "detail": {},
+    });
+    let run = reminders.invoke(&scheduled).await;
+    assert_eq!(run["expired"], 1, "{run}");
+    assert_eq!(run["finished"], true, "{run}");
+    assert_eq!(reminders.invoke(&scheduled).await["due"], 0, "handled once");
+    let listed = d
+        .send(Request::new("GET", "/v1/positions").bearer(&key))
+        .await;
+    let listed = expect(&listed, 200, "GET /v1/positions (reelview-positions)");
+    assert_eq!(listed["items"][0]["counts"]["expired"], 1, "{listed}");
+    let interview = d
+        .send(Request::new("GET", &format!("/v1/interviews/{id}")).bearer(&key))
+        .await;
+    let interview = expect(&interview, 200, "GET /v1/interviews/{interviewId}");
+    assert_eq!(interview["status"], "expired", "{interview}");
+}

@@ -7,7 +7,8 @@ use reelview::app::reminders;
 use reelview::functions::Reminders;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// Time kept back at the end of a run to finish the interview at hand and answer.
+/// Time kept back at the end of a run to finish the interview at hand and answer: 20 s, or a
+/// fifth of the run if the function's timeout is short.
 const MARGIN: Duration = Duration::from_secs(20);
 
 #[tokio::main]
@@ -22,7 +23,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| d.as_millis() as u64);
             let left = Duration::from_millis(scheduled.context.deadline.saturating_sub(now_ms));
-            let stop_by = Instant::now() + left.saturating_sub(MARGIN);
+            let stop_by = Instant::now() + left.saturating_sub(MARGIN.min(left / 5));
             let summary = reminders::run(app, links, app.clock.now(), Some(stop_by)).await?;
             tracing::info!(
                 due = summary.due,
