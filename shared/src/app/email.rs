@@ -10,6 +10,21 @@ fn deadline_text(deadline: Option<DateTime<Utc>>) -> Option<String> {
     deadline.map(|d| d.format("%A %-d %B %Y, %H:%M UTC").to_string())
 }
 
+/// "Please {verb} it before {deadline}." as a text paragraph and an HTML one; both empty
+/// without a deadline.
+fn deadline_lines(deadline: Option<DateTime<Utc>>, verb: &str) -> (String, String) {
+    match deadline_text(deadline) {
+        None => (String::new(), String::new()),
+        Some(d) => (
+            format!("Please {verb} it before {d}.\n\n"),
+            format!(
+                "<p>Please {verb} it before <strong>{}</strong>.</p>",
+                escape_html(&d)
+            ),
+        ),
+    }
+}
+
 /// The invitation (and its resend): who is asking, for what, what to expect, and the link.
 pub fn invitation(
     company: &str,
@@ -26,7 +41,6 @@ pub fn invitation(
     } else {
         "questions"
     };
-    let deadline = deadline_text(interview.deadline);
 
     let subject = format!("{company} invites you to a video interview: {title}");
 
@@ -39,24 +53,14 @@ pub fn invitation(
          What you need: a camera, a microphone and a recent browser (Chrome, Edge, Firefox or \
          Safari), on a computer or a phone.\n\n"
     );
-    if let Some(deadline) = &deadline {
-        text.push_str(&format!("Please complete it before {deadline}.\n\n"));
-    }
+    let (deadline_line, deadline_html) = deadline_lines(interview.deadline, "complete");
+    text.push_str(&deadline_line);
     text.push_str(&format!(
         "Start your interview:\n{link}\n\n\
          This link is personal: do not share it.\n"
     ));
 
     let h = escape_html;
-    let deadline_html = deadline
-        .as_deref()
-        .map(|d| {
-            format!(
-                "<p>Please complete it before <strong>{}</strong>.</p>",
-                h(d)
-            )
-        })
-        .unwrap_or_default();
     let content = format!(
         "<p>Hello {first_name},</p>\
          <p><strong>{company}</strong> invites you to a one-way video interview for the position \
@@ -88,7 +92,6 @@ pub fn answers_requested_again(
 ) -> OutgoingEmail {
     let first_name = interview.candidate.first_name.as_str();
     let title = position.name.as_str();
-    let deadline = deadline_text(interview.deadline);
     let subject = format!("{company} asks you to record an answer again: {title}");
     let mut text = format!(
         "Hello {first_name},\n\n\
@@ -101,9 +104,8 @@ pub fn answers_requested_again(
         "\nYour other answers are kept; you only record this one again, with the same link as \
          before.\n\n",
     );
-    if let Some(deadline) = &deadline {
-        text.push_str(&format!("Please do it before {deadline}.\n\n"));
-    }
+    let (deadline_line, deadline_html) = deadline_lines(interview.deadline, "do");
+    text.push_str(&deadline_line);
     text.push_str(&format!(
         "Continue your interview:\n{link}\n\nThis link is personal: do not share it.\n"
     ));
@@ -113,10 +115,6 @@ pub fn answers_requested_again(
         .iter()
         .map(|q| format!("<li>{}</li>", h(q)))
         .collect();
-    let deadline_html = deadline
-        .as_deref()
-        .map(|d| format!("<p>Please do it before <strong>{}</strong>.</p>", h(d)))
-        .unwrap_or_default();
     let content = format!(
         "<p>Hello {first_name},</p>\
          <p><strong>{company}</strong> asks you to record your answer again for the position \
@@ -179,22 +177,12 @@ pub fn reminder(
          A reminder: {lead} It takes about {minutes} minutes, whenever suits you; what you \
          already recorded is kept.\n\n"
     );
-    if let Some(deadline) = &deadline {
-        text.push_str(&format!("Please complete it before {deadline}.\n\n"));
-    }
+    let (deadline_line, deadline_html) = deadline_lines(interview.deadline, "complete");
+    text.push_str(&deadline_line);
     text.push_str(&format!(
         "Continue your interview:\n{link}\n\nThis link is personal: do not share it.\n"
     ));
     let h = escape_html;
-    let deadline_html = deadline
-        .as_deref()
-        .map(|d| {
-            format!(
-                "<p>Please complete it before <strong>{}</strong>.</p>",
-                h(d)
-            )
-        })
-        .unwrap_or_default();
     let content = format!(
         "<p>Hello {first_name},</p>\
          <p>A reminder: {lead} It takes about {minutes} minutes, whenever suits you; what you \

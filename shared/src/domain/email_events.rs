@@ -268,30 +268,13 @@ impl Interview {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Candidate, Email, Line, LinkKey, NewInterview, PositionId};
+    use crate::domain::Email;
     use chrono::Duration;
 
     fn interview(now: DateTime<Utc>) -> Interview {
-        let key = LinkKey::new([3; 32]);
-        let id = InterviewId::new();
-        Interview::invited(NewInterview {
-            tenant_id: TenantId::new(),
-            id,
-            position_id: PositionId::new(),
-            candidate: Candidate {
-                email: Email::parse("Ana@Example.com").unwrap(),
-                first_name: Line::parse("Ana", 10).unwrap(),
-                last_name: Line::parse("Silva", 10).unwrap(),
-                phone: None,
-            },
-            external_id: None,
-            token_hash: key.candidate_token(id, 0).hash(),
-            deadline: None,
-            send_email: true,
-            questions: vec![],
-            reminder_policy: None,
-            now,
-        })
+        let mut invited = crate::domain::interview::testing::invited_at(now, None, None);
+        invited.candidate.email = Email::parse("Ana@Example.com").unwrap();
+        invited
     }
 
     fn report(i: &Interview, message: &str, at: DateTime<Utc>, event: MailEvent) -> MailReport {
