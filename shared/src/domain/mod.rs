@@ -2,6 +2,7 @@
 
 mod comment;
 mod email_events;
+mod evaluation;
 mod ids;
 mod interview;
 mod link;
@@ -12,10 +13,12 @@ mod secret;
 mod share;
 mod tenant;
 mod text;
+mod transcript;
 mod upload;
 
 pub use comment::*;
 pub use email_events::*;
+pub use evaluation::*;
 pub use ids::*;
 pub use interview::*;
 pub use link::*;
@@ -26,4 +29,5 @@ pub use secret::*;
 pub use share::*;
 pub use tenant::*;
 pub use text::*;
+pub use transcript::*;
 pub use upload::*;

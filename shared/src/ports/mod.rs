@@ -17,10 +17,12 @@ impl Unavailable {
 
 pub type PortResult<T> = Result<T, Unavailable>;
 
+mod ai;
 mod mail;
 mod store;
 mod video;
 
+pub use ai::*;
 pub use mail::*;
 pub use store::*;
 pub use video::*;
