@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Duration as TimeDelta, DurationRound, Utc};
 use reelview::domain::{
-    ApiKey, ApiKeyId, Candidate, Email, Interview, InterviewId, Line, NewInterview, Position,
-    PositionId, PositionStatus, Question, QuestionId, Secret, Tenant, TenantId,
+    AnswerKind, ApiKey, ApiKeyId, Candidate, Email, Interview, InterviewId, Line, NewInterview,
+    Position, PositionId, PositionStatus, Question, QuestionId, Secret, Tenant, TenantId,
 };
 
 pub fn line(text: &str) -> Line {
@@ -67,6 +67,9 @@ pub fn new_position(tenant: TenantId, name: &str, slug: Option<&str>) -> Positio
                 max_answer_seconds: 120,
                 thinking_seconds: 30,
                 retakes: 1,
+                kind: AnswerKind::Video,
+                max_characters: None,
+                rubric: None,
             },
             Question {
                 id: QuestionId::new(),
@@ -74,6 +77,9 @@ pub fn new_position(tenant: TenantId, name: &str, slug: Option<&str>) -> Positio
                 max_answer_seconds: 60,
                 thinking_seconds: 10,
                 retakes: 0,
+                kind: AnswerKind::Video,
+                max_characters: None,
+                rubric: None,
             },
         ],
         status: PositionStatus::Active,
@@ -81,6 +87,8 @@ pub fn new_position(tenant: TenantId, name: &str, slug: Option<&str>) -> Positio
         public_apply: slug.is_some(),
         max_applications_per_day: 200,
         default_deadline_days: None,
+        language: None,
+        evaluation: false,
         reminders: Default::default(),
         slug: slug.map(str::to_string),
         tenant_name: "Acme".into(),

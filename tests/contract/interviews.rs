@@ -9,7 +9,7 @@ use reelview::domain::{
     QuestionId, QuestionProgress, Secret, SecretHash, TenantId, Upload, UploadId, UploadMethod,
     UploadState,
 };
-use reelview::domain::{BounceKind, EmailTracking, Score, Stage};
+use reelview::domain::{BounceKind, EmailTracking, Score, Stage, TranscriptStatus};
 use reelview::ports::{
     CreateInterviewError, InterviewQuery, ListError, Page, QuotaCharge, UpdateError,
 };
@@ -259,7 +259,9 @@ fn started(ana: &Interview, now: DateTime<Utc>) -> Interview {
                 size: 7 * 1024 * 1024,
                 duration_seconds: Some(42.5),
                 confirmed_at: now,
+                transcript: TranscriptStatus::Off,
             }),
+            written: None,
         },
     );
     started
@@ -618,7 +620,7 @@ async fn filtered_listing(store: Store) {
             x.set_score(Score::parse(4.5));
         }),
         change(2, &|x| {
-            x.submit(&[], now).unwrap();
+            x.submit(&[], false, now).unwrap();
             x.set_stage(Stage::Discarded);
             x.set_score(Score::parse(3.0));
         }),

@@ -24,10 +24,14 @@ pub async fn reopen_answer(
         Ok((app.interviews.update_interview(&interview).await?, removed))
     })
     .await?;
-    // Only now, with the interview stored without it, is the recording safe to delete.
-    if let Err(e) = app.videos()?.delete(&removed.object_key).await {
-        tracing::warn!(error = %e, "could not delete a removed answer's video; it stays in storage");
+    // Only now, with the interview stored without it, are the recording, its transcript
+    // and the evaluation of the completion it belonged to safe to delete.
+    if let Some(removed) = &removed {
+        if let Err(e) = app.videos()?.delete(&removed.object_key).await {
+            tracing::warn!(error = %e, "could not delete a removed answer's video; it stays in storage");
+        }
     }
+    super::insights::forget_answer(app, &interview, removed.as_ref()).await?;
     if !notify {
         return Ok(interview);
     }

@@ -30,7 +30,9 @@ pub async fn complete(
     let videos = app.videos()?;
     let (session, question, upload) = pending_upload(app, token, question_id, upload_id).await?;
     let progress = session.interview.progress_of(question);
-    let max_attempts = session.question(question).map_or(1, |q| q.max_attempts());
+    let asked = session.question(question).ok_or(Error::QuestionNotFound)?;
+    let max_attempts = asked.max_attempts();
+    let transcribe = app.followups.transcribe && asked.kind.is_recording();
     if progress.confirmed_attempts >= max_attempts {
         return Err(Error::RetakesExhausted);
     }
@@ -41,20 +43,21 @@ pub async fn complete(
     let confirmation = retry_on_conflict(|| async {
         let mut session = loaded.open_session(app, token).await?;
         let interview = &mut session.interview;
-        let confirmation = match interview.confirm_answer(question, upload.id, max_attempts, now) {
-            Ok(confirmation) => Some(confirmation),
-            // A concurrent completion of this same upload got there first: answer as it did.
-            Err(InterviewError::UploadAlreadyCompleted)
-                if interview
-                    .progress_of(question)
-                    .answer
-                    .as_ref()
-                    .is_some_and(|a| a.upload_id == upload.id) =>
-            {
-                None
-            }
-            Err(e) => return Err(e.into()),
-        };
+        let confirmation =
+            match interview.confirm_answer(question, upload.id, max_attempts, transcribe, now) {
+                Ok(confirmation) => Some(confirmation),
+                // A concurrent completion of this same upload got there first: answer as it did.
+                Err(InterviewError::UploadAlreadyCompleted)
+                    if interview
+                        .progress_of(question)
+                        .answer
+                        .as_ref()
+                        .is_some_and(|a| a.upload_id == upload.id) =>
+                {
+                    None
+                }
+                Err(e) => return Err(e.into()),
+            };
         if confirmation.is_some() {
             app.interviews.update_interview(interview).await?;
         }

@@ -60,8 +60,12 @@ pub enum Error {
     AnswersMissing(Vec<QuestionId>),
     #[error("no such question in this interview")]
     QuestionNotFound,
-    #[error("video type not accepted; use video/webm, video/mp4 or video/quicktime")]
+    #[error("recording type not accepted for this question; the session lists the accepted types")]
     UnsupportedContentType,
+    #[error("this question takes a {expected} answer")]
+    AnswerKindMismatch { expected: &'static str },
+    #[error("this answer has no transcript")]
+    TranscriptNotFound,
     #[error("the recording is larger than the {max} bytes this position accepts")]
     UploadTooLarge { max: u64 },
     #[error("no retakes left for this question")]

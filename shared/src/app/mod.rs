@@ -13,7 +13,10 @@ mod delivery;
 pub mod email;
 pub mod email_events;
 mod error;
+pub mod evaluation;
+pub mod followups;
 pub mod input;
+pub mod insights;
 pub mod interviews;
 pub mod invite;
 mod links;
@@ -31,6 +34,7 @@ pub mod suppression;
 pub mod tenants;
 #[cfg(all(test, feature = "local"))]
 pub(crate) mod testing;
+pub mod transcription;
 pub mod upload;
 
 pub use delivery::Invited;
@@ -38,8 +42,9 @@ pub use error::{Error, FieldError, Result};
 pub use links::Links;
 
 use crate::ports::{
-    Clock, CommentStore, IdempotencyStore, InterviewStore, Mailer, PositionStore, RateLimits,
-    SecretSource, ShareStore, SuppressionStore, TenantStore, VideoStorage,
+    Clock, CommentStore, Evaluator, IdempotencyStore, InsightStore, InterviewStore, Mailer,
+    PositionStore, RateLimits, SecretSource, ShareStore, SuppressionStore, TenantStore,
+    Transcriber, VideoStorage,
 };
 use std::sync::Arc;
 
@@ -62,6 +67,22 @@ pub struct App {
     pub links: Option<Links>,
     pub clock: Arc<dyn Clock>,
     pub secrets: Arc<dyn SecretSource>,
+    /// Transcripts, evaluations and the work queued for them.
+    pub insights: Arc<dyn InsightStore>,
+    /// What the deployment does after a request; see [`Followups`].
+    pub followups: Followups,
+    /// Where followups run: the transcription service and the evaluation's model.
+    pub transcriber: Option<Arc<dyn Transcriber>>,
+    pub evaluator: Option<Arc<dyn Evaluator>>,
+}
+
+/// Whether confirmed recordings are transcribed and completed interviews evaluated (where
+/// their position asks). Both are off unless the deployment switches them on; the functions
+/// that queue the work only need to know this, not the services that do it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Followups {
+    pub transcribe: bool,
+    pub evaluate: bool,
 }
 
 impl App {
@@ -77,6 +98,7 @@ impl App {
             + CommentStore
             + RateLimits
             + SuppressionStore
+            + InsightStore
             + 'static,
     {
         Self {
@@ -87,7 +109,11 @@ impl App {
             shares: store.clone(),
             comments: store.clone(),
             rate_limits: store.clone(),
-            suppressions: store,
+            suppressions: store.clone(),
+            insights: store,
+            followups: Followups::default(),
+            transcriber: None,
+            evaluator: None,
             videos: None,
             mailer: None,
             links: None,

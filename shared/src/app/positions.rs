@@ -2,10 +2,10 @@
 
 use super::{retry_on_conflict, App, Caller, Error, FieldError, Result};
 use crate::domain::{
-    clean_text, valid_slug, InterviewCounts, Line, Position, PositionId, PositionStatus, Question,
-    QuestionId, ReminderPolicy, DEFAULT_APPLICATIONS_PER_DAY, DEFAULT_MAX_ANSWER_SECONDS,
-    DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_RETAKES, DEFAULT_THINKING_SECONDS, MAX_DEFAULT_DEADLINE_DAYS,
-    MAX_REMINDERS, MAX_REMINDER_HOURS,
+    clean_text, valid_slug, AnswerKind, InterviewCounts, Line, Position, PositionId,
+    PositionStatus, Question, QuestionId, ReminderPolicy, DEFAULT_APPLICATIONS_PER_DAY,
+    DEFAULT_MAX_ANSWER_SECONDS, DEFAULT_MAX_CHARACTERS, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_RETAKES,
+    DEFAULT_THINKING_SECONDS, MAX_DEFAULT_DEADLINE_DAYS, MAX_REMINDERS, MAX_REMINDER_HOURS,
 };
 use serde::Deserialize;
 
@@ -14,6 +14,21 @@ const MAX_APPLICATIONS_PER_DAY: u32 = 10_000;
 const MAX_ANSWER_SECONDS: u32 = 600;
 const MAX_THINKING_SECONDS: u32 = 600;
 const MAX_RETAKES: u32 = 10;
+const MAX_CHARACTERS: u32 = 10_000;
+const MAX_RUBRIC_CHARACTERS: usize = 2000;
+
+/// A language as transcription services name it: `en-US`, `pt-BR`, `fil-PH`.
+fn valid_language(code: &str) -> bool {
+    match code.split_once('-') {
+        Some((language, region)) => {
+            (2..=3).contains(&language.len())
+                && language.bytes().all(|b| b.is_ascii_lowercase())
+                && region.len() == 2
+                && region.bytes().all(|b| b.is_ascii_uppercase())
+        }
+        None => false,
+    }
+}
 /// S3's single-PUT ceiling is 5 GB; we stay well under it and below a browser's comfort.
 const MAX_UPLOAD_BYTES_CEILING: u64 = 4 * 1024 * 1024 * 1024;
 
@@ -29,6 +44,11 @@ pub struct NewQuestion {
     pub thinking_seconds: Option<u32>,
     #[serde(default, deserialize_with = "super::input::whole_number")]
     pub retakes: Option<u32>,
+    /// `video` (the default), `audio` or `text`.
+    pub kind: Option<String>,
+    #[serde(default, deserialize_with = "super::input::whole_number")]
+    pub max_characters: Option<u32>,
+    pub rubric: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -49,6 +69,8 @@ pub struct NewPosition {
     pub default_deadline_days: Option<u32>,
     #[serde(default, deserialize_with = "super::input::object")]
     pub reminders: Option<ReminderInput>,
+    pub language: Option<String>,
+    pub evaluation: Option<bool>,
 }
 
 /// A position's reminder policy as a request gives it; a list left out keeps its default
@@ -169,7 +191,45 @@ pub fn parse_position(
                 String::new()
             }),
         };
+        let kind = match q.kind.as_deref() {
+            None | Some("video") => AnswerKind::Video,
+            Some("audio") => AnswerKind::Audio,
+            Some("text") => AnswerKind::Text,
+            Some(_) => {
+                errors.push(FieldError::new(
+                    field("kind"),
+                    "must be video, audio or text",
+                ));
+                AnswerKind::Video
+            }
+        };
+        let max_characters = match (kind, q.max_characters) {
+            (AnswerKind::Text, limit) => Some(check_range(
+                &mut errors,
+                field("maxCharacters"),
+                limit,
+                1..=MAX_CHARACTERS,
+                DEFAULT_MAX_CHARACTERS,
+            )),
+            (_, None) => None,
+            (_, Some(_)) => {
+                errors.push(FieldError::new(
+                    field("maxCharacters"),
+                    "is only for text questions",
+                ));
+                None
+            }
+        };
+        let rubric = q.rubric.as_deref().and_then(|raw| {
+            clean_text(raw, MAX_RUBRIC_CHARACTERS, true)
+                .map_err(|e| errors.push(FieldError::new(field("rubric"), e)))
+                .ok()
+                .filter(|r| !r.trim().is_empty())
+        });
         questions.push(Question {
+            kind,
+            max_characters,
+            rubric,
             id: q
                 .id
                 .as_deref()
@@ -221,6 +281,14 @@ pub fn parse_position(
         )
     });
     let reminders = reminder_policy(&mut errors, input.reminders, ReminderPolicy::default());
+    if let Some(language) = &input.language {
+        if !valid_language(language) {
+            errors.push(FieldError::new(
+                "language",
+                "must be a language and region code such as en-US",
+            ));
+        }
+    }
     let max_applications_per_day = check_range(
         &mut errors,
         "maxApplicationsPerDay".into(),
@@ -251,6 +319,8 @@ pub fn parse_position(
             slug: input.slug,
             default_deadline_days,
             reminders,
+            language: input.language,
+            evaluation: input.evaluation.unwrap_or(false),
             created_at: app.clock.now(),
             tenant_name: caller.tenant_name.clone(),
             version: 0,
@@ -341,6 +411,9 @@ pub struct PositionPatch {
     pub default_deadline_days: Option<Option<u32>>,
     #[serde(default, deserialize_with = "super::input::object")]
     pub reminders: Option<ReminderInput>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub language: Option<Option<String>>,
+    pub evaluation: Option<bool>,
 }
 
 /// `Some(None)` for an explicit `null`, `None` (by `default`) for a missing field.
@@ -370,6 +443,9 @@ pub async fn update_position(
                     max_answer_seconds: q.max_answer_seconds,
                     thinking_seconds: q.thinking_seconds,
                     retakes: q.retakes,
+                    kind: q.kind.clone(),
+                    max_characters: q.max_characters,
+                    rubric: q.rubric.clone(),
                 })
                 .collect(),
             None => current
@@ -381,6 +457,9 @@ pub async fn update_position(
                     max_answer_seconds: Some(q.max_answer_seconds),
                     thinking_seconds: Some(q.thinking_seconds),
                     retakes: Some(q.retakes),
+                    kind: Some(q.kind.as_str().to_string()),
+                    max_characters: q.max_characters,
+                    rubric: q.rubric.clone(),
                 })
                 .collect(),
         };
@@ -408,6 +487,11 @@ pub async fn update_position(
             default_deadline_days: patch
                 .default_deadline_days
                 .unwrap_or(current.default_deadline_days),
+            language: patch
+                .language
+                .clone()
+                .unwrap_or_else(|| current.language.clone()),
+            evaluation: Some(patch.evaluation.unwrap_or(current.evaluation)),
             // Lists left out keep their current value.
             reminders: Some(ReminderInput {
                 after_invite_hours: Some(

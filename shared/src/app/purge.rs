@@ -40,6 +40,7 @@ pub(crate) async fn purge_interview(app: &App, interview: &Interview) -> Result<
     for comment in app.comments.comments_of(tenant, id).await? {
         app.comments.delete_comment(tenant, id, comment.id).await?;
     }
+    super::insights::forget_interview(app, interview).await?;
     app.interviews.delete_interview(interview).await?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Reviewing an interview: its results with playable answers, a score and a stage.
 
+use super::insights::Insights;
 use super::interviews::get_interview;
 use super::{retry_on_conflict, App, Caller, Error, FieldError, Result};
 use crate::domain::{Interview, Position, QuestionId, Score, Stage};
@@ -14,6 +15,7 @@ pub struct Results {
     pub interview: Interview,
     pub position: Option<Position>,
     pub playback: BTreeMap<QuestionId, String>,
+    pub insights: Insights,
 }
 
 /// Playback URLs for every answer of `interview`, valid for `ttl`.
@@ -42,10 +44,12 @@ pub async fn results(app: &App, caller: &Caller, interview_id: &str) -> Result<R
         .get_position(caller.tenant_id, interview.position_id)
         .await?;
     let playback = playback_urls(app, &interview, PLAYBACK_TTL).await?;
+    let insights = super::insights::of(app, &interview).await?;
     Ok(Results {
         interview,
         position,
         playback,
+        insights,
     })
 }
 

@@ -2,8 +2,10 @@
 //! it. The link token is the only credential; unknown, rotated and deleted tokens all read
 //! the same.
 
-use super::{retry_on_conflict, App, Error, Result};
-use crate::domain::{looks_like_token, Interview, Position, Question, QuestionId, SecretHash};
+use super::{retry_on_conflict, App, Error, FieldError, Result};
+use crate::domain::{
+    clean_text, looks_like_token, AnswerKind, Interview, Position, Question, QuestionId, SecretHash,
+};
 
 /// An interview opened through its link, with what the candidate sees of the position.
 #[derive(Debug, Clone)]
@@ -87,13 +89,53 @@ pub async fn open(app: &App, token: &str) -> Result<Session> {
     .await
 }
 
+/// Whether the position asks for an advisory evaluation that has something to go by: at
+/// least one of the interview's questions has a rubric.
+fn wants_evaluation(session: &Session) -> bool {
+    session.position.evaluation && session.questions().iter().any(|q| q.rubric.is_some())
+}
+
+/// Saves the candidate's written answer to a `text` question (a draft: it can change until
+/// the interview is submitted).
+pub async fn save_written_answer(
+    app: &App,
+    token: &str,
+    question_id: &str,
+    text: Option<String>,
+) -> Result<Session> {
+    let id = QuestionId::parse(question_id).ok_or(Error::QuestionNotFound)?;
+    retry_on_conflict(|| async {
+        let mut session = load_open(app, token).await?;
+        let question = session.question(id).ok_or(Error::QuestionNotFound)?;
+        if question.kind != AnswerKind::Text {
+            return Err(Error::AnswerKindMismatch {
+                expected: question.kind.as_str(),
+            });
+        }
+        let limit = question.character_limit() as usize;
+        let text = match text.as_deref() {
+            None => Err("is required".to_string()),
+            Some(raw) => clean_text(raw, limit, true).map_err(|e| e.to_string()),
+        }
+        .map_err(|e| Error::Validation(vec![FieldError::new("text", e)]))?;
+        session.interview.save_written(id, text, app.clock.now())?;
+        session.interview = app.interviews.update_interview(&session.interview).await?;
+        Ok(session)
+    })
+    .await
+}
+
 /// Submitting: allowed once every question has a confirmed answer. Submitting again answers
 /// the same, so a double click or a retried request is harmless.
 pub async fn submit(app: &App, token: &str) -> Result<Session> {
     retry_on_conflict(|| async {
         let mut session = load(app, token).await?;
         let questions: Vec<_> = session.questions().iter().map(|q| q.id).collect();
-        if session.interview.submit(&questions, app.clock.now())? {
+        let evaluate = app.followups.evaluate && wants_evaluation(&session);
+        if session
+            .interview
+            .submit(&questions, evaluate, app.clock.now())?
+        {
             session.interview = app.interviews.update_interview(&session.interview).await?;
         }
         Ok(session)

@@ -1,6 +1,7 @@
 //! Share links: a reviewer shares an interview through a public link that expires when they
 //! say, and can revoke it at once. Viewing mints playback URLs that never outlive the link.
 
+use super::insights::Insights;
 use super::interviews::get_interview;
 use super::review::{playback_urls, PLAYBACK_TTL};
 use super::{App, Caller, Error, FieldError, Links, Result};
@@ -87,6 +88,7 @@ pub struct Shared {
     pub interview: Interview,
     pub position: Position,
     pub playback: BTreeMap<QuestionId, String>,
+    pub insights: Insights,
 }
 
 /// The share link `token` stands for, as long as it is valid: unknown and revoked links are
@@ -110,11 +112,7 @@ pub async fn valid_share(app: &App, token: &str) -> Result<ShareLink> {
 /// link at the latest.
 pub async fn view(app: &App, token: &str) -> Result<Shared> {
     let share = valid_share(app, token).await?;
-    let interview = app
-        .interviews
-        .get_interview(share.tenant_id, share.interview_id)
-        .await?
-        .ok_or(Error::ShareNotFound)?;
+    let interview = shared_interview(app, &share).await?;
     let position = app
         .positions
         .get_position(share.tenant_id, interview.position_id)
@@ -124,10 +122,25 @@ pub async fn view(app: &App, token: &str) -> Result<Shared> {
         .to_std()
         .unwrap_or_default();
     let playback = playback_urls(app, &interview, left.min(PLAYBACK_TTL)).await?;
+    let insights = super::insights::of(app, &interview).await?;
     Ok(Shared {
         share,
         interview,
         position,
         playback,
+        insights,
     })
+}
+
+/// The interview a valid share link `token` shows.
+pub async fn view_interview(app: &App, token: &str) -> Result<Interview> {
+    let share = valid_share(app, token).await?;
+    shared_interview(app, &share).await
+}
+
+async fn shared_interview(app: &App, share: &ShareLink) -> Result<Interview> {
+    app.interviews
+        .get_interview(share.tenant_id, share.interview_id)
+        .await?
+        .ok_or(Error::ShareNotFound)
 }

@@ -6,10 +6,7 @@
 
 use super::session::{load_open, LoadedOnce, Session};
 use super::{retry_on_conflict, App, Error, FieldError, Result};
-use crate::domain::{
-    pending_object_key, QuestionId, Upload, UploadId, UploadMethod, UploadState,
-    ALLOWED_VIDEO_TYPES,
-};
+use crate::domain::{pending_object_key, QuestionId, Upload, UploadId, UploadMethod, UploadState};
 use crate::ports::{SignedRequest, UploadedPart, VideoStorage};
 use chrono::Duration;
 use serde::Deserialize;
@@ -137,7 +134,16 @@ pub async fn create(
     if !fields.is_empty() {
         return Err(Error::Validation(fields));
     }
-    if !ALLOWED_VIDEO_TYPES.contains(&content_type.as_str()) {
+    let kind = session
+        .question(question_id)
+        .ok_or(Error::QuestionNotFound)?
+        .kind;
+    if !kind.is_recording() {
+        return Err(Error::AnswerKindMismatch {
+            expected: kind.as_str(),
+        });
+    }
+    if !kind.allowed_types().contains(&content_type.as_str()) {
         return Err(Error::UnsupportedContentType);
     }
     if size > session.position.max_upload_bytes {

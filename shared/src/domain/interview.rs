@@ -3,9 +3,10 @@
 //! [`Interview`]) and the code it describes are read together.
 
 use super::{
-    Answer, Email, EmailTracking, InterviewId, Line, LinkKey, PositionId, Question, QuestionId,
-    ReminderClaim, ReminderPolicy, Score, Secret, SecretHash, SentReminder, Stage, Tally, TenantId,
-    TimelineEvent, TimelineKind, Upload, UploadId, UploadState,
+    Answer, Email, EmailTracking, EvaluationRequest, Followup, InterviewId, Line, LinkKey,
+    PositionId, Question, QuestionId, ReminderClaim, ReminderPolicy, Score, Secret, SecretHash,
+    SentReminder, Stage, Tally, TenantId, TimelineEvent, TimelineKind, TranscriptStatus, Upload,
+    UploadId, UploadState, WrittenAnswer,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -89,6 +90,20 @@ pub struct QuestionProgress {
     /// Confirmed recordings so far; retakes used is this minus one.
     pub confirmed_attempts: u32,
     pub answer: Option<Answer>,
+    /// A written answer (`text` questions), saved as the candidate types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written: Option<WrittenAnswer>,
+}
+
+impl QuestionProgress {
+    /// Whether the question is answered: a confirmed recording, or written text.
+    pub fn is_answered(&self) -> bool {
+        self.answer.is_some()
+            || self
+                .written
+                .as_ref()
+                .is_some_and(|w| !w.text.trim().is_empty())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -143,6 +158,13 @@ pub struct Interview {
     /// it between counts in the same write that changes the status or the stage.
     #[serde(default)]
     pub counted_as: Option<Tally>,
+    /// The advisory evaluation asked for at completion, if the position wants one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluation: Option<EvaluationRequest>,
+    /// Work this change leaves to do off the request path; the store writes it with the
+    /// change and it is never kept on the record itself.
+    #[serde(skip)]
+    pub followups: Vec<Followup>,
     /// Optimistic-concurrency counter: every stored change increments it and is written only
     /// if nobody else wrote in between.
     pub version: u64,
@@ -254,6 +276,8 @@ impl Interview {
                 status: InterviewStatus::Invited,
                 stage: Stage::ToEvaluate,
             }),
+            evaluation: None,
+            followups: Vec::new(),
             version: 0,
         }
     }
@@ -411,11 +435,13 @@ impl Interview {
 
     /// Makes the pending upload `id` (whose object was checked) its question's answer. The
     /// answer it replaces is returned so its recording can be deleted, after this is stored.
+    /// With `transcribe`, its transcription is queued (see [`Followup`]).
     pub fn confirm_answer(
         &mut self,
         question: QuestionId,
         id: UploadId,
         max_attempts: u32,
+        transcribe: bool,
         now: DateTime<Utc>,
     ) -> Result<Confirmation, InterviewError> {
         self.ensure_open(now)?;
@@ -431,7 +457,18 @@ impl Interview {
             size: upload.size,
             duration_seconds: upload.duration_seconds,
             confirmed_at: now,
+            transcript: if transcribe {
+                TranscriptStatus::Pending
+            } else {
+                TranscriptStatus::Off
+            },
         };
+        if transcribe {
+            self.followups.push(Followup::Transcribe {
+                question_id: question,
+                upload_id: upload.id,
+            });
+        }
         let superseded = progress.answer.replace(answer.clone());
         progress.confirmed_attempts += 1;
         let confirmed_attempts = progress.confirmed_attempts;
@@ -463,11 +500,31 @@ impl Interview {
         Ok(upload)
     }
 
+    /// Saves the written answer to `question` (a draft until the interview is submitted).
+    /// The caller checks the question takes text, and how much.
+    pub fn save_written(
+        &mut self,
+        question: QuestionId,
+        text: String,
+        now: DateTime<Utc>,
+    ) -> Result<(), InterviewError> {
+        self.ensure_open(now)?;
+        self.progress.entry(question).or_default().written = Some(WrittenAnswer {
+            text,
+            saved_at: now,
+        });
+        self.start(now);
+        Ok(())
+    }
+
     /// Submits, once every question of `questions` has an answer. Submitting a completed
-    /// interview again changes nothing. Returns whether anything changed.
+    /// interview again changes nothing. Returns whether anything changed. With `evaluate`,
+    /// an advisory evaluation of this completion is asked for; it is queued as soon as
+    /// every transcript is settled.
     pub fn submit(
         &mut self,
         questions: &[QuestionId],
+        evaluate: bool,
         now: DateTime<Utc>,
     ) -> Result<bool, InterviewError> {
         match self.ensure_open(now) {
@@ -483,7 +540,64 @@ impl Interview {
         self.status = InterviewStatus::Completed;
         self.completed_at = Some(now);
         self.record(now, TimelineKind::Completed, None);
+        self.evaluation = evaluate.then_some(EvaluationRequest {
+            completed_at: now,
+            queued: false,
+        });
+        self.queue_evaluation();
         Ok(true)
+    }
+
+    /// Queues the evaluation asked for, once the interview is completed and no transcript
+    /// is still coming.
+    fn queue_evaluation(&mut self) {
+        let settled = self
+            .progress
+            .values()
+            .filter_map(|p| p.answer.as_ref())
+            .all(|a| a.transcript.is_settled());
+        if let Some(request) = self.evaluation.as_mut() {
+            if !request.queued && settled && self.status == InterviewStatus::Completed {
+                request.queued = true;
+                self.followups.push(Followup::Evaluate {
+                    completed_at: request.completed_at,
+                });
+            }
+        }
+    }
+
+    /// Records where the transcript of the answer recording `upload` stands. Returns the
+    /// question it answers, or `None` if it is no longer an answer (redone or replaced), in
+    /// which case nothing changes.
+    pub fn record_transcript(
+        &mut self,
+        upload: UploadId,
+        status: TranscriptStatus,
+    ) -> Option<QuestionId> {
+        let (question, answer) = self.progress.iter_mut().find_map(|(q, p)| {
+            p.answer
+                .as_mut()
+                .filter(|a| a.upload_id == upload)
+                .map(|a| (*q, a))
+        })?;
+        answer.transcript = status;
+        self.queue_evaluation();
+        Some(question)
+    }
+
+    /// The answer whose recording is `upload`, with its question.
+    pub fn answer_by_upload(&self, upload: UploadId) -> Option<(QuestionId, &Answer)> {
+        self.progress.iter().find_map(|(q, p)| {
+            p.answer
+                .as_ref()
+                .filter(|a| a.upload_id == upload)
+                .map(|a| (*q, a))
+        })
+    }
+
+    /// The work queued by changes since the interview was read, for the store to write.
+    pub fn take_followups(&mut self) -> Vec<Followup> {
+        std::mem::take(&mut self.followups)
     }
 
     /// Records one attempt to email the candidate: the mail service's message id, or why it
@@ -537,22 +651,26 @@ impl Interview {
     /// Removes the answer to `question` so the candidate records it again with the same
     /// link (its retakes start afresh). A completed interview goes back to `in_progress`; its
     /// completion stays on the timeline. Returns the removed answer, whose video the caller
-    /// deletes once this is stored.
+    /// deletes once this is stored (`None` for a written answer).
     pub fn reopen_answer(
         &mut self,
         question: QuestionId,
         now: DateTime<Utc>,
-    ) -> Result<Answer, InterviewError> {
+    ) -> Result<Option<Answer>, InterviewError> {
         let progress = self
             .progress
             .get_mut(&question)
+            .filter(|p| p.is_answered())
             .ok_or(InterviewError::AnswerNotFound)?;
-        let answer = progress
-            .answer
-            .take()
-            .ok_or(InterviewError::AnswerNotFound)?;
+        let answer = progress.answer.take();
         progress.confirmed_attempts = 0;
-        self.uploads.retain(|u| u.id != answer.upload_id);
+        progress.written = None;
+        if let Some(answer) = &answer {
+            self.uploads.retain(|u| u.id != answer.upload_id);
+        }
+        // The evaluation was of the completion this reopens; a new one is asked for when the
+        // candidate submits again.
+        self.evaluation = None;
         if self.status == InterviewStatus::Completed {
             self.status = InterviewStatus::InProgress;
             self.completed_at = None;
@@ -637,12 +755,7 @@ impl Interview {
     pub fn missing_answers(&self, all: &[QuestionId]) -> Vec<QuestionId> {
         all.iter()
             .copied()
-            .filter(|q| {
-                self.progress
-                    .get(q)
-                    .and_then(|p| p.answer.as_ref())
-                    .is_none()
-            })
+            .filter(|q| !self.progress.get(q).is_some_and(|p| p.is_answered()))
             .collect()
     }
 }
@@ -751,16 +864,16 @@ mod tests {
         assert_eq!(i.uploads.len(), MAX_PENDING_UPLOADS_PER_QUESTION);
         assert_eq!(i.status, InterviewStatus::InProgress, "an upload starts it");
         let first = i.uploads[0].id;
-        let confirmed = i.confirm_answer(q, first, 1, now).unwrap();
+        let confirmed = i.confirm_answer(q, first, 1, false, now).unwrap();
         assert_eq!(confirmed.confirmed_attempts, 1);
         assert_eq!(confirmed.superseded, None);
         assert_eq!(
-            i.confirm_answer(q, first, 1, now),
+            i.confirm_answer(q, first, 1, false, now),
             Err(InterviewError::UploadAlreadyCompleted)
         );
         let second = i.uploads[1].id;
         assert_eq!(
-            i.confirm_answer(q, second, 1, now),
+            i.confirm_answer(q, second, 1, false, now),
             Err(InterviewError::RetakesExhausted)
         );
         assert_eq!(
@@ -812,11 +925,11 @@ mod tests {
         let q = QuestionId::new();
         let attempt = upload(q, now);
         i.add_upload(attempt.clone(), 1, u64::MAX, now).unwrap();
-        i.confirm_answer(q, attempt.id, 1, now).unwrap();
-        i.submit(&[q], now).unwrap();
+        i.confirm_answer(q, attempt.id, 1, false, now).unwrap();
+        i.submit(&[q], false, now).unwrap();
         assert_eq!(i.status, InterviewStatus::Completed);
         let removed = i.reopen_answer(q, now).unwrap();
-        assert_eq!(removed.upload_id, attempt.id);
+        assert_eq!(removed.unwrap().upload_id, attempt.id);
         assert_eq!(i.status, InterviewStatus::InProgress);
         assert_eq!(i.completed_at, None);
         assert_eq!(
@@ -895,10 +1008,10 @@ mod tests {
         let q = QuestionId::new();
         i.add_upload(upload(q, now), 2, u64::MAX, now).unwrap();
         let first = i.uploads[0].id;
-        i.confirm_answer(q, first, 2, now).unwrap();
+        i.confirm_answer(q, first, 2, false, now).unwrap();
         i.add_upload(upload(q, now), 2, u64::MAX, now).unwrap();
         let second = i.uploads[1].id;
-        let retake = i.confirm_answer(q, second, 2, now).unwrap();
+        let retake = i.confirm_answer(q, second, 2, false, now).unwrap();
         assert_eq!(retake.superseded.map(|a| a.upload_id), Some(first));
         assert_eq!(retake.confirmed_attempts, 2);
         assert!(i.upload(first).is_none());
@@ -911,14 +1024,14 @@ mod tests {
         let (q1, q2) = (QuestionId::new(), QuestionId::new());
         i.add_upload(upload(q1, now), 1, u64::MAX, now).unwrap();
         let id = i.uploads[0].id;
-        i.confirm_answer(q1, id, 1, now).unwrap();
+        i.confirm_answer(q1, id, 1, false, now).unwrap();
         assert_eq!(
-            i.submit(&[q1, q2], now),
+            i.submit(&[q1, q2], false, now),
             Err(InterviewError::AnswersMissing(vec![q2]))
         );
-        assert_eq!(i.submit(&[q1], now), Ok(true));
+        assert_eq!(i.submit(&[q1], false, now), Ok(true));
         assert_eq!(i.status, InterviewStatus::Completed);
-        assert_eq!(i.submit(&[q1], now + Duration::hours(1)), Ok(false));
+        assert_eq!(i.submit(&[q1], false, now + Duration::hours(1)), Ok(false));
         assert_eq!(i.completed_at, Some(now));
         assert_eq!(
             i.add_upload(upload(q1, now), 5, u64::MAX, now),
@@ -944,7 +1057,7 @@ mod tests {
         assert_eq!(retired, first.hash());
         assert_eq!(i.current_token(&key), Some(second));
         assert_eq!(i.current_token(&LinkKey::new([4; 32])), None);
-        i.submit(&[], now).unwrap();
+        i.submit(&[], false, now).unwrap();
         assert_eq!(i.rotate_link(&key, now), Err(InterviewError::Completed));
         let kinds: Vec<TimelineKind> = i.timeline.iter().map(|e| e.kind).collect();
         assert_eq!(

@@ -3,6 +3,7 @@
 mod comment;
 mod email_events;
 mod evaluation;
+mod followup;
 mod ids;
 mod interview;
 mod link;
@@ -19,6 +20,7 @@ mod upload;
 pub use comment::*;
 pub use email_events::*;
 pub use evaluation::*;
+pub use followup::*;
 pub use ids::*;
 pub use interview::*;
 pub use link::*;

@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 /// Upload types a candidate's browser may send: webm (Chrome, Firefox), mp4 (Safari),
 /// quicktime (iOS file pickers).
 pub const ALLOWED_VIDEO_TYPES: [&str; 3] = ["video/webm", "video/mp4", "video/quicktime"];
+/// Voice answers: webm/ogg with Opus (Chrome, Firefox), mp4/AAC (Safari), mpeg (file pickers).
+pub const ALLOWED_AUDIO_TYPES: [&str; 4] = ["audio/webm", "audio/ogg", "audio/mp4", "audio/mpeg"];
+pub const DEFAULT_MAX_CHARACTERS: u32 = 2000;
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 500 * 1024 * 1024;
 pub const DEFAULT_MAX_ANSWER_SECONDS: u32 = 120;
 pub const DEFAULT_THINKING_SECONDS: u32 = 30;
@@ -24,9 +27,59 @@ pub struct Question {
     pub thinking_seconds: u32,
     /// Recordings allowed after the first one.
     pub retakes: u32,
+    /// What the candidate answers with; questions stored before there was a choice are video.
+    #[serde(default)]
+    pub kind: AnswerKind,
+    /// The longest written answer (`text` questions only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_characters: Option<u32>,
+    /// What a good answer covers, for the advisory evaluation. Never shown to candidates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rubric: Option<String>,
+}
+
+/// How a question is answered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerKind {
+    #[default]
+    Video,
+    /// A voice recording: far less data on a weak connection, uploaded the same way.
+    Audio,
+    /// A written answer, saved as a draft while typed and submitted with the interview.
+    Text,
+}
+
+impl AnswerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Video => "video",
+            Self::Audio => "audio",
+            Self::Text => "text",
+        }
+    }
+
+    /// Whether answers of this kind are recordings (uploaded, played, transcribed).
+    pub fn is_recording(self) -> bool {
+        self != Self::Text
+    }
+
+    /// The upload types a recording of this kind may have.
+    pub fn allowed_types(self) -> &'static [&'static str] {
+        match self {
+            Self::Video => &ALLOWED_VIDEO_TYPES,
+            Self::Audio => &ALLOWED_AUDIO_TYPES,
+            Self::Text => &[],
+        }
+    }
 }
 
 impl Question {
+    /// The longest written answer this question takes.
+    pub fn character_limit(&self) -> u32 {
+        self.max_characters.unwrap_or(DEFAULT_MAX_CHARACTERS)
+    }
+
     /// Confirmed recordings a candidate may make for this question.
     pub fn max_attempts(&self) -> u32 {
         self.retakes + 1
@@ -70,6 +123,14 @@ pub struct Position {
     /// When candidates are reminded; interviews keep the policy they were invited with.
     #[serde(default)]
     pub reminders: super::ReminderPolicy,
+    /// The language answers are spoken in (e.g. `en-US`), for transcription; `None` lets
+    /// the transcription service identify it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Whether completed interviews get an advisory evaluation (needs a rubric on at least
+    /// one question, and a model configured where it runs).
+    #[serde(default)]
+    pub evaluation: bool,
     pub created_at: DateTime<Utc>,
     /// The tenant's name when the position was created: the employer shown when there is no
     /// `company_name`, kept here so a candidate's page needs no tenant read.
@@ -205,6 +266,9 @@ mod tests {
             max_answer_seconds: answer,
             thinking_seconds: thinking,
             retakes: 1,
+            kind: AnswerKind::Video,
+            max_characters: None,
+            rubric: None,
         }
     }
 
@@ -222,6 +286,8 @@ mod tests {
             public_apply: false,
             max_applications_per_day: DEFAULT_APPLICATIONS_PER_DAY,
             default_deadline_days: None,
+            language: None,
+            evaluation: false,
             reminders: Default::default(),
             slug: None,
             created_at: Utc::now(),

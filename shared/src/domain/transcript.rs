@@ -154,6 +154,15 @@ pub fn transcription_job_name(
     format!("reelview-{tenant}-{interview}-{upload}")
 }
 
+/// Where a transcription service that writes its result to storage puts it, beside the
+/// recordings: `transcripts/tenant/interview/attempt.json` (the prefix the transcription
+/// service may write to, and nothing else).
+pub fn transcript_object_key(tenant: TenantId, interview: InterviewId, upload: UploadId) -> String {
+    format!("{TRANSCRIPTS_PREFIX}{tenant}/{interview}/{upload}.json")
+}
+
+pub const TRANSCRIPTS_PREFIX: &str = "transcripts/";
+
 /// The answer a transcription job belongs to (the inverse of [`transcription_job_name`]).
 pub fn parse_transcription_job_name(name: &str) -> Option<(TenantId, InterviewId, UploadId)> {
     let rest = name.strip_prefix("reelview-")?;

@@ -1,6 +1,6 @@
 //! Answer recordings: upload attempts and confirmed answers.
 
-use super::{InterviewId, QuestionId, TenantId, UploadId};
+use super::{InterviewId, QuestionId, TenantId, TranscriptStatus, UploadId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +16,17 @@ pub struct Answer {
     #[serde(default)]
     pub duration_seconds: Option<f64>,
     pub confirmed_at: DateTime<Utc>,
+    /// Where its transcript stands (answers stored before transcripts were made: `off`).
+    #[serde(default)]
+    pub transcript: TranscriptStatus,
+}
+
+/// A written answer, as last saved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WrittenAnswer {
+    pub text: String,
+    pub saved_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,6 +5,7 @@
 use super::extract::{JsonBody, OptionalJsonBody, RequestLinks};
 use super::views::{self, Shown};
 use super::HttpState;
+use crate::app::insights::{self, Insights};
 use crate::app::{
     answers, deadlines, delete_interview, interviews, reinvite, review, Caller, Error, Links,
 };
@@ -36,6 +37,10 @@ pub fn routes() -> Router<HttpState> {
             "/v1/interviews/{interviewId}/answers/{questionId}",
             delete(reopen_answer),
         )
+        .route(
+            "/v1/interviews/{interviewId}/answers/{questionId}/captions.vtt",
+            get(captions),
+        )
 }
 
 /// An interview with its current link (if the link key still derives it).
@@ -46,6 +51,7 @@ fn view(
     position: Option<&Position>,
     company: &str,
     playback: Option<&BTreeMap<QuestionId, String>>,
+    insights: Option<&Insights>,
 ) -> Value {
     let url = links.candidate(interview).ok();
     let no_questions = [];
@@ -57,6 +63,7 @@ fn view(
             company,
             questions: interview.questions_or(position_questions),
             playback,
+            insights,
             now: state.app.clock.now(),
         },
     )
@@ -80,6 +87,7 @@ async fn get_interview(
         position,
         company,
         Some(&results.playback),
+        Some(&results.insights),
     )))
 }
 
@@ -104,6 +112,7 @@ async fn changed(
         &interview,
         position.as_ref(),
         company,
+        None,
         None,
     )))
 }
@@ -255,10 +264,21 @@ async fn list_interviews(
                 Some(&position),
                 position.employer(),
                 None,
+                None,
             )
         })
         .collect();
     Ok(Json(
         json!({ "items": items, "nextCursor": page.next_cursor }),
     ))
+}
+
+/// An answer's captions as WebVTT, for a `<track>` beside its playback.
+async fn captions(
+    State(state): State<HttpState>,
+    caller: Caller,
+    Path((interview_id, question_id)): Path<(String, String)>,
+) -> Result<axum::response::Response, Error> {
+    let vtt = insights::captions(&state.app, &caller, &interview_id, &question_id).await?;
+    Ok(super::webvtt(vtt))
 }

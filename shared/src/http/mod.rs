@@ -76,3 +76,16 @@ pub fn all_routes() -> Router<HttpState> {
         .merge(comments::routes())
         .merge(api_keys::routes())
 }
+
+/// Captions as a `text/vtt` response (private: they are an answer's words).
+pub(crate) fn webvtt(vtt: String) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/vtt; charset=utf-8"),
+            (axum::http::header::CACHE_CONTROL, "private, no-store"),
+        ],
+        vtt,
+    )
+        .into_response()
+}

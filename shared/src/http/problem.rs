@@ -36,6 +36,8 @@ impl Error {
             UnsupportedContentType => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "unsupported_content_type")
             }
+            AnswerKindMismatch { .. } => (StatusCode::CONFLICT, "answer_kind_mismatch"),
+            TranscriptNotFound => (StatusCode::NOT_FOUND, "transcript_not_found"),
             UploadTooLarge { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "upload_too_large"),
             RetakesExhausted => (StatusCode::CONFLICT, "retakes_exhausted"),
             UploadNotFound => (StatusCode::NOT_FOUND, "upload_not_found"),
@@ -73,6 +75,7 @@ impl Error {
             Error::InterviewAlreadyExists { existing: Some(id) } => body["interviewId"] = json!(id),
             Error::InviteQuotaExceeded { limit } => body["limit"] = json!(limit),
             Error::UploadTooLarge { max } => body["maxBytes"] = json!(max),
+            Error::AnswerKindMismatch { expected } => body["expectedKind"] = json!(expected),
             Error::AnswersMissing(questions) => body["missingQuestionIds"] = json!(questions),
             Error::PayloadTooLarge { limit } => body["limitBytes"] = json!(limit),
             Error::RateLimited {

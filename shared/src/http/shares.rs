@@ -5,9 +5,10 @@
 use super::extract::{JsonBody, RequestLinks};
 use super::pages::{page, SHARE_HTML};
 use super::personal::{private, respond};
+use super::views;
 use super::HttpState;
 use crate::app::shares::{self, NewShare, Shared};
-use crate::app::{Caller, Error};
+use crate::app::{insights, Caller, Error};
 use crate::domain::ShareLink;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode};
@@ -27,6 +28,10 @@ pub fn routes() -> Router<HttpState> {
             delete(revoke_share),
         )
         .route("/v1/shares/{token}", get(shared_interview))
+        .route(
+            "/v1/shares/{token}/answers/{questionId}/captions.vtt",
+            get(shared_captions),
+        )
         .route("/s/{token}", get(share_page))
 }
 
@@ -89,16 +94,27 @@ fn shared_view(shared: &Shared, now: chrono::DateTime<chrono::Utc>) -> Value {
         .questions_or(&shared.position.questions)
         .iter()
         .map(|q| {
-            let answer = interview.progress_of(q.id).answer;
-            json!({
-                "id": q.id,
-                "text": q.text,
-                "answered": answer.is_some(),
-                "answer": answer.map(|a| json!({
+            let progress = interview.progress_of(q.id);
+            let written = progress
+                .written
+                .as_ref()
+                .filter(|_| interview.completed_at.is_some());
+            let answer = match (&progress.answer, written) {
+                (Some(a), _) => Some(json!({
                     "playbackUrl": shared.playback.get(&q.id),
                     "contentType": a.content_type,
                     "durationSeconds": a.duration_seconds,
+                    "transcript": views::transcript(a, Some(&shared.insights)),
                 })),
+                (None, Some(w)) => Some(json!({ "text": w.text })),
+                (None, None) => None,
+            };
+            json!({
+                "id": q.id,
+                "text": q.text,
+                "kind": q.kind,
+                "answered": answer.is_some(),
+                "answer": answer,
             })
         })
         .collect();
@@ -114,6 +130,18 @@ fn shared_view(shared: &Shared, now: chrono::DateTime<chrono::Utc>) -> Value {
         "completedAt": interview.completed_at,
         "expiresAt": shared.share.expires_at,
         "questions": questions,
+    })
+}
+
+/// Captions of a shared answer, for the share page's `<track>`.
+async fn shared_captions(
+    State(state): State<HttpState>,
+    Path((token, question_id)): Path<(String, String)>,
+) -> Response {
+    let captions = insights::shared_captions(&state.app, &token, &question_id).await;
+    unindexed(match captions {
+        Ok(vtt) => super::webvtt(vtt),
+        Err(e) => e.into_response(),
     })
 }
 

@@ -1,7 +1,11 @@
 //! The JSON shapes of the public API. Domain types stay free of wire concerns; this is where
 //! they become camelCase documents.
 
-use crate::domain::{Interview, InterviewCounts, Position, Question, QuestionId, Tenant};
+use crate::app::insights::Insights;
+use crate::domain::{
+    Answer, AnswerKind, Evaluation, EvaluationStatus, Interview, InterviewCounts, Position,
+    Question, QuestionId, Tenant, TranscriptStatus,
+};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -30,6 +34,8 @@ pub fn position(position: &Position) -> Value {
         "publicSlug": position.public_slug(),
         "defaultDeadlineDays": position.default_deadline_days,
         "reminders": position.reminders,
+        "language": position.language,
+        "evaluation": position.evaluation,
         "estimatedMinutes": position.estimated_minutes(),
         "createdAt": position.created_at,
         "questions": position.questions.iter().map(|q| json!({
@@ -38,6 +44,9 @@ pub fn position(position: &Position) -> Value {
             "maxAnswerSeconds": q.max_answer_seconds,
             "thinkingSeconds": q.thinking_seconds,
             "retakes": q.retakes,
+            "kind": q.kind,
+            "maxCharacters": q.max_characters,
+            "rubric": q.rubric,
         })).collect::<Vec<_>>(),
     })
 }
@@ -105,6 +114,8 @@ pub struct Shown<'a> {
     pub questions: &'a [Question],
     /// Playback URLs of the answers, on the results view.
     pub playback: Option<&'a BTreeMap<QuestionId, String>>,
+    /// Transcripts and the evaluation, on the results view.
+    pub insights: Option<&'a Insights>,
     pub now: DateTime<Utc>,
 }
 
@@ -118,6 +129,7 @@ pub fn invited(invited: &crate::app::Invited, now: DateTime<Utc>) -> Value {
             company: &invited.company,
             questions: &i.questions,
             playback: None,
+            insights: None,
             now,
         },
     )
@@ -125,6 +137,13 @@ pub fn invited(invited: &crate::app::Invited, now: DateTime<Utc>) -> Value {
 
 /// An interview as recruiters see it.
 pub fn interview(interview: &Interview, shown: &Shown) -> Value {
+    let kind_of = |id: &QuestionId| {
+        shown
+            .questions
+            .iter()
+            .find(|q| &q.id == id)
+            .map_or(AnswerKind::Video, |q| q.kind)
+    };
     let text_of = |id: &QuestionId| {
         shown
             .questions
@@ -166,29 +185,96 @@ pub fn interview(interview: &Interview, shown: &Shown) -> Value {
         "questions": shown.questions.iter().map(|q| json!({
             "id": q.id,
             "text": q.text,
-            "answered": interview.progress_of(q.id).answer.is_some(),
+            "kind": q.kind,
+            "answered": interview.progress_of(q.id).is_answered(),
         })).collect::<Vec<_>>(),
         "answers": interview.progress.iter().filter_map(|(question, progress)| {
-            progress.answer.as_ref().map(|a| {
+            if let Some(a) = &progress.answer {
                 let mut answer = json!({
                     "questionId": question,
                     "questionText": text_of(question),
+                    "kind": kind_of(question),
                     "uploadId": a.upload_id,
                     "contentType": a.content_type,
                     "size": a.size,
                     "durationSeconds": a.duration_seconds,
                     "confirmedAt": a.confirmed_at,
                     "attempts": progress.confirmed_attempts,
+                    "transcript": transcript(a, shown.insights),
                 });
                 if let Some(url) = shown.playback.and_then(|p| p.get(question)) {
                     answer["playbackUrl"] = json!(url);
                 }
-                answer
-            })
+                return Some(answer);
+            }
+            // Written answers are drafts until the candidate submits.
+            let written = progress.written.as_ref().filter(|_| interview.completed_at.is_some())?;
+            Some(json!({
+                "questionId": question,
+                "questionText": text_of(question),
+                "kind": AnswerKind::Text,
+                "text": written.text,
+                "characters": written.text.chars().count(),
+                "confirmedAt": written.saved_at,
+                "transcript": { "status": TranscriptStatus::Off, "text": null, "segments": [] },
+            }))
         }).collect::<Vec<_>>(),
     });
+    if let Some(insights) = shown.insights {
+        body["evaluation"] = evaluation(interview, insights);
+    }
     if let Some(url) = shown.url {
         body["share"] = share(interview, url, shown.company);
     }
     body
+}
+
+/// An answer's transcript: where it stands, and its words once ready.
+pub fn transcript(answer: &Answer, insights: Option<&Insights>) -> Value {
+    match insights.and_then(|i| i.transcript(answer)) {
+        Some(t) if answer.transcript == TranscriptStatus::Ready => json!({
+            "status": answer.transcript,
+            "text": t.text,
+            "segments": t.segments,
+            "language": t.language,
+        }),
+        _ => json!({ "status": answer.transcript, "text": null, "segments": [] }),
+    }
+}
+
+/// The advisory evaluation of the interview's current completion: `null` when none was
+/// asked for, `pending` until it is made.
+fn evaluation(interview: &Interview, insights: &Insights) -> Value {
+    if let Some(e) = insights.current_evaluation(interview) {
+        return evaluation_view(e);
+    }
+    match &interview.evaluation {
+        Some(request) if Some(request.completed_at) == interview.completed_at => json!({
+            "advisory": true,
+            "status": "pending",
+        }),
+        _ => Value::Null,
+    }
+}
+
+fn evaluation_view(e: &Evaluation) -> Value {
+    json!({
+        // Suggestions for the people deciding; never the interview's score or stage.
+        "advisory": true,
+        "status": match e.status {
+            EvaluationStatus::Ready => "ready",
+            EvaluationStatus::Failed => "failed",
+        },
+        "reason": e.reason,
+        "model": e.model,
+        "promptVersion": e.prompt_version,
+        "createdAt": e.created_at,
+        "questions": e.questions,
+        "usage": {
+            "attempts": e.attempts,
+            "inputTokens": e.input_tokens,
+            "outputTokens": e.output_tokens,
+            "promptCharacters": e.prompt_characters,
+        },
+    })
 }

@@ -4,9 +4,9 @@
 
 use super::{PortResult, Unavailable};
 use crate::domain::{
-    ApiKey, ApiKeyId, Comment, CommentId, Interview, InterviewCounts, InterviewId, InterviewStatus,
-    Position, PositionId, Score, SecretHash, ShareId, ShareLink, Stage, Suppression, Tenant,
-    TenantId,
+    ApiKey, ApiKeyId, Comment, CommentId, Evaluation, Followup, Interview, InterviewCounts,
+    InterviewId, InterviewStatus, Position, PositionId, Score, SecretHash, ShareId, ShareLink,
+    Stage, Suppression, Tenant, TenantId, Transcript, UploadId,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -348,4 +348,58 @@ pub trait SuppressionStore: Send + Sync {
         tenant: TenantId,
         normalized_email: &str,
     ) -> PortResult<Option<Suppression>>;
+}
+
+/// A followup waiting to run (written with the change that queued it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueuedFollowup {
+    pub tenant_id: TenantId,
+    pub interview_id: InterviewId,
+    /// Unique per followup; the stored item's key is made from it.
+    pub id: String,
+    pub followup: Followup,
+    pub queued_at: DateTime<Utc>,
+}
+
+/// Transcripts, advisory evaluations, and the followups that make them.
+#[async_trait]
+pub trait InsightStore: Send + Sync {
+    /// Stores `interview` (over the version it was read at, with the followups it queued)
+    /// together with the transcript of its answer recording `upload`. A conflict means the
+    /// interview changed meanwhile: read it again and retry.
+    async fn save_transcript(
+        &self,
+        interview: &Interview,
+        upload: UploadId,
+        transcript: &Transcript,
+    ) -> Result<Interview, UpdateError>;
+    /// Every stored transcript of an interview, by recording.
+    async fn transcripts_of(
+        &self,
+        tenant: TenantId,
+        interview: InterviewId,
+    ) -> PortResult<Vec<(UploadId, Transcript)>>;
+    async fn delete_transcript(
+        &self,
+        tenant: TenantId,
+        interview: InterviewId,
+        upload: UploadId,
+    ) -> PortResult<()>;
+    /// The interview's latest evaluation, if any.
+    async fn evaluation_of(
+        &self,
+        tenant: TenantId,
+        interview: InterviewId,
+    ) -> PortResult<Option<Evaluation>>;
+    /// Stores an evaluation, unless one for the same completion is stored already (then
+    /// returns `false`): each completion is evaluated, and paid for, once.
+    async fn save_evaluation(&self, evaluation: &Evaluation) -> PortResult<bool>;
+    async fn delete_evaluation(&self, tenant: TenantId, interview: InterviewId) -> PortResult<()>;
+    /// Queued followups, oldest first, at most `limit`.
+    async fn queued_followups(&self, limit: usize) -> PortResult<Vec<QueuedFollowup>>;
+    /// The followup stored under `key` (as a change stream names it), if it is still queued.
+    async fn queued_followup(&self, pk: &str, sk: &str) -> PortResult<Option<QueuedFollowup>>;
+    /// Removes a followup that ran.
+    async fn finish_followup(&self, followup: &QueuedFollowup) -> PortResult<()>;
 }

@@ -2,7 +2,7 @@
 //! guards, the monthly invite counter and the listing index.
 
 use super::records::{
-    from_item, interview_item, to_item, InterviewPointer, DEADLINE_AT, QUOTA_COUNT,
+    followup_item, from_item, interview_item, to_item, InterviewPointer, DEADLINE_AT, QUOTA_COUNT,
 };
 use super::{
     counts, cursor, keys, Condition, Filter, Index, IndexPosition, IndexQuery, ItemEngine, Op,
@@ -10,8 +10,8 @@ use super::{
 };
 use crate::domain::{Interview, InterviewId, InterviewStatus, PositionId, SecretHash, TenantId};
 use crate::ports::{
-    CreateInterviewError, InterviewQuery, InterviewStore, ListError, Page, PortResult, QuotaCharge,
-    UpdateError,
+    CreateInterviewError, InterviewQuery, InterviewStore, ListError, Page, PortResult,
+    QueuedFollowup, QuotaCharge, UpdateError,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -29,14 +29,27 @@ impl<E: ItemEngine> Store<E> {
 
     /// The writes that store `interview` over the version it was read at, bumping it, and
     /// move it between its position's counts if its status or stage changed.
-    fn versioned(interview: &Interview) -> Result<(Vec<Write>, Interview), UpdateError> {
+    /// The followups the change queued go in the same write (see `domain::Followup`).
+    pub(super) fn versioned(interview: &Interview) -> Result<(Vec<Write>, Interview), UpdateError> {
         let (recount, mut stored) = counts::recount(interview);
         stored.version = interview.version + 1;
+        let followups = stored.take_followups();
         let mut writes = vec![Write::put(
             interview_item(&stored)?,
             Condition::VersionIs(interview.version),
         )];
         writes.extend(recount);
+        for followup in followups {
+            let queued = QueuedFollowup {
+                tenant_id: stored.tenant_id,
+                interview_id: stored.id,
+                // Time-ordered, so followups run about in the order they were queued.
+                id: uuid::Uuid::now_v7().to_string(),
+                followup,
+                queued_at: chrono::Utc::now(),
+            };
+            writes.push(Write::put(followup_item(&queued)?, Condition::Absent));
+        }
         Ok((writes, stored))
     }
 }

@@ -1,7 +1,9 @@
 //! The single-table key layout: where each record lives. Every tenant-owned key starts with
 //! its tenant.
 
-use crate::domain::{ApiKeyId, CommentId, InterviewId, PositionId, SecretHash, ShareId, TenantId};
+use crate::domain::{
+    ApiKeyId, CommentId, InterviewId, PositionId, SecretHash, ShareId, TenantId, UploadId,
+};
 
 pub type Key = (String, String);
 
@@ -154,3 +156,43 @@ pub fn suppression(t: TenantId, normalized_email: &str) -> Key {
         format!("SUPPRESSED#{normalized_email}"),
     )
 }
+
+/// The transcript of one answer recording.
+pub fn transcript(t: TenantId, i: InterviewId, u: UploadId) -> Key {
+    (
+        format!("TENANT#{t}"),
+        format!("{}{u}", transcripts_of_interview(i)),
+    )
+}
+
+pub fn transcripts_of_interview(i: InterviewId) -> String {
+    format!("{INTERVIEW_PREFIX}{i}#TRANSCRIPT#")
+}
+
+/// The evaluation of one completion of an interview (by its time), so each completion has
+/// at most one and the latest sorts last.
+pub fn evaluation(t: TenantId, i: InterviewId, completed_at: chrono::DateTime<chrono::Utc>) -> Key {
+    (
+        format!("TENANT#{t}"),
+        format!(
+            "{}{:015}",
+            evaluations_of_interview(i),
+            completed_at.timestamp_millis().max(0)
+        ),
+    )
+}
+
+pub fn evaluations_of_interview(i: InterviewId) -> String {
+    format!("{INTERVIEW_PREFIX}{i}#EVALUATION#")
+}
+
+/// A queued followup. Its sort key starts with [`FOLLOWUP_PREFIX`], which is what the
+/// deployed change stream filters on (infra/template.yaml).
+pub fn followup(t: TenantId, i: InterviewId, id: &str) -> Key {
+    (format!("TENANT#{t}"), format!("{FOLLOWUP_PREFIX}{i}#{id}"))
+}
+
+pub const FOLLOWUP_PREFIX: &str = "FOLLOWUP#";
+
+/// The due index's partition of queued followups (sorted by their time-ordered ids).
+pub const FOLLOWUP_PARTITION: &str = "FOLLOWUP";

@@ -13,6 +13,7 @@ mod counts;
 mod cursor;
 mod engine;
 mod idempotency;
+mod insights;
 mod interviews;
 pub(crate) mod keys;
 mod positions;

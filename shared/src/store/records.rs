@@ -3,8 +3,10 @@
 
 use super::engine::{Index, Item};
 use super::keys::{self, Key};
-use crate::domain::{ApiKey, Interview, InterviewId, PositionId, ShareLink, Tenant, TenantId};
-use crate::ports::{PortResult, StoredResponse, Unavailable};
+use crate::domain::{
+    ApiKey, Interview, InterviewId, PositionId, ShareLink, Tenant, TenantId, Transcript, UploadId,
+};
+use crate::ports::{PortResult, QueuedFollowup, StoredResponse, Unavailable};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -147,4 +149,30 @@ impl ShareRecord {
             ttl: share.expires_at.timestamp(),
         }
     }
+}
+
+/// The transcript of one answer recording, with whose it is.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TranscriptRecord {
+    pub tenant_id: TenantId,
+    pub interview_id: InterviewId,
+    pub upload_id: UploadId,
+    #[serde(flatten)]
+    pub transcript: Transcript,
+}
+
+/// A queued followup's item, in the due index's followup partition so a local run can find
+/// it (a deployment is told of it by the table's change stream instead).
+pub fn followup_item(followup: &QueuedFollowup) -> PortResult<Item> {
+    let mut item = to_item(
+        &keys::followup(followup.tenant_id, followup.interview_id, &followup.id),
+        followup,
+    )?;
+    item.insert(
+        Index::Due.pk().into(),
+        Value::String(keys::FOLLOWUP_PARTITION.into()),
+    );
+    item.insert(Index::Due.sk().into(), Value::String(followup.id.clone()));
+    Ok(item)
 }

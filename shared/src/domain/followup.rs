@@ -1,0 +1,33 @@
+//! Work an interview's change leaves to be done off the request path: transcribing a new
+//! answer, evaluating a completed interview. A transition of `Interview` queues it; the store
+//! writes it in the same write as the change (an outbox), so it can neither be lost nor
+//! happen for a change that was not stored.
+
+use super::{QuestionId, UploadId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Followup {
+    /// Transcribe the confirmed answer recording `upload_id` of `question_id`.
+    #[serde(rename_all = "camelCase")]
+    Transcribe {
+        question_id: QuestionId,
+        upload_id: UploadId,
+    },
+    /// Evaluate the completion of `completed_at` (a later completion is evaluated again).
+    #[serde(rename_all = "camelCase")]
+    Evaluate { completed_at: DateTime<Utc> },
+}
+
+/// An advisory evaluation asked for when the interview was completed; it is queued once
+/// every transcript of the interview is settled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EvaluationRequest {
+    /// The completion to evaluate.
+    pub completed_at: DateTime<Utc>,
+    /// Whether the evaluation has been queued.
+    pub queued: bool,
+}
