@@ -7,6 +7,8 @@ mod s3;
 #[cfg(feature = "aws-ses")]
 mod ses;
 pub mod ses_events;
+pub mod stream_events;
+pub mod transcribe_events;
 
 pub use dynamo::{DynamoItems, DynamoStore};
 #[cfg(feature = "aws-s3")]
