@@ -125,11 +125,21 @@ impl OpenAiTranscriber {
     }
 }
 
+/// A content type without its parameters, lower-cased: `video/webm` of a browser's
+/// `video/webm;codecs=vp8,opus` (whose unquoted comma is no valid MIME parameter anyway).
+fn essence(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
 /// The file name the recording is uploaded under: these servers tell the format by the
 /// name's extension. `None` for a type they cannot read.
 fn upload_file_name(content_type: &str) -> Option<&'static str> {
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
-    Some(match essence.to_ascii_lowercase().as_str() {
+    Some(match essence(content_type).as_str() {
         "video/webm" | "audio/webm" => "recording.webm",
         // A QuickTime movie is the ISO base media format MP4 grew out of; decoders that
         // read MP4 (ffmpeg behind Whisper servers) read it as one.
@@ -235,7 +245,7 @@ impl Transcriber for OpenAiTranscriber {
         let recording = self.download(&request.media_url).await?;
         let file = Part::bytes(recording)
             .file_name(file_name)
-            .mime_str(&request.content_type)
+            .mime_str(&essence(&request.content_type))
             .map_err(|e| Unavailable::from_err("the recording's content type", e))?;
         let mut form = Form::new()
             .part("file", file)
