@@ -113,7 +113,10 @@ fn each_function_gets_exactly_the_settings_it_needs() {
         };
         want(needs.store, &["REELVIEW_TABLE"]);
         // Amazon Transcribe writes its output to the video bucket.
-        want(needs.videos || needs.transcriber, &["REELVIEW_VIDEO_BUCKET"]);
+        want(
+            needs.videos || needs.transcriber,
+            &["REELVIEW_VIDEO_BUCKET"],
+        );
         want(
             needs.followup_switches,
             &["REELVIEW_TRANSCRIPTION", "REELVIEW_EVALUATION_MODEL"],

@@ -14,17 +14,19 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     reelview::runtime::init_tracing();
     let state = reelview::runtime::lambda_state::<Followups>().await?;
     let app = &state.app;
-    lambda_runtime::run(service_fn(|event: LambdaEvent<serde_json::Value>| async move {
-        let mut failures = Vec::new();
-        for item in new_items(&event.payload) {
-            if let Err(e) = followups::run_stored(app, &item.pk, &item.sk).await {
-                tracing::error!(sk = %item.sk, error = %e, "a followup failed");
-                failures.push(json!({ "itemIdentifier": item.sequence_number }));
-                // Later records of the shard wait for this one: report it and stop here.
-                break;
+    lambda_runtime::run(service_fn(
+        |event: LambdaEvent<serde_json::Value>| async move {
+            let mut failures = Vec::new();
+            for item in new_items(&event.payload) {
+                if let Err(e) = followups::run_stored(app, &item.pk, &item.sk).await {
+                    tracing::error!(sk = %item.sk, error = %e, "a followup failed");
+                    failures.push(json!({ "itemIdentifier": item.sequence_number }));
+                    // Later records of the shard wait for this one: report it and stop here.
+                    break;
+                }
             }
-        }
-        Ok::<_, lambda_runtime::Error>(json!({ "batchItemFailures": failures }))
-    }))
+            Ok::<_, lambda_runtime::Error>(json!({ "batchItemFailures": failures }))
+        },
+    ))
     .await
 }

@@ -13,12 +13,14 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     reelview::runtime::init_tracing();
     let state = reelview::runtime::lambda_state::<Transcripts>().await?;
     let app = &state.app;
-    lambda_runtime::run(service_fn(|event: LambdaEvent<serde_json::Value>| async move {
-        match ended_job(&event.payload) {
-            Some(job) => transcription::finished(app, &job).await?,
-            None => tracing::info!("not a transcription job's end"),
-        }
-        Ok::<_, lambda_runtime::Error>(())
-    }))
+    lambda_runtime::run(service_fn(
+        |event: LambdaEvent<serde_json::Value>| async move {
+            match ended_job(&event.payload) {
+                Some(job) => transcription::finished(app, &job).await?,
+                None => tracing::info!("not a transcription job's end"),
+            }
+            Ok::<_, lambda_runtime::Error>(())
+        },
+    ))
     .await
 }

@@ -115,6 +115,8 @@ pub async fn save_written_answer(
         let limit = question.character_limit() as usize;
         let text = match text.as_deref() {
             None => Err("is required".to_string()),
+            // Clearing the answer is allowed; it then counts as unanswered.
+            Some(raw) if raw.trim().is_empty() => Ok(String::new()),
             Some(raw) => clean_text(raw, limit, true).map_err(|e| e.to_string()),
         }
         .map_err(|e| Error::Validation(vec![FieldError::new("text", e)]))?;

@@ -62,18 +62,26 @@ pub fn local_app(
 /// OpenAI-compatible server at `REELVIEW_TRANSCRIBE_URL` (model `REELVIEW_TRANSCRIBE_MODEL`,
 /// default `whisper-1`), the advisory evaluation by an OpenAI-compatible chat server at
 /// `REELVIEW_EVALUATION_URL` (model `REELVIEW_EVALUATION_MODEL`, required with it). Each is
-/// off when its URL is unset.
+/// off when its URL is unset. `REELVIEW_OPENAI_API_KEY`, if set, is sent as the bearer
+/// token (for a hosted endpoint; local servers need none).
+#[cfg(feature = "openai")]
 pub fn local_followups(app: &mut App) -> Result<(), String> {
-    use crate::local::openai::{OpenAiEvaluator, OpenAiTranscriber};
+    use crate::local::{OpenAiEvaluator, OpenAiTranscriber};
+    let api_key = env("REELVIEW_OPENAI_API_KEY");
     if let Some(url) = env("REELVIEW_TRANSCRIBE_URL") {
         let model = env("REELVIEW_TRANSCRIBE_MODEL").unwrap_or_else(|| "whisper-1".into());
-        app.transcriber = Some(Arc::new(OpenAiTranscriber::new(&url, &model)?));
+        app.transcriber = Some(Arc::new(
+            OpenAiTranscriber::new(&url, &model).with_api_key(api_key.clone()),
+        ));
         app.followups.transcribe = true;
     }
     if let Some(url) = env("REELVIEW_EVALUATION_URL") {
-        let model = env("REELVIEW_EVALUATION_MODEL")
-            .ok_or("REELVIEW_EVALUATION_MODEL must name the model REELVIEW_EVALUATION_URL serves")?;
-        app.evaluator = Some(Arc::new(OpenAiEvaluator::new(&url, &model)?));
+        let model = env("REELVIEW_EVALUATION_MODEL").ok_or(
+            "REELVIEW_EVALUATION_MODEL must name the model REELVIEW_EVALUATION_URL serves",
+        )?;
+        app.evaluator = Some(Arc::new(
+            OpenAiEvaluator::new(&url, &model).with_api_key(api_key),
+        ));
         app.followups.evaluate = true;
     }
     Ok(())

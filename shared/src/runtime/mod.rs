@@ -11,7 +11,10 @@ pub use lambda::lambda_state;
 #[cfg(all(feature = "aws-s3", feature = "aws-ses"))]
 pub use lambda::{aws_app, AwsSettings};
 #[cfg(feature = "local")]
-pub use local::{local_app, local_followups, local_link_key, spawn_followup_runner};
+#[cfg(feature = "openai")]
+pub use local::local_followups;
+#[cfg(feature = "local")]
+pub use local::{local_app, local_link_key, spawn_followup_runner};
 
 use crate::domain::LinkKey;
 use sha2::{Digest, Sha256};
