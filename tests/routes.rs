@@ -112,7 +112,13 @@ fn each_function_gets_exactly_the_settings_it_needs() {
             }
         };
         want(needs.store, &["REELVIEW_TABLE"]);
-        want(needs.videos, &["REELVIEW_VIDEO_BUCKET"]);
+        // Amazon Transcribe writes its output to the video bucket.
+        want(needs.videos || needs.transcriber, &["REELVIEW_VIDEO_BUCKET"]);
+        want(
+            needs.followup_switches,
+            &["REELVIEW_TRANSCRIPTION", "REELVIEW_EVALUATION_MODEL"],
+        );
+        want(needs.evaluator, &["REELVIEW_EVALUATION_MODEL"]);
         want(
             needs.mail,
             &["REELVIEW_MAIL_FROM", "REELVIEW_MAIL_CONFIGURATION_SET"],
@@ -207,7 +213,9 @@ fn each_function_crate_enables_exactly_the_clients_it_needs() {
         let features = crate_features(function.name);
         let has = |f: &str| features.contains(f);
         let needs = function.needs;
-        let aws = has("aws") || has("aws-s3") || has("aws-ses");
+        let aws = ["aws", "aws-s3", "aws-ses", "aws-transcribe", "aws-bedrock"]
+            .iter()
+            .any(|f| has(f));
         assert_eq!(
             aws, needs.store,
             "{}: the table client ({features:?})",
@@ -223,6 +231,18 @@ fn each_function_crate_enables_exactly_the_clients_it_needs() {
             has("aws-ses"),
             needs.mail,
             "{}: SES ({features:?})",
+            function.name
+        );
+        assert_eq!(
+            has("aws-transcribe"),
+            needs.transcriber,
+            "{}: Transcribe ({features:?})",
+            function.name
+        );
+        assert_eq!(
+            has("aws-bedrock"),
+            needs.evaluator,
+            "{}: Bedrock ({features:?})",
             function.name
         );
     }

@@ -9,7 +9,9 @@ use axum::Router;
 
 /// What a function needs besides the table: each `true` adds an adapter and the settings it
 /// reads (`REELVIEW_VIDEO_BUCKET`; `REELVIEW_MAIL_FROM` and `REELVIEW_MAIL_CONFIGURATION_SET`;
-/// `REELVIEW_LINK_KEY_SECRET` — the secret's ARN, read at cold start — and `PUBLIC_BASE_URL`).
+/// `REELVIEW_LINK_KEY_SECRET` — the secret's ARN, read at cold start — and `PUBLIC_BASE_URL`;
+/// `REELVIEW_TRANSCRIPTION` and `REELVIEW_EVALUATION_MODEL` for the followup switches;
+/// `REELVIEW_EVALUATION_MODEL` for the evaluator).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Needs {
     /// The table (`REELVIEW_TABLE`); only the static page function goes without.
@@ -17,6 +19,12 @@ pub struct Needs {
     pub videos: bool,
     pub mail: bool,
     pub links: bool,
+    /// Queues followups, so it reads whether transcription and evaluation are on.
+    pub followup_switches: bool,
+    /// Transcribes recordings (Amazon Transcribe; output in the video bucket).
+    pub transcriber: bool,
+    /// Evaluates completed interviews (Amazon Bedrock).
+    pub evaluator: bool,
 }
 
 impl Needs {
@@ -25,6 +33,9 @@ impl Needs {
         videos: false,
         mail: false,
         links: false,
+        followup_switches: false,
+        transcriber: false,
+        evaluator: false,
     };
     const NOTHING: Needs = Needs {
         store: false,
@@ -140,6 +151,7 @@ deployed! {
             ("POST", "/v1/interviews/{interviewId}/reinvite"),
             ("PUT", "/v1/interviews/{interviewId}/deadline"),
             ("DELETE", "/v1/interviews/{interviewId}/answers/{questionId}"),
+            ("GET", "/v1/interviews/{interviewId}/answers/{questionId}/captions.vtt"),
         ],
         router: Some(http::interviews::routes),
         needs: Needs {
@@ -185,10 +197,16 @@ deployed! {
         routes: &[
             ("GET", "/v1/candidate/{token}"),
             ("POST", "/v1/candidate/{token}/submit"),
+            ("PUT", "/v1/candidate/{token}/answers/{questionId}/text"),
         ],
         router: Some(http::session::routes),
-        needs: Needs::STORE,
-        // Opening and submitting move the position's counts.
+        // Submitting queues the advisory evaluation where it is on.
+        needs: Needs {
+            followup_switches: true,
+            ..Needs::STORE
+        },
+        // Opening and submitting move the position's counts; a submission may queue an
+        // evaluation in the same write.
         aws_actions: &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
     };
     AnswerUpload => Function {
@@ -200,8 +218,10 @@ deployed! {
             ("POST", "/v1/candidate/{token}/answers/{questionId}/uploads/{uploadId}/complete"),
         ],
         router: Some(http::uploads::routes),
+        // A confirmed recording is queued for transcription where it is on.
         needs: Needs {
             videos: true,
+            followup_switches: true,
             ..Needs::STORE
         },
         aws_actions: &[
@@ -227,6 +247,7 @@ deployed! {
             ("GET", "/v1/interviews/{interviewId}/shares"),
             ("DELETE", "/v1/interviews/{interviewId}/shares/{shareId}"),
             ("GET", "/v1/shares/{token}"),
+            ("GET", "/v1/shares/{token}/answers/{questionId}/captions.vtt"),
             ("GET", "/s/{token}"),
         ],
         router: Some(http::shares::routes),
@@ -331,6 +352,58 @@ deployed! {
             "dynamodb:UpdateItem",
         ],
     };
+    /// Runs queued followups as the table's change stream reports them: starts transcribing
+    /// a confirmed recording, evaluates a completed interview.
+    Followups => Function {
+        name: "reelview-followups",
+        routes: &[],
+        router: None,
+        needs: Needs {
+            videos: true,
+            transcriber: true,
+            evaluator: true,
+            ..Needs::STORE
+        },
+        aws_actions: &[
+            "dynamodb:GetItem",
+            // A transcript beside its interview; an evaluation.
+            "dynamodb:PutItem",
+            // An interview stored before position counts existed is counted when stored.
+            "dynamodb:UpdateItem",
+            // A followup that ran.
+            "dynamodb:DeleteItem",
+            // An interview's transcripts and evaluations.
+            "dynamodb:Query",
+            // Transcribe reads the recording, and writes its result under transcripts/, with
+            // the permissions of the caller that starts the job.
+            "s3:GetObject",
+            "s3:PutObject",
+            "transcribe:StartTranscriptionJob",
+            // Starting a job that exists reports that job instead.
+            "transcribe:GetTranscriptionJob",
+            "bedrock:InvokeModel",
+        ],
+    };
+    /// Stores the outcome of a transcription job when Amazon Transcribe reports its end
+    /// (through EventBridge).
+    Transcripts => Function {
+        name: "reelview-transcripts",
+        routes: &[],
+        router: None,
+        needs: Needs {
+            transcriber: true,
+            ..Needs::STORE
+        },
+        aws_actions: &[
+            "dynamodb:GetItem",
+            // The transcript beside its interview (the evaluation may be queued with it).
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "transcribe:GetTranscriptionJob",
+            // The job's output document under transcripts/.
+            "s3:GetObject",
+        ],
+    };
     /// The candidate page and its assets: static, no table, no AWS client.
     CandidatePage => Function {
         name: "reelview-candidate-page",
@@ -356,7 +429,7 @@ deployed! {
 }
 
 /// Every deployed function.
-pub const ALL: [Function; 16] = [
+pub const ALL: [Function; 18] = [
     Admin::FUNCTION,
     Authorizer::FUNCTION,
     Positions::FUNCTION,
@@ -373,6 +446,8 @@ pub const ALL: [Function; 16] = [
     Purge::FUNCTION,
     Reminders::FUNCTION,
     EmailEvents::FUNCTION,
+    Followups::FUNCTION,
+    Transcripts::FUNCTION,
 ];
 
 /// The manifest entry of a function, by name.

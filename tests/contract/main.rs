@@ -6,6 +6,9 @@
 //! for one backend); `contracts!(case, …)` runs each listed case on every backend, as the
 //! tests `<port>::<case>::local` and `<port>::<case>::aws`. A case never asks which backend it
 //! runs on: what differs between backends is described by its fixture.
+//!
+//! `ai` is the exception: the transcription and evaluation adapters have no embedded twin,
+//! so each is tested on its own, against moto or a stand-in speaking the service's API.
 
 use reelview::aws::{DynamoStore, S3Videos, SesMailer};
 use reelview::local::{DiskVideos, LocalStore, OutboxMailer};
@@ -37,6 +40,7 @@ macro_rules! contracts {
     )+};
 }
 
+mod ai;
 mod fixtures;
 mod idempotency;
 mod interviews;

@@ -1,6 +1,8 @@
 //! Test support: starts `reelview-local` (on port 0, with a fresh data directory) against the
-//! embedded adapters or against AWS adapters pointed at a moto server, and reads what it sent.
+//! embedded adapters or against AWS adapters pointed at a moto server, and reads what it sent;
+//! stand-ins for the AI services (`ai_servers`).
 
+pub mod ai_servers;
 pub mod apigw;
 pub mod emulator;
 pub mod mail;

@@ -58,6 +58,9 @@ async fn run() -> Result<(), String> {
             ))
         }
     };
+    let mut app = app;
+    runtime::local_followups(&mut app)?;
+    runtime::spawn_followup_runner(app.clone());
     let state = HttpState {
         app,
         admin_key: Some(admin_key.clone()),

@@ -1,18 +1,29 @@
 //! AWS adapters: the single DynamoDB table (an item engine for `crate::store`), the S3 video
-//! bucket and SESv2. Each client is built once per process, and only where it is used.
+//! bucket, SESv2, Amazon Transcribe (answer transcripts) and Amazon Bedrock (the advisory
+//! evaluation's model). Each client is built once per process, and only where it is used.
 
+#[cfg(feature = "aws-bedrock")]
+mod bedrock;
 mod dynamo;
 #[cfg(feature = "aws-s3")]
 mod s3;
 #[cfg(feature = "aws-ses")]
 mod ses;
 pub mod ses_events;
+pub mod stream_events;
+#[cfg(feature = "aws-transcribe")]
+mod transcribe;
+pub mod transcribe_events;
 
+#[cfg(feature = "aws-bedrock")]
+pub use bedrock::BedrockEvaluator;
 pub use dynamo::{DynamoItems, DynamoStore};
 #[cfg(feature = "aws-s3")]
 pub use s3::S3Videos;
 #[cfg(feature = "aws-ses")]
 pub use ses::SesMailer;
+#[cfg(feature = "aws-transcribe")]
+pub use transcribe::TranscribeJobs;
 
 /// The shared SDK configuration from the standard AWS environment (region, credentials and,
 /// for emulators, `AWS_ENDPOINT_URL`).
@@ -56,4 +67,26 @@ pub async fn secret_text(
 #[cfg(feature = "aws-ses")]
 pub fn ses(shared: &aws_config::SdkConfig) -> aws_sdk_sesv2::Client {
     aws_sdk_sesv2::Client::new(shared)
+}
+
+#[cfg(feature = "aws-transcribe")]
+pub fn transcribe(shared: &aws_config::SdkConfig) -> aws_sdk_transcribe::Client {
+    aws_sdk_transcribe::Client::new(shared)
+}
+
+#[cfg(feature = "aws-bedrock")]
+pub fn bedrock(shared: &aws_config::SdkConfig) -> aws_sdk_bedrockruntime::Client {
+    use aws_sdk_bedrockruntime::config::timeout::TimeoutConfig;
+    // A reply takes seconds, a long one a minute. The SDK sets no limit on an attempt by
+    // default, so a stalled one would hold the function until its own timeout; past two
+    // minutes it is retried instead.
+    let timeouts = shared
+        .timeout_config()
+        .map_or_else(TimeoutConfig::builder, TimeoutConfig::to_builder)
+        .operation_attempt_timeout(std::time::Duration::from_secs(120))
+        .build();
+    let config = aws_sdk_bedrockruntime::config::Builder::from(shared)
+        .timeout_config(timeouts)
+        .build();
+    aws_sdk_bedrockruntime::Client::from_conf(config)
 }

@@ -1,13 +1,18 @@
 //! Embedded adapters for running Reelview with no AWS account: a redb item engine (under the
 //! one `crate::store`) in the data
 //! directory, videos on disk behind signed expiring URLs served by the local process, and
-//! emails written as `.eml` files to an outbox folder.
+//! emails written as `.eml` files to an outbox folder. With the `openai` feature, transcripts
+//! and evaluations come from an OpenAI-compatible API the developer points it at.
 
 mod mailer;
+#[cfg(feature = "openai")]
+mod openai;
 mod store;
 mod video;
 
 pub use mailer::OutboxMailer;
+#[cfg(feature = "openai")]
+pub use openai::{OpenAiEvaluator, OpenAiTranscriber};
 
 /// Writes a secret (a key) readable by this user only: created with mode 0600, so it is never
 /// visible to others even for an instant.

@@ -51,6 +51,42 @@ pub async fn lambda_state<F: Deployed>() -> Result<HttpState, String> {
             F::FUNCTION.name
         ));
     }
+    if needs.followup_switches {
+        app.followups = super::followup_switches();
+    }
+    if needs.transcriber {
+        #[cfg(feature = "aws-transcribe")]
+        {
+            let bucket = require_env("REELVIEW_VIDEO_BUCKET")?;
+            app.transcriber = Some(Arc::new(aws::TranscribeJobs::new(
+                aws::transcribe(&shared),
+                aws::s3(&shared),
+                bucket,
+            )));
+        }
+        #[cfg(not(feature = "aws-transcribe"))]
+        return Err(format!(
+            "{} transcribes: build it with the aws-transcribe feature",
+            F::FUNCTION.name
+        ));
+    }
+    if needs.evaluator {
+        #[cfg(feature = "aws-bedrock")]
+        {
+            // Unset: evaluation is off, and nothing queues it.
+            if let Some(model) = super::env("REELVIEW_EVALUATION_MODEL") {
+                app.evaluator = Some(Arc::new(aws::BedrockEvaluator::new(
+                    aws::bedrock(&shared),
+                    model,
+                )));
+            }
+        }
+        #[cfg(not(feature = "aws-bedrock"))]
+        return Err(format!(
+            "{} evaluates: build it with the aws-bedrock feature",
+            F::FUNCTION.name
+        ));
+    }
     if needs.links {
         #[cfg(feature = "aws-secrets")]
         {

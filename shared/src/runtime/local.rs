@@ -57,3 +57,38 @@ pub fn local_app(
     app.links = Some(Links::new(Some(public_base_url), local_link_key(data_dir)?));
     Ok((app, videos.routes()))
 }
+
+/// The followup services of a local run, from the environment: transcription by an
+/// OpenAI-compatible server at `REELVIEW_TRANSCRIBE_URL` (model `REELVIEW_TRANSCRIBE_MODEL`,
+/// default `whisper-1`), the advisory evaluation by an OpenAI-compatible chat server at
+/// `REELVIEW_EVALUATION_URL` (model `REELVIEW_EVALUATION_MODEL`, required with it). Each is
+/// off when its URL is unset.
+pub fn local_followups(app: &mut App) -> Result<(), String> {
+    use crate::local::openai::{OpenAiEvaluator, OpenAiTranscriber};
+    if let Some(url) = env("REELVIEW_TRANSCRIBE_URL") {
+        let model = env("REELVIEW_TRANSCRIBE_MODEL").unwrap_or_else(|| "whisper-1".into());
+        app.transcriber = Some(Arc::new(OpenAiTranscriber::new(&url, &model)?));
+        app.followups.transcribe = true;
+    }
+    if let Some(url) = env("REELVIEW_EVALUATION_URL") {
+        let model = env("REELVIEW_EVALUATION_MODEL")
+            .ok_or("REELVIEW_EVALUATION_MODEL must name the model REELVIEW_EVALUATION_URL serves")?;
+        app.evaluator = Some(Arc::new(OpenAiEvaluator::new(&url, &model)?));
+        app.followups.evaluate = true;
+    }
+    Ok(())
+}
+
+/// Runs queued followups every second: the local stand-in for the table's change stream.
+pub fn spawn_followup_runner(app: App) {
+    tokio::spawn(async move {
+        loop {
+            if app.transcriber.is_some() || app.evaluator.is_some() {
+                if let Err(e) = crate::app::followups::run_queued(&app, 25).await {
+                    tracing::warn!(error = %e, "looking for queued followups failed");
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    });
+}

@@ -11,10 +11,19 @@ pub use lambda::lambda_state;
 #[cfg(all(feature = "aws-s3", feature = "aws-ses"))]
 pub use lambda::{aws_app, AwsSettings};
 #[cfg(feature = "local")]
-pub use local::{local_app, local_link_key};
+pub use local::{local_app, local_followups, local_link_key, spawn_followup_runner};
 
 use crate::domain::LinkKey;
 use sha2::{Digest, Sha256};
+
+/// Whether this deployment transcribes recordings (`REELVIEW_TRANSCRIPTION=on`) and
+/// evaluates completed interviews (a model in `REELVIEW_EVALUATION_MODEL`).
+pub fn followup_switches() -> crate::app::Followups {
+    crate::app::Followups {
+        transcribe: env("REELVIEW_TRANSCRIPTION").is_some_and(|v| v == "on"),
+        evaluate: env("REELVIEW_EVALUATION_MODEL").is_some(),
+    }
+}
 
 /// Reads an environment variable, treating empty as unset.
 pub fn env(name: &str) -> Option<String> {
