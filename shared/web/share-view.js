@@ -388,8 +388,8 @@ export function showInterview(data, refresh, captionsUrl) {
 
   const questions = Array.isArray(data.questions) ? data.questions : [];
   const list = $('share-questions');
-  const completed = Boolean(data.completedAt) || data.status === 'completed';
-  list.replaceChildren(...questions.map((q, i) => questionItem(q, i, questions.length, refresh, captionsUrl, completed)));
+  const submitted = Boolean(data.completedAt) || data.status === 'completed';
+  list.replaceChildren(...questions.map((q, i) => questionItem(q, i, questions.length, refresh, captionsUrl, submitted)));
   if (!questions.length) list.append(make('li', 'share-no-answer', 'This interview has no questions.'));
 
   document.title = (fullName ? isolate(fullName) : name) + ' · ' +
