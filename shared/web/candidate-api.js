@@ -65,13 +65,15 @@ export function tokenFromPath() {
   }
 }
 
-function call(method, path, body) {
+function call(method, path, body, extra) {
   const init = {
     method: method,
     headers: { Accept: 'application/json' },
     credentials: 'same-origin',
     cache: 'no-store'
   };
+  // `keepalive` lets a last save finish while the page is being closed.
+  if (extra && extra.keepalive) init.keepalive = true;
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -111,6 +113,10 @@ export function candidateApi(token) {
     uploadStatus: (questionId, uploadId) => call('GET', upload(questionId, uploadId)),
     /** Asks the server to check the upload and keep it as the answer. */
     completeUpload: (questionId, uploadId) => call('POST', upload(questionId, uploadId, '/complete')),
-    abortUpload: (questionId, uploadId) => call('DELETE', upload(questionId, uploadId))
+    abortUpload: (questionId, uploadId) => call('DELETE', upload(questionId, uploadId)),
+    /** Saves a written answer (a draft until the interview is submitted). Not retried here:
+     *  the autosave decides when to try again. */
+    saveText: (questionId, text, options) =>
+      call('PUT', base + '/answers/' + encodeURIComponent(questionId) + '/text', { text: text }, options)
   };
 }

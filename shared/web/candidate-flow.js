@@ -1,15 +1,21 @@
 /*
- * The interview's steps and the state that decides them: load the link, welcome, camera check,
- * one question at a time (thinking time, recording, review, upload), submit, done, and the error
- * screens in between. The other modules do the work: candidate-api.js talks to the server,
- * candidate-recorder.js to the camera, candidate-uploader.js sends a take, candidate-takes.js keeps
- * takes on this device, candidate-screens.js shows it all.
+ * The interview's steps and the state that decides them: load the link, welcome, device check,
+ * one question at a time, submit, done, and the error screens in between.
+ *
+ * A question is answered by its kind: `video` (thinking time, recording with the camera, review,
+ * upload), `audio` (the same with the microphone alone: no camera is asked for) or `text` (a
+ * written answer, saved as it is typed; no thinking time and no timer).
+ *
+ * The other modules do the work: candidate-api.js talks to the server, candidate-recorder.js to
+ * the camera and the microphone, candidate-uploader.js sends takes and saves written answers,
+ * candidate-takes.js keeps takes and unsaved text on this device, candidate-screens.js shows it all.
  */
 import { NetworkError, candidateApi, isTransient, tokenFromPath } from './candidate-api.js';
 import * as media from './candidate-recorder.js';
 import * as screens from './candidate-screens.js';
-import { forgetRecordings, recordings, takeCounter } from './candidate-takes.js';
-import { createUploader } from './candidate-uploader.js';
+import { kindOf } from './candidate-screens.js';
+import { forgetRecordings, localDrafts, recordings, startingText, takeCounter } from './candidate-takes.js';
+import { characterCount, createAutosave, createUploader, isBlank } from './candidate-uploader.js';
 import { safely } from './candidate-util.js';
 
 const state = {
@@ -21,7 +27,13 @@ const state = {
   /** questionId → stored recording not yet confirmed by the server. */
   pending: {},
   stream: null,
+  /** The kind of device check done on this visit (`video` or `audio`), or null before it. */
+  checked: null,
   meter: null,
+  drafts: null,
+  /** The autosave of the written answer on screen, if one is. */
+  autosave: null,
+  countTimer: null,
   current: null,
   take: null,
   recording: null,
@@ -52,6 +64,7 @@ function guardLeaving(on) {
 }
 
 function showError(kind, detail, action) {
+  closeWritten();
   stopMeter();
   guardLeaving(false);
   clearTimers();
@@ -102,6 +115,7 @@ export function load() {
   if (!state.token) return showError('link_not_found');
   state.api = candidateApi(state.token);
   state.takes = takeCounter(state.token);
+  state.drafts = localDrafts(state.token);
   state.uploader = createUploader({
     api: state.api,
     multipartThreshold: () => state.session.multipartThresholdBytes,
@@ -136,18 +150,50 @@ function renderWelcome() {
   screens.showWelcome(state.session, answeredCount(), Object.keys(state.pending).length, nextQuestion());
 }
 
-function streamLive() {
-  return media.isLive(state.stream);
+/** The stream has what recording `q` needs. */
+function streamFits(q) {
+  return media.fits(state.stream, kindOf(q));
 }
 
-/** Decides what comes next: a waiting recording, the camera check, a question, or submitting. */
+/** The device check this interview needs: the camera and the microphone while a video question
+ *  is still to be answered, else the microphone alone. */
+function checkKind() {
+  return state.session.questions.some((q) => kindOf(q) === 'video' && !q.answered) ? 'video' : 'audio';
+}
+
+/** Errors about devices, worded for the microphone alone when no camera was asked for. */
+function deviceErrorKind(kind, cameraKind) {
+  return kind === 'audio' ? cameraKind.replace(/^camera_/, 'mic_') : cameraKind;
+}
+
+/** Decides what comes next: a waiting recording, a written answer, the device check, a
+ *  question, or submitting. */
 function advance() {
   const q = nextQuestion();
   if (!q) return showSubmit();
   const stored = state.pending[q.id];
   if (stored) return showReview(q, takeFromRecord(stored), true);
-  if (!streamLive()) return startCamera();
-  return showQuestion(q);
+  if (kindOf(q) === 'text') return showWritten(q);
+  if (!state.checked) return startCamera();
+  return toQuestion(q);
+}
+
+/**
+ * Shows a recording question with the devices it needs. The check was done on this visit, so a
+ * change of devices (the camera off for a spoken answer, back on for a video one) is asked for
+ * without showing the check again; the browser has already been allowed.
+ */
+function toQuestion(q) {
+  if (streamFits(q)) return showQuestion(q);
+  const kind = kindOf(q);
+  stopStream();
+  return media.openDevices(kind).then((stream) => {
+    state.stream = stream;
+    media.watchTracks(stream, onTrackEnded);
+    showQuestion(q);
+  }, (err) => {
+    showError(deviceErrorKind(kind, media.cameraErrorKind(err)), null, startCamera);
+  });
 }
 
 function takeFromRecord(record) {
@@ -155,6 +201,7 @@ function takeFromRecord(record) {
     blob: record.blob,
     contentType: record.contentType,
     seconds: record.seconds || null,
+    kind: record.kind || null,
     record: record
   };
 }
@@ -162,27 +209,35 @@ function takeFromRecord(record) {
 // -----------------------------------------------------------------------------------------------
 // Camera and microphone
 
+/** The device check: the camera and the microphone, or only the microphone when no video
+ *  question is left to answer. */
 function startCamera() {
-  screens.showCameraCheck();
+  closeWritten();
+  const kind = checkKind();
+  screens.showCameraCheck(kind);
   if (!media.canRecord()) {
-    return showError('camera_unsupported');
+    return showError(kind === 'audio' ? 'mic_unsupported' : 'camera_unsupported');
   }
-  const ready = streamLive() ? Promise.resolve(state.stream) : media.openCamera();
+  if (state.stream && !media.fits(state.stream, kind)) stopStream();
+  const ready = state.stream ? Promise.resolve(state.stream) : media.openDevices(kind);
   return ready.then((stream) => {
     state.stream = stream;
     media.watchTracks(stream, onTrackEnded);
-    screens.showCameraPreview(stream);
+    if (kind === 'video') screens.showCameraPreview(stream);
     startMeter(stream);
     const hasAudio = stream.getAudioTracks().length > 0;
-    screens.showCameraStatus(hasAudio);
+    screens.showCameraStatus(hasAudio, kind);
     if (!hasAudio) return showError('camera_missing', 'We could use your camera but not a microphone. Connect a microphone and try again.', startCamera);
+    state.checked = kind;
     screens.cameraReady();
   }, (err) => {
-    showError(media.cameraErrorKind(err), null, startCamera);
+    showError(deviceErrorKind(kind, media.cameraErrorKind(err)), null, startCamera);
   });
 }
 
 function onTrackEnded() {
+  // A device went away: the next recording starts with the check again.
+  state.checked = null;
   if (state.recording && state.recording.active) {
     // Keep what was captured: the candidate can still watch and send it.
     stopRecording('Your camera or microphone stopped, so the recording ended early.');
@@ -190,8 +245,11 @@ function onTrackEnded() {
     return;
   }
   if (screens.isShown('question') || screens.isShown('camera')) {
+    const audio = screens.isShown('question') ? kindOf(state.current) === 'audio' : checkKind() === 'audio';
     stopStream();
-    showError('camera_busy', 'Your camera or microphone stopped working. Check the connection, then try again.', startCamera);
+    showError(audio ? 'mic_busy' : 'camera_busy', audio
+      ? 'Your microphone stopped working. Check the connection, then try again.'
+      : 'Your camera or microphone stopped working. Check the connection, then try again.', startCamera);
   }
 }
 
@@ -221,6 +279,9 @@ function showQuestion(q) {
   state.current = q;
   state.take = null;
   screens.showQuestion(q, state.session, takesLeft(q), state.stream);
+  // A spoken answer has no picture to show it is working: the microphone's level does.
+  if (kindOf(q) === 'audio') startMeter(state.stream);
+  else stopMeter();
 
   const thinking = Math.max(0, q.thinkingSeconds || 0);
   if (thinking === 0) {
@@ -243,19 +304,23 @@ function showQuestion(q) {
   state.timers.push(setInterval(render, 200));
 }
 
-function recordingType() {
-  return media.recordingType(state.session && state.session.allowedContentTypes);
+/** The recording type for `q`, from the types the question (or, before kinds, the session) allows. */
+function recordingType(q) {
+  const allowed = q && q.allowedContentTypes && q.allowedContentTypes.length
+    ? q.allowedContentTypes
+    : kindOf(q) === 'video' ? state.session && state.session.allowedContentTypes : null;
+  return media.recordingType(kindOf(q), allowed);
 }
 
 function startRecording() {
   clearTimers();
   const q = state.current;
-  if (!streamLive()) return startCamera();
-  const options = media.recorderOptions(recordingType(), state.session.maxUploadBytes, q.maxAnswerSeconds);
+  if (!streamFits(q)) return startCamera();
+  const options = media.recorderOptions(kindOf(q), recordingType(q), state.session.maxUploadBytes, q.maxAnswerSeconds);
   const recording = media.startRecorder(state.stream, options, onRecordingStopped, () => {
     screens.showQuestionStatus('Recording failed. Please try again.');
   });
-  if (!recording) return showError('camera_unsupported');
+  if (!recording) return showError(kindOf(q) === 'audio' ? 'mic_unsupported' : 'camera_unsupported');
   state.recording = recording;
   guardLeaving(true);
   screens.showRecording();
@@ -291,8 +356,10 @@ function onRecordingStopped(recording) {
   clearTimers();
   guardLeaving(false);
   screens.hideRecordingBadge();
+  stopMeter();
   const q = state.current;
-  const type = media.baseType(recording.mimeType) || media.baseType(recordingType()) || 'video/webm';
+  const fallback = kindOf(q) === 'audio' ? 'audio/webm' : 'video/webm';
+  const type = media.baseType(recording.mimeType) || media.baseType(recordingType(q)) || fallback;
   const blob = recording.takeBlob(type);
   if (!blob.size) {
     screens.showEmptyRecording();
@@ -303,6 +370,7 @@ function onRecordingStopped(recording) {
     key: recordings.key(state.token, q.id),
     token: state.token,
     questionId: q.id,
+    kind: kindOf(q),
     blob: blob,
     contentType: type,
     size: blob.size,
@@ -328,6 +396,7 @@ function onRecordingStopped(recording) {
 
 function showReview(q, take, restored) {
   clearTimers();
+  stopMeter();
   state.current = q;
   state.take = take;
   screens.showReview(q, take, restored, takesLeft(q), state.session);
@@ -337,12 +406,12 @@ function retake() {
   const q = state.current;
   if (!q || takesLeft(q) <= 0) return;
   screens.clearReviewVideo();
-  if (!streamLive()) {
+  if (!state.checked) {
     // The stored take stays until a new one replaces it; go straight to the question after the check.
     delete state.pending[q.id];
     return startCamera();
   }
-  showQuestion(q);
+  toQuestion(q);
 }
 
 // -----------------------------------------------------------------------------------------------
@@ -410,7 +479,10 @@ function handleUploadFailure(q, record, err) {
   }
   let message = (err && err.detail) || 'The answer could not be sent.';
   if (code === 'upload_too_large') message = 'This recording is too large to send. Please record a shorter answer.';
-  if (code === 'unsupported_content_type') message = 'This browser records video in a format that is not accepted. Please try another browser.';
+  if (code === 'unsupported_content_type') {
+    message = 'This browser records ' + (kindOf(q) === 'audio' ? 'audio' : 'video') +
+      ' in a format that is not accepted. Please try another browser.';
+  }
   showReview(q, state.take, false);
   screens.showReviewStatus(message);
 }
@@ -431,11 +503,94 @@ function onUploaded(q, record, confirmed) {
 }
 
 // -----------------------------------------------------------------------------------------------
+// A written answer: no thinking time and no timer; saved as it is typed
+
+function showWritten(q) {
+  clearTimers();
+  closeWritten();
+  // Nothing is recorded here: the camera and the microphone go off until they are needed.
+  stopStream();
+  state.current = q;
+  state.take = null;
+  const start = startingText(q, state.drafts);
+  screens.showWritten(q, state.session, start.text, start.restored);
+  showCount(start.text, false);
+  state.autosave = createAutosave({
+    api: state.api,
+    q: q,
+    drafts: state.drafts,
+    text: start.text,
+    saved: q.written ? q.written.text : '',
+    onState: screens.showSaveState,
+    onSaved: (response, text) => {
+      q.written = { text: text, savedAt: response.savedAt || new Date().toISOString() };
+      q.answered = !isBlank(text);
+      if (state.session.status === 'invited') state.session.status = 'in_progress';
+    },
+    onFatal: showServerError
+  });
+  if (start.restored) state.autosave.flush();
+}
+
+function showCount(text, announceIt) {
+  screens.showWrittenCount(characterCount(text), state.current && state.current.maxCharacters, announceIt);
+}
+
+/** Every keystroke: the count now, for screen readers once typing pauses; the autosave. */
+function writtenInput() {
+  if (!state.autosave) return;
+  const text = screens.writtenText();
+  showCount(text, false);
+  if (state.countTimer) clearTimeout(state.countTimer);
+  state.countTimer = setTimeout(() => { showCount(screens.writtenText(), true); }, 1000);
+  state.autosave.input(text);
+}
+
+function writtenBlur() {
+  if (state.autosave) state.autosave.flush();
+}
+
+/** "Save and continue": saved, then on to the next question that needs an answer. */
+function writtenNext() {
+  const autosave = state.autosave;
+  if (!autosave) return;
+  screens.setWrittenNextEnabled(false);
+  autosave.input(screens.writtenText());
+  autosave.flush().then((outcome) => {
+    if (state.autosave !== autosave) return;
+    screens.setWrittenNextEnabled(true);
+    if (outcome === 'saved') {
+      closeWritten();
+      advance();
+      return;
+    }
+    if (outcome !== 'fatal') screens.focusWrittenBox();
+  });
+}
+
+/** Leaving the written answer on screen: its last save goes on, its timers stop. */
+function closeWritten() {
+  if (state.countTimer) clearTimeout(state.countTimer);
+  state.countTimer = null;
+  if (!state.autosave) return;
+  state.autosave.flush();
+  state.autosave.close();
+  state.autosave = null;
+}
+
+// -----------------------------------------------------------------------------------------------
 // Submit
 
 function showSubmit() {
   clearTimers();
-  screens.showSubmit(state.session);
+  closeWritten();
+  stopMeter();
+  screens.showSubmit(state.session, editWritten);
+}
+
+/** "Edit" next to a written answer on the submit screen. */
+function editWritten(q) {
+  showWritten(q);
 }
 
 function submit() {
@@ -443,6 +598,7 @@ function submit() {
   state.api.submit().then((result) => {
     state.session.status = 'completed';
     state.session.completedAt = result.completedAt || new Date().toISOString();
+    state.session.questions.forEach((q) => { if (kindOf(q) === 'text') state.drafts.clear(q.id); });
     return forgetRecordings(state.token).then(() => { showDone(false); });
   }, (err) => {
     if (err.code === 'answers_missing') {
@@ -478,7 +634,7 @@ export function start() {
 
 /** "My camera and microphone work". */
 export function cameraChecked() {
-  if (!streamLive()) return startCamera();
+  if (!state.checked || !media.fits(state.stream, state.checked)) return startCamera();
   stopMeter();
   advance();
 }
@@ -493,7 +649,12 @@ export function stop() {
   stopRecording('Recording stopped.');
 }
 
-export { retake, startUpload, retryUpload, submit };
+export { retake, startUpload, retryUpload, submit, writtenInput, writtenBlur, writtenNext };
+
+/** The page is being hidden or closed: a written answer not saved yet gets a last save. */
+export function pageHidden() {
+  if (state.autosave) state.autosave.pageHidden();
+}
 
 /** "Next question" after an answer was sent. */
 export function next() {
@@ -504,4 +665,5 @@ export function next() {
 /** Back online while Retry is offered: retry at once. */
 export function online() {
   if (screens.retryOffered()) retryUpload();
+  if (state.autosave && !state.autosave.settled) state.autosave.flush();
 }

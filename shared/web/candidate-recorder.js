@@ -2,14 +2,23 @@
  * The camera and the microphone: asking for them, telling why they could not be had, the
  * microphone level, choosing a recording type and a bit rate that keeps the longest answer under
  * the size limit, and MediaRecorder itself. No page state and no DOM: callers pass what they need.
+ *
+ * A recording is of one of two kinds: `video` (camera and microphone) or `audio` (the
+ * microphone only; no camera is asked for).
  */
 import { safely } from './candidate-util.js';
 
 /** The first MediaRecorder type the browser supports wins; uploads use the part before ';'. */
-const RECORDING_TYPES = ['video/webm;codecs=vp8,opus', 'video/webm', 'video/mp4'];
+const RECORDING_TYPES = {
+  video: ['video/webm;codecs=vp8,opus', 'video/webm', 'video/mp4'],
+  audio: ['audio/webm;codecs=opus', 'audio/webm', 'audio/ogg;codecs=opus', 'audio/ogg', 'audio/mp4', 'audio/mpeg']
+};
 
 /** What the server accepts when it does not say. */
-const DEFAULT_ALLOWED_TYPES = ['video/webm', 'video/mp4'];
+const DEFAULT_ALLOWED_TYPES = {
+  video: ['video/webm', 'video/mp4'],
+  audio: ['audio/webm', 'audio/ogg', 'audio/mp4', 'audio/mpeg']
+};
 
 /** `video/webm;codecs=vp8,opus` → `video/webm`. */
 export function baseType(type) {
@@ -21,11 +30,14 @@ export function canRecord() {
   return !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia && window.MediaRecorder);
 }
 
-/** Asks for the camera and the microphone. */
-export function openCamera() {
+const MICROPHONE = { echoCancellation: true, noiseSuppression: true };
+
+/** Asks for the camera and the microphone (`video`), or for the microphone alone (`audio`). */
+export function openDevices(kind) {
+  if (kind === 'audio') return navigator.mediaDevices.getUserMedia({ audio: MICROPHONE });
   return navigator.mediaDevices.getUserMedia({
     video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30, max: 30 }, facingMode: 'user' },
-    audio: { echoCancellation: true, noiseSuppression: true }
+    audio: MICROPHONE
   });
 }
 
@@ -38,9 +50,19 @@ export function cameraErrorKind(err) {
   return 'camera_missing';
 }
 
-/** The stream still has a live camera. */
-export function isLive(stream) {
-  return !!(stream && stream.getTracks().some((t) => t.readyState === 'live' && t.kind === 'video'));
+function hasLive(stream, trackKind) {
+  return stream.getTracks().some((t) => t.readyState === 'live' && t.kind === trackKind);
+}
+
+/**
+ * The stream is what a recording of `kind` needs, and no more: a live camera and microphone
+ * for `video`; a live microphone and no camera for `audio` (the camera is not kept on while
+ * the candidate answers with their voice).
+ */
+export function fits(stream, kind) {
+  if (!stream) return false;
+  if (kind === 'audio') return hasLive(stream, 'audio') && !hasLive(stream, 'video');
+  return hasLive(stream, 'video') && hasLive(stream, 'audio');
 }
 
 /** Calls `onEnded` when the camera or the microphone goes away (unplugged, taken, revoked). */
@@ -97,11 +119,13 @@ export function stopMeter(meter) {
  * The first recording type that both the browser and the server accept: `null` without
  * MediaRecorder, `''` when none fits (the browser then picks).
  */
-export function recordingType(allowed) {
+export function recordingType(kind, allowed) {
   if (!window.MediaRecorder) return null;
-  allowed = allowed || DEFAULT_ALLOWED_TYPES;
-  for (let i = 0; i < RECORDING_TYPES.length; i++) {
-    const type = RECORDING_TYPES[i];
+  kind = kind === 'audio' ? 'audio' : 'video';
+  allowed = allowed && allowed.length ? allowed : DEFAULT_ALLOWED_TYPES[kind];
+  const types = RECORDING_TYPES[kind];
+  for (let i = 0; i < types.length; i++) {
+    const type = types[i];
     if (allowed.indexOf(baseType(type)) < 0) continue;
     try {
       if (MediaRecorder.isTypeSupported(type)) return type;
@@ -111,11 +135,17 @@ export function recordingType(allowed) {
 }
 
 /** MediaRecorder options for `type` that keep the longest possible answer well under `maxBytes`. */
-export function recorderOptions(type, maxBytes, maxAnswerSeconds) {
+export function recorderOptions(kind, type, maxBytes, maxAnswerSeconds) {
   const options = {};
   if (type) options.mimeType = type;
   maxBytes = maxBytes || 0;
   const seconds = Math.max(1, maxAnswerSeconds || 60);
+  if (kind === 'audio') {
+    let audioBits = 128000;
+    if (maxBytes) audioBits = Math.min(audioBits, Math.floor((maxBytes * 8 * 0.8) / seconds));
+    options.audioBitsPerSecond = Math.max(32000, audioBits);
+    return options;
+  }
   let bits = 2500000;
   if (maxBytes) bits = Math.min(bits, Math.floor((maxBytes * 8 * 0.8) / seconds) - 128000);
   options.videoBitsPerSecond = Math.max(250000, bits);

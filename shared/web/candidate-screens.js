@@ -12,7 +12,15 @@ import { formatBytes, formatDate, formatLength, formatSeconds, isolate, plural, 
 
 const $ = (id) => document.getElementById(id);
 
-const SCREENS = ['loading', 'welcome', 'camera', 'question', 'review', 'uploading', 'submit', 'done', 'error'];
+const SCREENS = ['loading', 'welcome', 'camera', 'question', 'written', 'review', 'uploading', 'submit', 'done', 'error'];
+
+/** A question's kind of answer; questions from before kinds existed are video. */
+export function kindOf(q) {
+  const kind = q && q.kind;
+  return kind === 'audio' || kind === 'text' ? kind : 'video';
+}
+
+const KIND_LABELS = { video: 'Video answer', audio: 'Audio answer', text: 'Written answer' };
 
 const DEFAULT_REQUIREMENTS = [
   'A device with a camera and a microphone',
@@ -60,6 +68,38 @@ const ERRORS = {
   },
   camera_unsupported: {
     title: 'This browser can’t record video',
+    message: 'Please open this link in a recent version of Chrome, Firefox, Edge or Safari.'
+  },
+  mic_denied: {
+    title: 'Microphone blocked',
+    message: 'This interview asks for spoken answers, but your browser did not allow this page to use your microphone.',
+    tips: [
+      'Click the microphone icon or the padlock in the address bar and allow the microphone for this site.',
+      'On a phone, check the browser’s permissions in your device settings.',
+      'Then press “Try again”.'
+    ],
+    action: 'Try again'
+  },
+  mic_missing: {
+    title: 'No microphone found',
+    message: 'We couldn’t find a microphone on this device.',
+    tips: [
+      'Connect a microphone or a headset, or open this link on a phone or a laptop that has one.',
+      'Then press “Try again”.'
+    ],
+    action: 'Try again'
+  },
+  mic_busy: {
+    title: 'Your microphone is in use',
+    message: 'Another application seems to be using your microphone.',
+    tips: [
+      'Close other apps and browser tabs that may use the microphone, such as calls.',
+      'Then press “Try again”.'
+    ],
+    action: 'Try again'
+  },
+  mic_unsupported: {
+    title: 'This browser can’t record audio',
     message: 'Please open this link in a recent version of Chrome, Firefox, Edge or Safari.'
   },
   network: {
@@ -180,13 +220,29 @@ export function showWelcome(s, answered, pendingCount, next) {
   const position = s.position || 'Video interview';
   setText('welcome-title', position);
   const firstName = s.candidate && s.candidate.firstName;
+  const kinds = s.questions.map(kindOf);
+  const videoOnly = kinds.every((k) => k === 'video');
+  const recorded = kinds.filter((k) => k !== 'text');
   setParts('welcome-greeting', [
     ...(firstName ? ['Hi ', bdi(firstName), ', thank'] : ['Thank']),
     ' you for your interest',
     ...(company ? [' in ', bdi(company)] : []),
-    '. This is a one-way video interview: you record your answers to a few questions at a time ' +
-    'that suits you, and the team watches them later.'
+    videoOnly
+      ? '. This is a one-way video interview: you record your answers to a few questions at a time ' +
+        'that suits you, and the team watches them later.'
+      : '. This is a one-way interview: you answer a few questions at a time that suits you (' +
+        answerWays(kinds) + '), and the team goes through your answers later.'
   ]);
+  setText('welcome-check-step', kinds.includes('video')
+    ? 'Check that your camera and microphone work.'
+    : recorded.length ? 'Check that your microphone works.' : 'Find a quiet moment: nothing needs to be recorded.');
+  $('welcome-check-step').hidden = !recorded.length;
+  setText('welcome-thinking-step', !recorded.length
+    ? 'Write your answer to each question. It is saved as you type, and you can change it until you submit.'
+    : recorded.length === kinds.length
+      ? 'Each question is shown with a short time to think before recording starts.'
+      : 'A question you answer by recording gives you a short time to think before recording starts; ' +
+        'a written answer is saved as you type, and you can change it until you submit.');
   $('welcome-intro').hidden = !s.intro;
   setText('welcome-intro', s.intro || '');
 
@@ -196,7 +252,8 @@ export function showWelcome(s, answered, pendingCount, next) {
   $('welcome-deadline-row').hidden = !s.deadline;
   setText('welcome-deadline', s.deadline ? formatDate(s.deadline) : '');
 
-  const maxRetakes = s.questions.reduce((m, q) => Math.max(m, q.retakes || 0), 0);
+  const maxRetakes = s.questions.filter((q) => kindOf(q) !== 'text').reduce((m, q) => Math.max(m, q.retakes || 0), 0);
+  $('welcome-retakes-step').hidden = !recorded.length;
   setText('welcome-retakes-step', maxRetakes > 0
     ? 'Watch your answer back and, if you want to, record it again (up to ' + plural(maxRetakes, 'extra take', 'extra takes') + ' per question). Then send it.'
     : 'Watch your answer back, then send it. Each question is recorded once, so take your time to think first.');
@@ -233,6 +290,15 @@ export function showWelcome(s, answered, pendingCount, next) {
   show('welcome');
 }
 
+/** `video and written answers`, in the order the kinds first come. */
+function answerWays(kinds) {
+  const words = { video: 'on video', audio: 'by voice', text: 'in writing' };
+  const seen = [];
+  kinds.forEach((k) => { if (!seen.includes(words[k])) seen.push(words[k]); });
+  if (seen.length < 2) return seen.join('');
+  return seen.slice(0, -1).join(', ') + ' or ' + seen[seen.length - 1];
+}
+
 export function setStartEnabled(enabled) {
   $('start').disabled = !enabled;
 }
@@ -240,11 +306,21 @@ export function setStartEnabled(enabled) {
 // -----------------------------------------------------------------------------------------------
 // Camera check
 
-export function showCameraCheck() {
+/** The device check: camera and microphone (`video`), or the microphone alone (`audio`). */
+export function showCameraCheck(kind) {
+  const camera = kind !== 'audio';
   setProgress(null);
+  $('screen-camera').setAttribute('data-kind', camera ? 'video' : 'audio');
+  setText('camera-title', camera ? 'Check your camera and microphone' : 'Check your microphone');
+  setText('camera-help', camera
+    ? 'Your browser will ask for permission to use your camera and microphone. Make sure your face is well lit and centred.'
+    : 'Your browser will ask for permission to use your microphone. No camera is needed: your answers are recorded as sound only.');
+  setText('camera-ok', camera ? 'My camera and microphone work' : 'My microphone works');
+  $('camera-frame').hidden = !camera;
   $('camera-ok').disabled = true;
   $('camera-waiting').hidden = false;
-  setText('camera-status', 'Asking for access to your camera and microphone…');
+  showMicLevel(0);
+  setText('camera-status', camera ? 'Asking for access to your camera and microphone…' : 'Asking for access to your microphone…');
   show('camera');
 }
 
@@ -255,7 +331,11 @@ export function showCameraPreview(stream) {
   $('camera-waiting').hidden = true;
 }
 
-export function showCameraStatus(hasAudio) {
+export function showCameraStatus(hasAudio, kind) {
+  if (kind === 'audio') {
+    setText('camera-status', 'Your microphone is on. Check that the bar moves when you speak.');
+    return;
+  }
   setText('camera-status', hasAudio
     ? 'Your camera and microphone are on. Check that you can see yourself and that the bar moves when you speak.'
     : 'Your camera is on, but no microphone was found.');
@@ -267,9 +347,11 @@ export function cameraReady() {
 
 /** The microphone level, 0–100. */
 export function showMicLevel(level) {
-  const meter = $('mic-level');
-  meter.value = level;
-  meter.textContent = level + '%';
+  ['mic-level', 'question-level'].forEach((id) => {
+    const meter = $(id);
+    meter.value = level;
+    meter.textContent = level + '%';
+  });
 }
 
 export function clearPreviews() {
@@ -282,19 +364,31 @@ export function clearPreviews() {
 
 /** The question screen in its thinking phase, with the live camera. */
 export function showQuestion(q, session, takesLeft, stream) {
+  const kind = kindOf(q);
   const index = session.questions.indexOf(q);
+  $('screen-question').setAttribute('data-kind', kind);
   setText('question-label', 'Question ' + (index + 1) + ' of ' + session.questions.length + ':');
   setText('question-text', q.text);
+  setText('question-kind', KIND_LABELS[kind]);
   setText('question-limits', 'You can answer for up to ' + formatLength(q.maxAnswerSeconds) + '. ' +
-    (takesLeft > 1 ? 'You can record this answer ' + takesLeft + ' times and choose when to send it.' : 'You can record this answer once.'));
+    (takesLeft > 1 ? 'You can record this answer ' + takesLeft + ' times and choose when to send it.' : 'You can record this answer once.') +
+    (kind === 'audio' ? ' Only your voice is recorded; the camera stays off.' : ''));
   setText('question-status', '');
   $('phase-thinking').hidden = false;
   $('phase-recording').hidden = true;
-  $('rec-badge').hidden = true;
+  hideRecordingBadge();
   $('record').disabled = false;
+  $('question-frame').hidden = kind !== 'video';
+  $('question-audio').hidden = kind !== 'audio';
+  $('audio-idle').hidden = false;
   const preview = $('question-preview');
-  if (preview.srcObject !== stream) preview.srcObject = stream;
-  safely(Promise.resolve(preview.play()));
+  if (kind === 'video') {
+    if (preview.srcObject !== stream) preview.srcObject = stream;
+    safely(Promise.resolve(preview.play()));
+  } else {
+    preview.srcObject = null;
+    showMicLevel(0);
+  }
   setProgress(q, session);
   show('question');
 }
@@ -315,7 +409,9 @@ export function setRecordEnabled(enabled) {
 export function showRecording() {
   $('phase-thinking').hidden = true;
   $('phase-recording').hidden = false;
-  $('rec-badge').hidden = false;
+  const audio = $('screen-question').getAttribute('data-kind') === 'audio';
+  $(audio ? 'rec-badge-audio' : 'rec-badge').hidden = false;
+  $('audio-idle').hidden = true;
   const stop = $('stop');
   stop.disabled = true;
   // A disabled button cannot hold focus (it would fall to <body>): keep it on the recording
@@ -354,6 +450,7 @@ export function showQuestionStatus(text) {
 
 export function hideRecordingBadge() {
   $('rec-badge').hidden = true;
+  $('rec-badge-audio').hidden = true;
 }
 
 /** Back to the thinking phase after a recording that came out empty. */
@@ -373,12 +470,21 @@ export function showEmptyRecording() {
 
 /** The review screen playing `take`; `restored` when it was found on this device after a visit. */
 export function showReview(q, take, restored, takesLeft, session) {
+  const audio = kindOf(q) === 'audio';
+  $('screen-review').setAttribute('data-kind', kindOf(q));
   setText('review-question', q.text);
+  setText('review-restored', 'We found a recording of this answer saved on this device that was not sent yet. ' +
+    (audio ? 'Listen to it' : 'Watch it') + ' and send it, or record it again.');
   $('review-restored').hidden = !restored;
   setText('review-status', '');
-  const video = $('review-video');
+  $('review-frame').hidden = audio;
+  $('review-audio-frame').hidden = !audio;
   if (reviewUrl) URL.revokeObjectURL(reviewUrl);
   reviewUrl = URL.createObjectURL(take.blob);
+  const other = $(audio ? 'review-video' : 'review-audio');
+  other.pause();
+  other.removeAttribute('src');
+  const video = $(audio ? 'review-audio' : 'review-video');
   video.src = reviewUrl;
   // Recorded WebM has no duration until the player has seen the end; seek there once.
   video.onloadedmetadata = () => {
@@ -419,10 +525,14 @@ export function showReviewStatus(text) {
 
 /** Stops the review player and lets its take go, before recording again. */
 export function clearReviewVideo() {
-  const video = $('review-video');
-  video.pause();
-  video.removeAttribute('src');
-  video.load();
+  ['review-video', 'review-audio'].forEach((id) => {
+    const player = $(id);
+    player.pause();
+    if (player.hasAttribute('src')) {
+      player.removeAttribute('src');
+      player.load();
+    }
+  });
   if (reviewUrl) URL.revokeObjectURL(reviewUrl);
   reviewUrl = null;
 }
@@ -433,7 +543,79 @@ function releaseReviewVideo() {
     URL.revokeObjectURL(reviewUrl);
     reviewUrl = null;
     $('review-video').removeAttribute('src');
+    $('review-audio').removeAttribute('src');
   }
+}
+
+// -----------------------------------------------------------------------------------------------
+// A written answer
+
+const SAVE_TEXTS = {
+  dirty: 'Changes not saved yet',
+  saving: 'Saving…',
+  saved: 'Saved',
+  offline: 'Not saved yet: we can’t reach the server. Your text is kept on this device and will be saved when the connection is back.'
+};
+
+/** The written-answer screen for `q`, its box holding `text`; `restored` when that text was
+ *  found on this device, not yet saved. */
+export function showWritten(q, session, text, restored) {
+  const index = session.questions.indexOf(q);
+  const limit = q.maxCharacters || null;
+  setText('written-label', 'Question ' + (index + 1) + ' of ' + session.questions.length + ':');
+  setText('written-question', q.text);
+  setText('written-hint', 'Write your answer' + (limit ? ' in up to ' + plural(limit, 'character', 'characters') : '') +
+    '. There is no time limit. It is saved as you type, and you can change it until you submit the interview.');
+  $('written-restored').hidden = !restored;
+  const box = $('written-answer');
+  if (limit) box.setAttribute('maxlength', String(limit));
+  else box.removeAttribute('maxlength');
+  box.value = text;
+  setText('written-count-live', '');
+  $('written-status').removeAttribute('data-state');
+  setText('written-status', '');
+  $('written-next').disabled = false;
+  setProgress(q, session);
+  show('written');
+}
+
+/** The live `n / max` under the box; `announce` also tells screen readers (once typing pauses). */
+export function showWrittenCount(count, limit, announceIt) {
+  const el = $('written-count');
+  el.textContent = limit ? count + ' / ' + limit + ' characters' : plural(count, 'character', 'characters');
+  el.classList.toggle('char-count-full', !!limit && count >= limit);
+  if (announceIt) {
+    const left = limit ? limit - count : null;
+    setText('written-count-live', limit
+      ? (left > 0 ? 'You have ' + plural(left, 'character', 'characters') + ' left.' : 'You have reached the limit of ' + limit + ' characters.')
+      : plural(count, 'character', 'characters') + '.');
+  }
+}
+
+/** Where saving stands: `dirty`, `saving`, `saved`, `offline`, `refused` (with the reason), or
+ *  `empty` (`detail`: an earlier answer is kept). */
+export function showSaveState(state, detail) {
+  const el = $('written-status');
+  el.setAttribute('data-state', state);
+  if (state === 'refused') return setText('written-status', detail);
+  if (state === 'empty') {
+    return setText('written-status', detail
+      ? 'An empty answer isn’t saved: your last saved answer is kept until you write a new one.'
+      : 'Not saved yet: write your answer in the box.');
+  }
+  setText('written-status', SAVE_TEXTS[state] || '');
+}
+
+export function writtenText() {
+  return $('written-answer').value;
+}
+
+export function focusWrittenBox() {
+  $('written-answer').focus();
+}
+
+export function setWrittenNextEnabled(enabled) {
+  $('written-next').disabled = !enabled;
 }
 
 // -----------------------------------------------------------------------------------------------
@@ -462,6 +644,7 @@ function showSending() {
 
 export function showUploading() {
   $('review-video').pause();
+  $('review-audio').pause();
   $('retry-upload').hidden = true;
   $('next').hidden = true;
   showSending();
@@ -514,7 +697,19 @@ export function hideNext() {
 // -----------------------------------------------------------------------------------------------
 // Submit and done
 
-export function showSubmit(session) {
+/** What the submit screen says about one answer. */
+function answerState(q) {
+  const kind = kindOf(q);
+  if (!q.answered) return 'Not answered yet';
+  if (kind === 'text') {
+    const text = q.written && q.written.text ? q.written.text : '';
+    return 'Written answer saved · ' + plural(Array.from(text).length, 'character', 'characters') + ' · you can still change it';
+  }
+  return kind === 'audio' ? 'Audio answer sent' : 'Video answer sent';
+}
+
+/** The submit screen; `onEdit(question)` opens a written answer again. */
+export function showSubmit(session, onEdit) {
   setProgress(null);
   setParts('submit-company', [session.company ? bdi(session.company) : 'the team']);
   const list = $('submit-list');
@@ -526,14 +721,28 @@ export function showSubmit(session) {
     mark.className = 'mark';
     mark.setAttribute('aria-hidden', 'true');
     mark.textContent = q.answered ? '✓' : '•';
+    li.setAttribute('data-kind', kindOf(q));
     const text = document.createElement('span');
     text.append('Question ' + (i + 1) + ': ', bdi(q.text, 'multiline'));
+    const state = document.createElement('span');
+    state.className = 'answer-state';
+    state.textContent = answerState(q);
+    text.appendChild(state);
     const status = document.createElement('span');
     status.className = 'visually-hidden';
     status.textContent = q.answered ? ' (answered)' : ' (not answered)';
     li.appendChild(mark);
     li.appendChild(text);
     li.appendChild(status);
+    if (kindOf(q) === 'text' && onEdit) {
+      const edit = document.createElement('button');
+      edit.type = 'button';
+      edit.className = 'btn btn-secondary btn-edit';
+      edit.textContent = 'Edit';
+      edit.setAttribute('aria-label', 'Edit your answer to question ' + (i + 1));
+      edit.addEventListener('click', () => { onEdit(q); });
+      li.appendChild(edit);
+    }
     list.appendChild(li);
   });
   setText('submit-status', '');

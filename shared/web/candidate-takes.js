@@ -1,7 +1,8 @@
 /*
  * Takes kept on this device: every recording stays in IndexedDB from the moment it is made until
- * the server has confirmed the upload (with the upload's id, so a later visit can resume it), and
- * a count of the takes recorded per question, so a reload does not hand out extra retakes.
+ * the server has confirmed the upload (with the upload's id, so a later visit can resume it), a
+ * count of the takes recorded per question, so a reload does not hand out extra retakes, and
+ * written answers typed here that the server has not confirmed yet.
  */
 import { safely } from './candidate-util.js';
 
@@ -102,4 +103,46 @@ export function takeCounter(token) {
       try { localStorage.removeItem(key(questionId)); } catch (e) { /* memory only */ }
     }
   };
+}
+
+/**
+ * Texts typed on this device that the server has not confirmed yet, one per question. Each is
+ * kept with the `savedAt` of the server's text it was written over (`base`), so a draft is only
+ * restored over the text it started from, never over a newer one saved elsewhere.
+ */
+export function localDrafts(token) {
+  const memory = {};
+  const key = (questionId) => 'reelview:draft:' + token + ':' + questionId;
+  return {
+    get(questionId) {
+      try {
+        const raw = localStorage.getItem(key(questionId));
+        return raw ? JSON.parse(raw) : null;
+      } catch (e) {
+        return memory[questionId] || null;
+      }
+    },
+    put(questionId, text, base) {
+      const value = { text: text, base: base || null };
+      memory[questionId] = value;
+      try { localStorage.setItem(key(questionId), JSON.stringify(value)); } catch (e) { /* memory only */ }
+    },
+    clear(questionId) {
+      delete memory[questionId];
+      try { localStorage.removeItem(key(questionId)); } catch (e) { /* memory only */ }
+    }
+  };
+}
+
+/** The text to show for `q` on this visit: a local draft written over the server's current
+ *  text wins (it is newer); otherwise the server's text. `restored` says which. */
+export function startingText(q, drafts) {
+  const server = q.written || null;
+  const local = drafts.get(q.id);
+  const base = server ? server.savedAt : null;
+  if (local && typeof local.text === 'string' && (local.base || null) === base && local.text !== (server ? server.text : '')) {
+    return { text: local.text, restored: true };
+  }
+  if (local) drafts.clear(q.id);
+  return { text: server ? server.text : '', restored: false };
 }

@@ -1,7 +1,14 @@
 /*
- * Sending one take to the server: a single PUT or a multipart upload, resumed where it stopped
- * (the upload's id and state live on the stored record, see candidate-takes.js), three automatic
- * attempts with a countdown between them, real upload progress, and the server's confirmation.
+ * Sending answers to the server.
+ *
+ * A take: a single PUT or a multipart upload, resumed where it stopped (the upload's id and state
+ * live on the stored record, see candidate-takes.js), three automatic attempts with a countdown
+ * between them, real upload progress, and the server's confirmation.
+ *
+ * A written answer: saved as the candidate types, about a second after typing stops, when the
+ * answer box loses focus, when the candidate moves on and, as a last try, when the page is
+ * closed. Until the server has confirmed a text it is also kept on this device (`localDrafts` in
+ * candidate-takes.js), so a reload or a lost connection never costs what was typed.
  */
 import { ApiError, NetworkError, RETRY_DELAYS_MS, isTransient } from './candidate-api.js';
 import { recordings } from './candidate-takes.js';
@@ -257,4 +264,157 @@ export function createUploader({ api, multipartThreshold, reloadQuestion, onProg
   }
 
   return { upload: upload, abort: abortUpload };
+}
+
+// -----------------------------------------------------------------------------------------------
+// Written answers
+
+/** Saves this long after the last keystroke. */
+export const AUTOSAVE_DELAY_MS = 1000;
+
+/** After a failed save that another try may fix, the next try comes this much later. */
+const RETRY_AFTER_MS = 5000;
+
+/** Characters as the server counts them (Unicode scalar values, not UTF-16 units). */
+export function characterCount(text) {
+  return Array.from(String(text || '')).length;
+}
+
+export function isBlank(text) {
+  return !String(text || '').trim();
+}
+
+/** The candidate-facing reason a save was refused. */
+function refusal(err) {
+  const first = err.body && Array.isArray(err.body.errors) ? err.body.errors[0] : null;
+  if (err.code === 'validation_failed' && first && first.field === 'text' && first.message) {
+    return 'Not saved: your answer ' + first.message + '.';
+  }
+  return 'Not saved: ' + (err.detail || 'the server refused this answer.');
+}
+
+/**
+ * The autosave of one question's answer.
+ * - `api`: the link's `candidateApi`; `q`: the question; `drafts`: `localDrafts(token)`.
+ * - `text`: what the box starts with; `saved`: the text the server has (or '').
+ * - `onState(state, detail)`: `saved`, `dirty`, `saving`, `empty`, `offline` or `refused`.
+ * - `onSaved(response, text)`: the server confirmed `text`.
+ * - `onFatal(err)`: the interview can no longer be changed (completed, expired, link gone).
+ */
+export function createAutosave({ api, q, drafts, text, saved, onState, onSaved, onFatal }) {
+  let current = text || '';
+  let confirmed = saved || '';
+  let base = q.written ? q.written.savedAt : null;
+  let timer = null;
+  let retryTimer = null;
+  let inFlight = null;
+  /** The interview can no longer be changed: nothing more is sent. */
+  let fatal = false;
+  /** The answer is off screen: no more typing or timers, but a save under way finishes. */
+  let stopped = false;
+  let lastState = null;
+
+  function report(state, detail) {
+    lastState = state;
+    onState(state, detail || null);
+  }
+
+  function clearTimer() {
+    if (timer) clearTimeout(timer);
+    if (retryTimer) clearTimeout(retryTimer);
+    timer = null;
+    retryTimer = null;
+  }
+
+  /** Sends the current text unless the server has it already; resolves with the outcome:
+   *  `saved`, `empty`, `offline`, `refused` or `fatal`. */
+  function save() {
+    clearTimer();
+    if (fatal) return Promise.resolve(lastState);
+    if (inFlight) return inFlight.then(() => (fatal ? lastState : save()));
+    if (isBlank(current)) {
+      report('empty', confirmed && !isBlank(confirmed));
+      return Promise.resolve('empty');
+    }
+    if (current === confirmed) {
+      drafts.clear(q.id);
+      report('saved');
+      return Promise.resolve('saved');
+    }
+    const sending = current;
+    report('saving');
+    inFlight = api.saveText(q.id, sending).then((response) => {
+      inFlight = null;
+      confirmed = sending;
+      base = response.savedAt || base;
+      onSaved(response, sending);
+      if (current === sending) {
+        drafts.clear(q.id);
+        report('saved', response.savedAt);
+        return 'saved';
+      }
+      // Typed on while it was being saved: keep the newer text against the new base.
+      drafts.put(q.id, current, base);
+      return save();
+    }, (err) => {
+      inFlight = null;
+      if (err instanceof NetworkError || isTransient(err)) {
+        report('offline');
+        if (!stopped) retryTimer = setTimeout(save, RETRY_AFTER_MS);
+        return 'offline';
+      }
+      const code = err instanceof ApiError ? err.code : null;
+      if (code === 'interview_completed' || code === 'interview_expired' || code === 'link_not_found' ||
+          err.status === 404 || err.status === 410) {
+        fatal = true;
+        onFatal(err);
+        return 'fatal';
+      }
+      report('refused', refusal(err));
+      return 'refused';
+    });
+    return inFlight;
+  }
+
+  return {
+    /** The candidate typed: keep it on this device, save once typing stops. */
+    input(value) {
+      if (fatal || stopped) return;
+      current = value;
+      clearTimer();
+      if (current === confirmed) {
+        drafts.clear(q.id);
+        if (!inFlight) report('saved');
+        return;
+      }
+      drafts.put(q.id, current, base);
+      if (isBlank(current)) {
+        report('empty', confirmed && !isBlank(confirmed));
+        return;
+      }
+      if (lastState !== 'dirty' && !inFlight) report('dirty');
+      timer = setTimeout(save, AUTOSAVE_DELAY_MS);
+    },
+    /** Saves now (leaving the box, moving on, coming back online). */
+    flush: save,
+    /** The page is going away: one last save that outlives it. */
+    pageHidden() {
+      if (fatal || inFlight || isBlank(current) || current === confirmed) return;
+      clearTimer();
+      const sending = current;
+      api.saveText(q.id, sending, { keepalive: true }).then((response) => {
+        confirmed = sending;
+        base = response.savedAt || base;
+        if (current === sending) drafts.clear(q.id);
+        onSaved(response, sending);
+      }, () => { /* kept on this device; saved on the next visit */ });
+    },
+    /** Whether what is in the box is what the server has. */
+    get settled() { return current === confirmed && !inFlight; },
+    /** Stops the timers and the typing; a save under way still finishes. */
+    close() {
+      stopped = true;
+      clearTimer();
+    }
+  };
 }

@@ -1,6 +1,6 @@
 /*
- * The candidate's interview page: welcome, camera check, one question at a time (thinking time,
- * recording, review, upload), submit.
+ * The candidate's interview page: welcome, device check, one question at a time (video or audio:
+ * thinking time, recording, review, upload; text: a written answer saved as it is typed), submit.
  *
  * Recordings are kept in IndexedDB from the moment they are made until the server has confirmed
  * the upload, so a reload, a crash or a lost connection never costs the candidate an answer.
@@ -10,8 +10,9 @@
  *   candidate-screens.js   what the candidate sees (DOM, focus, aria-live)
  *   candidate-api.js       the /v1/candidate/{token} API client
  *   candidate-recorder.js  camera, microphone, MediaRecorder
- *   candidate-uploader.js  sending a take: single PUT or multipart, resume, retries, progress
- *   candidate-takes.js     takes kept on this device until the server confirms them
+ *   candidate-uploader.js  sending a take (single PUT or multipart, resume, retries, progress);
+ *                          saving a written answer as it is typed
+ *   candidate-takes.js     takes and unsaved text kept on this device until the server confirms them
  *   candidate-util.js      small helpers: formatting, waiting
  */
 import * as flow from './candidate-flow.js';
@@ -27,8 +28,16 @@ function init() {
   onClick('retry-upload', flow.retryUpload);
   onClick('next', flow.next);
   onClick('submit', flow.submit);
+  onClick('written-next', flow.writtenNext);
+  const box = document.getElementById('written-answer');
+  box.addEventListener('input', flow.writtenInput);
+  box.addEventListener('blur', flow.writtenBlur);
   onClick('error-action', runErrorAction);
   window.addEventListener('online', flow.online);
+  window.addEventListener('pagehide', flow.pageHidden);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flow.pageHidden();
+  });
   flow.load();
 }
 

@@ -1,6 +1,7 @@
 /*
  * What the share page shows: the interview (position, candidate, review state, each question
- * with its recording) and the error screen. DOM only: no fetching and no page state beyond
+ * with its answer: a video or an audio recording with its transcript and, for video, captions;
+ * or a written answer) and the error screen. DOM only: no fetching and no page state beyond
  * the elements it fills. Nothing is written as HTML, so no text from the API can become markup.
  * User text (names, the company, questions) sits in its own <bdi> inside the page's sentences,
  * or in an element of its own with dir="auto", so its direction never turns a sentence around.
@@ -20,7 +21,30 @@ const STAGE_LABELS = {
   discarded: 'Discarded'
 };
 
+const KIND_LABELS = { video: 'Video answer', audio: 'Audio answer', text: 'Written answer' };
+
 const $ = (id) => document.getElementById(id);
+
+/** A question's kind of answer; questions from before kinds existed are video. */
+function kindOf(question) {
+  const kind = question && question.kind;
+  return kind === 'audio' || kind === 'text' ? kind : 'video';
+}
+
+/** The `srclang` of a captions track: a language tag as given (`en-US`), or the tag of a
+ *  language name some services answer with (`english`); null when neither. */
+const LANGUAGE_NAMES = {
+  english: 'en', german: 'de', french: 'fr', spanish: 'es', italian: 'it', portuguese: 'pt',
+  dutch: 'nl', polish: 'pl', swedish: 'sv', danish: 'da', norwegian: 'no', finnish: 'fi',
+  japanese: 'ja', chinese: 'zh', korean: 'ko', arabic: 'ar', hebrew: 'he', russian: 'ru',
+  ukrainian: 'uk', turkish: 'tr', hindi: 'hi', greek: 'el', czech: 'cs'
+};
+export function languageTag(language) {
+  if (!present(language)) return null;
+  const value = language.trim();
+  if (/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(value)) return value;
+  return LANGUAGE_NAMES[value.toLowerCase()] || null;
+}
 
 /** `in_progress` → `In progress`: for a value this page does not know yet. */
 function humanize(value) {
@@ -181,24 +205,67 @@ function settleDuration(video, onKnown) {
   }
 }
 
+/** The transcript under a recording: its text when ready, else what is happening to it.
+ *  Nothing when transcription is off. */
+function transcriptBlock(transcript, number) {
+  const status = transcript && transcript.status;
+  if (!status || status === 'off') return null;
+  const block = make('div', 'share-transcript');
+  block.dataset.status = status;
+  const headingId = 'transcript-' + number + '-title';
+  block.setAttribute('role', 'group');
+  block.setAttribute('aria-labelledby', headingId);
+  const heading = make('h4', 'share-transcript-title', 'Transcript');
+  heading.id = headingId;
+  block.append(heading);
+  if (status === 'ready' && present(transcript.text)) {
+    const text = make('p', 'share-transcript-text multiline', transcript.text.trim());
+    text.dir = 'auto';
+    if (languageTag(transcript.language)) text.lang = languageTag(transcript.language);
+    block.append(text);
+  } else if (status === 'ready') {
+    block.append(make('p', 'share-transcript-note', 'Nothing was said in this recording.'));
+  } else if (status === 'pending') {
+    block.append(make('p', 'share-transcript-note', 'The transcript is being prepared. Reload the page in a moment to see it.'));
+  } else if (status === 'failed') {
+    block.append(make('p', 'share-transcript-note', 'The transcript could not be made for this recording.'));
+  } else {
+    block.append(make('p', 'share-transcript-note', 'Transcript: ' + humanize(status) + '.'));
+  }
+  return block;
+}
+
 /**
- * One answer's player. `refresh(questionId)` resolves with a fresh answer (new playback URL)
- * when the first one fails, since playback URLs expire long before some links do.
+ * One answer's player: <audio> for a spoken answer, <video> for a video one (with its captions
+ * once the transcript is ready). `refresh(questionId)` resolves with a fresh answer (new
+ * playback URL) when the first one fails, since playback URLs expire long before some links do.
  */
-function player(question, number, refresh) {
+function player(question, number, refresh, captionsUrl) {
   const answer = question.answer || {};
+  const audio = kindOf(question) === 'audio' || /^audio\//i.test(answer.contentType || '');
   const wrap = make('div', 'share-answer');
-  const frame = make('div', 'video-frame share-video-frame');
-  const video = document.createElement('video');
+  const frame = make('div', audio ? 'share-audio-frame' : 'video-frame share-video-frame');
+  const video = document.createElement(audio ? 'audio' : 'video');
   video.setAttribute('controls', '');
   video.setAttribute('preload', 'metadata');
-  video.setAttribute('playsinline', '');
-  video.className = 'share-video';
+  if (!audio) video.setAttribute('playsinline', '');
+  video.className = audio ? 'share-audio' : 'share-video';
   video.setAttribute('aria-label', 'Answer to question ' + number);
   const source = document.createElement('source');
   source.src = answer.playbackUrl;
   if (present(answer.contentType)) source.type = answer.contentType;
   video.append(source);
+  const transcript = answer.transcript;
+  if (!audio && transcript && transcript.status === 'ready' && captionsUrl && present(question.id)) {
+    const track = document.createElement('track');
+    track.kind = 'captions';
+    track.label = 'Transcript';
+    const lang = languageTag(transcript.language);
+    if (lang) track.srclang = lang;
+    track.src = captionsUrl(question.id);
+    track.default = true;
+    video.append(track);
+  }
   frame.append(video);
 
   const length = make('p', 'hint share-length');
@@ -243,12 +310,25 @@ function player(question, number, refresh) {
   });
 
   wrap.append(frame, length, problem);
+  const words = transcriptBlock(transcript, number);
+  if (words) wrap.append(words);
   return wrap;
 }
 
-function questionItem(question, index, total, refresh) {
+/** A written answer, as the text it is (line breaks kept, never markup). */
+function writtenAnswer(answer) {
+  const wrap = make('div', 'share-answer share-written');
+  const text = make('p', 'share-written-text multiline', answer.text);
+  text.dir = 'auto';
+  wrap.append(text);
+  return wrap;
+}
+
+function questionItem(question, index, total, refresh, captionsUrl, completed) {
   const number = index + 1;
+  const kind = kindOf(question);
   const item = make('li', 'share-question');
+  item.dataset.kind = kind;
   const titleId = 'question-' + number + '-title';
   item.setAttribute('aria-labelledby', titleId);
   item.dataset.questionId = question.id || '';
@@ -258,10 +338,17 @@ function questionItem(question, index, total, refresh) {
   title.id = titleId;
   title.dir = 'auto';
   item.append(title);
-  if (question.answered && question.answer && present(question.answer.playbackUrl)) {
-    item.append(player(question, number, refresh));
+  item.append(make('p', 'share-kind', KIND_LABELS[kind]));
+  const answer = question.answer;
+  if (question.answered && answer && present(answer.playbackUrl)) {
+    item.append(player(question, number, refresh, captionsUrl));
+  } else if (question.answered && answer && typeof answer.text === 'string') {
+    item.append(writtenAnswer(answer));
   } else if (question.answered) {
-    item.append(make('p', 'share-no-answer', 'The recording is not available.'));
+    item.append(make('p', 'share-no-answer', kind === 'text' ? 'The written answer is not available.' : 'The recording is not available.'));
+  } else if (kind === 'text' && !completed) {
+    // Written answers are drafts until the candidate submits; they are shown from then on.
+    item.append(make('p', 'share-no-answer', 'No answer yet: written answers are shown once the interview is submitted.'));
   } else {
     item.append(make('p', 'share-no-answer', 'No answer'));
   }
@@ -269,7 +356,7 @@ function questionItem(question, index, total, refresh) {
 }
 
 /** Fills the page with the shared interview and moves focus to its heading. */
-export function showInterview(data, refresh) {
+export function showInterview(data, refresh, captionsUrl) {
   const position = data.position || {};
   const candidate = data.candidate || {};
   const fullName = [candidate.firstName, candidate.lastName].filter(present).join(' ');
@@ -301,7 +388,8 @@ export function showInterview(data, refresh) {
 
   const questions = Array.isArray(data.questions) ? data.questions : [];
   const list = $('share-questions');
-  list.replaceChildren(...questions.map((q, i) => questionItem(q, i, questions.length, refresh)));
+  const submitted = Boolean(data.completedAt) || data.status === 'completed';
+  list.replaceChildren(...questions.map((q, i) => questionItem(q, i, questions.length, refresh, captionsUrl, submitted)));
   if (!questions.length) list.append(make('li', 'share-no-answer', 'This interview has no questions.'));
 
   document.title = (fullName ? isolate(fullName) : name) + ' · ' +

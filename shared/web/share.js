@@ -2,7 +2,7 @@
  * The public share page (/s/{token}): a read-only view of one interview that a reviewer shared
  * through an expiring link. It reads GET /v1/shares/{token} and shows the position, the
  * candidate (contact details only when the link includes them), the review state and each
- * question with its recording.
+ * question with its answer (a recording with its transcript and captions, or a written answer).
  *
  *   share.js        this module: the token, loading, errors, retrying
  *   share-view.js   what the reader sees (DOM, focus, aria-live)
@@ -61,6 +61,11 @@ function refreshAnswer(questionId) {
   });
 }
 
+/** Where a recording's captions (WebVTT) are, for its <track>. */
+function captionsUrl(questionId) {
+  return '/v1/shares/' + encodeURIComponent(token) + '/answers/' + encodeURIComponent(questionId) + '/captions.vtt';
+}
+
 let waitingForNetwork = false;
 
 function fail(err) {
@@ -84,7 +89,7 @@ function load() {
     return;
   }
   showLoading();
-  fetchShare().then((data) => showInterview(data, refreshAnswer)).catch((err) => {
+  fetchShare().then((data) => showInterview(data, refreshAnswer, captionsUrl)).catch((err) => {
     if (!(err instanceof ApiError) && !(err instanceof NetworkError)) console.error(err);
     fail(err);
   });

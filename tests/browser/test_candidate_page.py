@@ -11,6 +11,7 @@ Environment:
   CHROMIUM_BIN, CHROMEDRIVER_BIN  default /usr/bin/chromium and /usr/bin/chromedriver
 """
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -70,8 +71,10 @@ class Server:
         return self.base + path
 
 
-@pytest.fixture(scope="module")
-def server():
+@contextlib.contextmanager
+def running_server(extra_env=None):
+    """`reelview-local` on a free port with a fresh data directory (and `extra_env`), until the
+    block ends."""
     binary = Path(os.environ.get("REELVIEW_LOCAL_BIN", "target/debug/reelview-local"))
     if not binary.is_absolute():
         binary = REPO / binary
@@ -88,6 +91,7 @@ def server():
             "REELVIEW_ADMIN_KEY": admin_key,
         }
     )
+    env.update(extra_env or {})
     log_path = tmp / "server.log"
     log = open(log_path, "wb")
     proc = subprocess.Popen([str(binary)], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp)
@@ -106,16 +110,24 @@ def server():
                 log.close()
                 pytest.fail(f"reelview-local did not answer on port {port}:\n{srv.log_tail()}")
             time.sleep(0.2)
-    yield srv
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    log.close()
-    print(f"--- server log ({log_path}) ---\n{srv.log_tail()}")
-    shutil.rmtree(tmp, ignore_errors=True)
+        yield srv
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+        print(f"--- server log ({log_path}) ---\n{srv.log_tail()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running_server() as srv:
+        yield srv
 
 
 def check(response, *expected):
