@@ -443,7 +443,14 @@ async fn concurrent_invites_never_exceed_the_monthly_quota(backend: Backend) {
 
 both!(a_failed_email_keeps_the_interview_and_a_resend_delivers_the_same_link);
 async fn a_failed_email_keeps_the_interview_and_a_resend_delivers_the_same_link(backend: Backend) {
-    let server = Server::start_with(backend, Options { broken_mail: true }).await;
+    let server = Server::start_with(
+        backend,
+        Options {
+            broken_mail: true,
+            ..Options::default()
+        },
+    )
+    .await;
     let key = server.tenant("Acme", None).await;
     let position = server.position(&key, json!({})).await;
     let reply = server

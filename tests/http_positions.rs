@@ -206,50 +206,6 @@ async fn positions_count_their_interviews_by_status_and_stage(backend: Backend) 
     );
 }
 
-/// Every item of the table and every object of the bucket, as `pk sk` and keys (moto only).
-async fn everything_stored(server: &Server) -> (Vec<String>, Vec<String>) {
-    let aws = server.aws.as_ref().expect("the AWS backend");
-    let config = reelview_tests::emulator::sdk_config().await;
-    let dynamodb = aws_sdk_dynamodb::Client::new(&config);
-    let mut items = Vec::new();
-    let mut start = None;
-    loop {
-        // A test may scan: it lists what is left, which no request path ever needs.
-        let page = dynamodb
-            .scan()
-            .table_name(&aws.table)
-            .set_exclusive_start_key(start.take())
-            .send()
-            .await
-            .expect("scan");
-        for item in page.items() {
-            let text = |k: &str| {
-                item.get(k)
-                    .and_then(|v| v.as_s().ok())
-                    .cloned()
-                    .unwrap_or_default()
-            };
-            items.push(format!("{} {}", text("pk"), text("sk")));
-        }
-        match page.last_evaluated_key {
-            Some(key) => start = Some(key),
-            None => break,
-        }
-    }
-    let s3 = reelview_tests::emulator::s3_client().await;
-    let objects = s3
-        .list_objects_v2()
-        .bucket(&aws.bucket)
-        .send()
-        .await
-        .expect("list objects")
-        .contents()
-        .iter()
-        .filter_map(|o| o.key().map(str::to_string))
-        .collect();
-    (items, objects)
-}
-
 both!(a_deleted_position_is_gone_at_once_and_leaves_nothing_behind);
 async fn a_deleted_position_is_gone_at_once_and_leaves_nothing_behind(backend: Backend) {
     let server = Server::start(backend).await;
@@ -407,7 +363,7 @@ async fn a_deleted_position_is_gone_at_once_and_leaves_nothing_behind(backend: B
             == 404;
         let remaining = match backend {
             Backend::Aws => {
-                let (items, _) = everything_stored(&server).await;
+                let (items, _) = server.everything_stored().await;
                 items.iter().any(|i| i.contains(&id))
             }
             Backend::Local => !gone,
@@ -420,7 +376,7 @@ async fn a_deleted_position_is_gone_at_once_and_leaves_nothing_behind(backend: B
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
     if backend == Backend::Aws {
-        let (items, objects) = everything_stored(&server).await;
+        let (items, objects) = server.everything_stored().await;
         let count = |what: &str| items.iter().filter(|i| i.contains(what)).count();
         let about_it: Vec<&String> = items
             .iter()

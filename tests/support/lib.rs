@@ -75,6 +75,8 @@ pub const BACKENDS: [Backend; 2] = [Backend::Local, Backend::Aws];
 pub struct Options {
     /// Makes mail delivery fail: an unverified SES sender, or an outbox that cannot be written.
     pub broken_mail: bool,
+    /// More settings for the process (e.g. the transcription and evaluation servers).
+    pub env: Vec<(String, String)>,
 }
 
 pub struct Server {
@@ -148,6 +150,9 @@ impl Server {
                     command.env(k, v);
                 }
             }
+        }
+        for (name, value) in &self.options.env {
+            command.env(name, value);
         }
         let mut child = command.spawn().expect("reelview-local starts");
         let stdout = child.stdout.take().expect("stdout");
@@ -238,6 +243,50 @@ impl Server {
         let reply = self.post("/v1/positions", key, &body).await;
         assert_eq!(reply.status, 201, "{:?}", reply.body);
         reply.body
+    }
+
+    /// Every item of the table and every object of the bucket, as `pk sk` and keys (moto only).
+    pub async fn everything_stored(&self) -> (Vec<String>, Vec<String>) {
+        let aws = self.aws.as_ref().expect("the AWS backend");
+        let config = emulator::sdk_config().await;
+        let dynamodb = aws_sdk_dynamodb::Client::new(&config);
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            // A test may scan: it lists what is left, which no request path ever needs.
+            let page = dynamodb
+                .scan()
+                .table_name(&aws.table)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .expect("scan");
+            for item in page.items() {
+                let text = |k: &str| {
+                    item.get(k)
+                        .and_then(|v| v.as_s().ok())
+                        .cloned()
+                        .unwrap_or_default()
+                };
+                items.push(format!("{} {}", text("pk"), text("sk")));
+            }
+            match page.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => break,
+            }
+        }
+        let s3 = emulator::s3_client().await;
+        let objects = s3
+            .list_objects_v2()
+            .bucket(&aws.bucket)
+            .send()
+            .await
+            .expect("list objects")
+            .contents()
+            .iter()
+            .filter_map(|o| o.key().map(str::to_string))
+            .collect();
+        (items, objects)
     }
 
     /// Every email sent so far, oldest first.
