@@ -29,6 +29,8 @@ fn value_of(function: &Function, name: &str, aws: &Resources) -> String {
         // Empty, as deployed without a custom domain: links come from the request context.
         "PUBLIC_BASE_URL" => String::new(),
         "REELVIEW_LINK_KEY_SECRET" => aws.link_key_secret.clone(),
+        "REELVIEW_TRANSCRIPTION" => "on".to_string(),
+        "REELVIEW_EVALUATION_MODEL" => EVALUATION_MODEL.to_string(),
         "RUST_LOG" => "warn".to_string(),
         other => panic!(
             "{} declares {other} in infra/template.yaml; give it a test value in value_of()",
@@ -50,6 +52,9 @@ fn environment(function: &Function, aws: &Resources) -> Vec<(String, String)> {
     env
 }
 
+/// The Bedrock model id the test deployment is given.
+const EVALUATION_MODEL: &str = "anthropic.claude-3-5-haiku-20241022-v1:0";
+
 /// Every function of the template running on the emulator, behind the API.
 struct Deployment {
     aws: Resources,
@@ -59,19 +64,21 @@ struct Deployment {
 
 impl Deployment {
     async fn start() -> Deployment {
+        Self::start_with(&[]).await
+    }
+
+    /// With `extra` settings for every function (e.g. where a service's stand-in listens).
+    async fn start_with(extra: &[(&str, String)]) -> Deployment {
         let aws = Resources::create(true).await;
         let template = template::template();
         let mut functions = HashMap::new();
         for function in template::functions(&template) {
             // Named as CloudFormation names them: stack, logical id, a random suffix.
             let name = format!("reelview-{}-T3STSUFF1X", function.logical_id);
-            let process = LambdaProcess::start(
-                &function.binary,
-                &name,
-                function.memory_size,
-                &environment(&function, &aws),
-            )
-            .await;
+            let mut env = environment(&function, &aws);
+            env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
+            let process =
+                LambdaProcess::start(&function.binary, &name, function.memory_size, &env).await;
             functions.insert(function.binary.clone(), process);
         }
         Deployment {
@@ -1483,4 +1490,334 @@ async fn the_scheduled_reminder_function_stores_a_lapsed_interview_as_expired() 
         .await;
     let interview = expect(&interview, 200, "GET /v1/interviews/{interviewId}");
     assert_eq!(interview["status"], "expired", "{interview}");
+}
+
+/// The table's new followup items (moto only: a test may scan), as the stream's records of
+/// them: `INSERT` with keys only, as the template's `KEYS_ONLY` stream delivers them.
+async fn followup_records(d: &Deployment) -> Vec<Value> {
+    let dynamodb = aws_sdk_dynamodb::Client::new(&emulator::sdk_config().await);
+    let page = dynamodb
+        .scan()
+        .table_name(&d.aws.table)
+        .send()
+        .await
+        .expect("scan");
+    page.items()
+        .iter()
+        .filter_map(|item| {
+            let text = |k: &str| item.get(k).and_then(|v| v.as_s().ok()).cloned();
+            let (pk, sk) = (text("pk")?, text("sk")?);
+            sk.starts_with("FOLLOWUP#").then(|| {
+                json!({
+                    "eventID": uuid::Uuid::new_v4().simple().to_string(),
+                    "eventName": "INSERT",
+                    "eventVersion": "1.1",
+                    "eventSource": "aws:dynamodb",
+                    "awsRegion": "us-east-1",
+                    "dynamodb": {
+                        "ApproximateCreationDateTime": 1764410400,
+                        "Keys": { "pk": { "S": pk }, "sk": { "S": sk } },
+                        "SequenceNumber": format!("4000000000000{}", rand_digits()),
+                        "SizeBytes": 112,
+                        "StreamViewType": "KEYS_ONLY"
+                    },
+                    "eventSourceARN": format!(
+                        "arn:aws:dynamodb:us-east-1:123456789012:table/{}/stream/2026-11-29T00:00:00.000",
+                        d.aws.table
+                    )
+                })
+            })
+        })
+        .collect()
+}
+
+fn rand_digits() -> u64 {
+    rand_u64() % 1_000_000_000
+}
+
+fn rand_u64() -> u64 {
+    u64::from_le_bytes(
+        uuid::Uuid::new_v4().as_bytes()[..8]
+            .try_into()
+            .expect("8 bytes"),
+    )
+}
+
+/// Transcripts and the advisory evaluation as deployed: a confirmed recording writes a
+/// followup with it; the table's stream hands it to reelview-followups, which starts an
+/// Amazon Transcribe job (moto) on the answer's object; Transcribe's "job state change"
+/// event reaches reelview-transcripts, which reads the result document (in Transcribe's
+/// output shape) and stores the transcript; the submission then queues the evaluation, which
+/// reelview-followups asks Bedrock's Converse API for (a stand-in, by endpoint URL). A
+/// followup that fails is reported by its sequence number and stays queued.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_are_transcribed_and_evaluated_through_the_deployed_functions() {
+    use reelview_tests::ai_servers::{converse_reply, AiServer, Operation, Scripted};
+    let bedrock = AiServer::bedrock().await;
+    let d =
+        Deployment::start_with(&[("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", bedrock.base_url.clone())])
+            .await;
+    let http = reqwest::Client::new();
+    let tenant = d
+        .send(Request::new("POST", "/admin/v1/tenants").json(&json!({ "name": "Acme" })))
+        .await;
+    let tenant = expect(&tenant, 201, "POST /admin/v1/tenants");
+    let key = tenant["apiKey"].as_str().expect("apiKey").to_string();
+    let tenant_id = tenant["tenantId"].as_str().expect("tenantId").to_string();
+    let position = d
+        .send(Request::new("POST", "/v1/positions").bearer(&key).json(&json!({
+            "name": "Backend Engineer",
+            "language": "en-US",
+            "evaluation": true,
+            "questions": [
+                { "text": "Tell us about a system you built.", "rubric": "names the system; says what changed" },
+                { "text": "Why us?", "kind": "text", "rubric": "names the product" },
+            ],
+        })))
+        .await;
+    let position = expect(&position, 201, "POST /v1/positions");
+    let question = |i: usize| position["questions"][i]["id"].as_str().unwrap().to_string();
+    let invited = d
+        .send(
+            Request::new(
+                "POST",
+                &format!(
+                    "/v1/positions/{}/interviews",
+                    position["id"].as_str().unwrap()
+                ),
+            )
+            .bearer(&key)
+            .json(&candidate("ana@example.com")),
+        )
+        .await;
+    let invited = expect(&invited, 201, "POST …/interviews");
+    let interview_id = invited["id"].as_str().unwrap().to_string();
+    let token = token_of(invited["url"].as_str().unwrap());
+    answer(
+        &d,
+        &http,
+        &token,
+        &question(0),
+        "video/webm",
+        &video(5000, 3),
+        false,
+    )
+    .await;
+
+    // The confirmation wrote one followup: transcribe that recording.
+    let records = followup_records(&d).await;
+    assert_eq!(records.len(), 1, "{records:?}");
+    let followups = d.gateway.function("reelview-followups");
+    let ran = followups.invoke(&json!({ "Records": records })).await;
+    assert_eq!(ran, json!({ "batchItemFailures": [] }));
+    assert!(
+        followup_records(&d).await.is_empty(),
+        "a followup that ran is removed"
+    );
+
+    // The job: on the answer's own object, told the position's language, writing under
+    // transcripts/ in the same bucket.
+    let read = d
+        .send(Request::new("GET", &format!("/v1/interviews/{interview_id}")).bearer(&key))
+        .await;
+    let read = expect(&read, 200, "GET /v1/interviews/{interviewId}");
+    assert_eq!(
+        read["answers"][0]["transcript"]["status"], "pending",
+        "{read}"
+    );
+    let upload_id = read["answers"][0]["uploadId"].as_str().unwrap().to_string();
+    let job_name = format!("reelview-{tenant_id}-{interview_id}-{upload_id}");
+    let transcribe = aws_sdk_transcribe::Client::new(&emulator::sdk_config().await);
+    let job = transcribe
+        .get_transcription_job()
+        .transcription_job_name(&job_name)
+        .send()
+        .await
+        .expect("the transcription job was started")
+        .transcription_job
+        .expect("a job");
+    let media = job
+        .media()
+        .and_then(|m| m.media_file_uri())
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(
+        media,
+        format!(
+            "s3://{}/{tenant_id}/{interview_id}/{}/{upload_id}",
+            d.aws.bucket,
+            question(0)
+        )
+    );
+    assert_eq!(job.language_code().map(|l| l.as_str()), Some("en-US"));
+    let output_key = format!("transcripts/{tenant_id}/{interview_id}/{upload_id}.json");
+
+    // Transcribe finishes (moto moves a job on with each read) and writes its document.
+    let mut status = String::new();
+    for _ in 0..5 {
+        let job = transcribe
+            .get_transcription_job()
+            .transcription_job_name(&job_name)
+            .send()
+            .await
+            .expect("job")
+            .transcription_job
+            .expect("a job");
+        status = job
+            .transcription_job_status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default();
+        if status == "COMPLETED" {
+            break;
+        }
+    }
+    assert_eq!(status, "COMPLETED");
+    let mut document: Value = serde_json::from_str(include_str!(
+        "../shared/src/aws/fixtures/transcribe/answer.json"
+    ))
+    .expect("the Transcribe fixture");
+    document["jobName"] = json!(job_name);
+    emulator::s3_client()
+        .await
+        .put_object()
+        .bucket(&d.aws.bucket)
+        .key(&output_key)
+        .body(document.to_string().into_bytes().into())
+        .send()
+        .await
+        .expect("put the result document");
+    let event = json!({
+        "version": "0",
+        "id": "1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d",
+        "detail-type": "Transcribe Job State Change",
+        "source": "aws.transcribe",
+        "account": "123456789012",
+        "time": "2026-11-29T10:00:07Z",
+        "region": "us-east-1",
+        "resources": [],
+        "detail": { "TranscriptionJobName": job_name, "TranscriptionJobStatus": "COMPLETED" }
+    });
+    let transcripts = d.gateway.function("reelview-transcripts");
+    transcripts.invoke(&event).await;
+    // EventBridge delivers at least once: again changes nothing.
+    transcripts.invoke(&event).await;
+    let read = d
+        .send(Request::new("GET", &format!("/v1/interviews/{interview_id}")).bearer(&key))
+        .await;
+    let read = expect(&read, 200, "GET /v1/interviews/{interviewId}");
+    let transcript = &read["answers"][0]["transcript"];
+    assert_eq!(transcript["status"], "ready", "{read}");
+    assert!(
+        transcript["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Hi, I'm Ana."),
+        "{transcript}"
+    );
+    assert!(
+        transcript["segments"].as_array().unwrap().len() >= 2,
+        "{transcript}"
+    );
+    let captions = d
+        .send(
+            Request::new(
+                "GET",
+                &format!(
+                    "/v1/interviews/{interview_id}/answers/{}/captions.vtt",
+                    question(0)
+                ),
+            )
+            .bearer(&key),
+        )
+        .await;
+    assert_eq!(captions.status, 200, "{}", captions.text());
+    assert!(
+        captions
+            .text()
+            .starts_with("WEBVTT\n\n1\n00:00:00.540 --> "),
+        "{}",
+        captions.text()
+    );
+
+    // The written answer, the submission, and the evaluation it queues. Bedrock is down for
+    // the first try (the SDK retries it three times): the followup is reported failed and
+    // stays; the next delivery succeeds.
+    let written = d
+        .send(
+            Request::new(
+                "PUT",
+                &format!("/v1/candidate/{token}/answers/{}/text", question(1)),
+            )
+            .json(&json!({ "text": "Reelview keeps videos in our account." })),
+        )
+        .await;
+    expect(&written, 200, "PUT …/text (reelview-candidate-session)");
+    let submitted = d
+        .send(Request::new(
+            "POST",
+            &format!("/v1/candidate/{token}/submit"),
+        ))
+        .await;
+    expect(&submitted, 200, "POST …/submit");
+    let records = followup_records(&d).await;
+    assert_eq!(records.len(), 1, "the evaluation is queued: {records:?}");
+    for _ in 0..3 {
+        bedrock.then_reply(
+            Operation::Converse,
+            Scripted::aws_error(503, "ServiceUnavailableException", "Bedrock is busy"),
+        );
+    }
+    let failed = followups.invoke(&json!({ "Records": records })).await;
+    let sequence = records[0]["dynamodb"]["SequenceNumber"].clone();
+    assert_eq!(
+        failed,
+        json!({ "batchItemFailures": [{ "itemIdentifier": sequence }] })
+    );
+    assert_eq!(
+        followup_records(&d).await.len(),
+        1,
+        "a failed followup stays queued"
+    );
+    let reply = json!({ "questions": [
+        { "questionId": question(0), "summary": "Moved billing to Rust.", "covered": ["names the system"], "missed": ["says what changed"], "suggestedScore": 3 },
+        { "questionId": question(1), "summary": "Values data ownership.", "covered": [], "missed": ["names the product"], "suggestedScore": 2 },
+    ]})
+    .to_string();
+    bedrock.then_reply(
+        Operation::Converse,
+        Scripted::json(200, converse_reply(&[&reply], 1200, 150)),
+    );
+    let ran = followups
+        .invoke(&json!({ "Records": followup_records(&d).await }))
+        .await;
+    assert_eq!(ran, json!({ "batchItemFailures": [] }));
+    let converse = bedrock.requests(Operation::Converse);
+    assert_eq!(converse.len(), 4);
+    let sent = converse[3].json();
+    assert!(
+        converse[3].path.contains(EVALUATION_MODEL),
+        "{}",
+        converse[3].path
+    );
+    let prompt = sent["messages"][0]["content"][0]["text"].as_str().unwrap();
+    assert!(
+        prompt.contains("Hi, I'm Ana.") && prompt.contains("Reelview keeps videos"),
+        "{prompt}"
+    );
+
+    let read = d
+        .send(Request::new("GET", &format!("/v1/interviews/{interview_id}")).bearer(&key))
+        .await;
+    let read = expect(&read, 200, "GET /v1/interviews/{interviewId}");
+    let evaluation = &read["evaluation"];
+    assert_eq!(evaluation["status"], "ready", "{read}");
+    assert_eq!(evaluation["advisory"], true);
+    assert_eq!(evaluation["model"], EVALUATION_MODEL);
+    assert_eq!(evaluation["usage"]["inputTokens"], 1200);
+    assert_eq!(evaluation["questions"][1]["suggestedScore"], 2);
+    assert_eq!(
+        read["score"],
+        Value::Null,
+        "advisory: the score stays the team's"
+    );
 }
