@@ -686,7 +686,7 @@ async fn an_interview_is_reviewed_commented_and_shared_through_the_deployed_func
         .as_array()
         .expect("questions")
         .iter()
-        .map(|q| json!({ "id": q["id"], "text": q["text"], "answered": true }))
+        .map(|q| json!({ "id": q["id"], "text": q["text"], "kind": "video", "answered": true }))
         .collect();
     assert_eq!(results["questions"], json!(questions), "{results}");
     let answers = results["answers"].as_array().expect("answers");
