@@ -79,6 +79,13 @@ const REQUESTS: &[((&str, &str), Option<&str>)] = &[
         None,
     ),
     (("DELETE", "/v1/api-keys/{keyId}"), None),
+    (
+        (
+            "GET",
+            "/v1/interviews/{interviewId}/answers/{questionId}/captions.vtt",
+        ),
+        None,
+    ),
 ];
 
 fn tenant_scoped(path: &str) -> bool {

@@ -141,7 +141,7 @@ async fn shared_captions(
     let captions = insights::shared_captions(&state.app, &token, &question_id).await;
     unindexed(match captions {
         Ok(vtt) => super::webvtt(vtt),
-        Err(e) => e.into_response(),
+        Err(e) => private(e.into_response()),
     })
 }
 
