@@ -8,7 +8,9 @@
    key for the operator route, and, made beforehand, a position, interviews, uploads, share
    links and comments for path parameters to name (schemathesis.toml says how it is set up,
    reelview_hooks.py what a client knows that the document cannot say). Any failure fails
-   the step.
+   the step. reelview-local transcribes and evaluates through a stand-in for the
+   OpenAI-compatible services (ai_standin.py), so one seeded interview is complete, with
+   transcripts, captions and an advisory evaluation, and its shapes are checked too.
 
 Environment:
   REELVIEW_LOCAL_BIN         the server binary (default: target/debug/reelview-local)
@@ -29,6 +31,9 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ai_standin import AiStandIn  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 DOCUMENT = REPO / "infra" / "openapi.yaml"
@@ -55,7 +60,7 @@ def tail(path, lines=80):
         return ""
 
 
-def start_server(binary, tmp):
+def start_server(binary, tmp, ai_base):
     port = free_port()
     admin_key = secrets.token_urlsafe(24)
     env = dict(os.environ)
@@ -64,6 +69,9 @@ def start_server(binary, tmp):
             "PORT": str(port),
             "REELVIEW_DATA_DIR": str(tmp / "data"),
             "REELVIEW_ADMIN_KEY": admin_key,
+            "REELVIEW_TRANSCRIBE_URL": ai_base,
+            "REELVIEW_EVALUATION_URL": ai_base,
+            "REELVIEW_EVALUATION_MODEL": "contract-model",
             "RUST_LOG": env.get("RUST_LOG", "warn"),
         }
     )
@@ -86,7 +94,8 @@ def start_server(binary, tmp):
     return proc, log, log_path, base, admin_key
 
 
-def call(base, path, key, body=None):
+def call(base, path, key, body=None, method=None):
+    """A JSON request: GET without a body, POST with one, unless `method` says otherwise."""
     headers = {"Content-Type": "application/json"}
     if key:
         headers["Authorization"] = f"Bearer {key}"
@@ -94,10 +103,65 @@ def call(base, path, key, body=None):
         base + path,
         data=None if body is None else json.dumps(body).encode(),
         headers=headers,
-        method="GET" if body is None else "POST",
+        method=method or ("GET" if body is None else "POST"),
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)
+
+
+def record(base, token, question, content_type):
+    """A confirmed recording of `question`: start, send the bytes where told, complete."""
+    data = b"\x1a\x45\xdf\xa3" + secrets.token_bytes(2044)
+    path = f"/v1/candidate/{token}/answers/{question}/uploads"
+    target = call(base, path, None, {"contentType": content_type, "size": len(data)})
+    put = urllib.request.Request(target["url"], data=data, headers=target["headers"], method="PUT")
+    urllib.request.urlopen(put, timeout=10).close()
+    call(base, f"{path}/{target['uploadId']}/complete", None, method="POST")
+
+
+def reviewed_interview(base, api_key):
+    """An interview with an answer of each kind, submitted, with its transcripts and advisory
+    evaluation made (by the stand-in services); and a share link to it. Returns the
+    interview's id, its recorded questions and the share link's token."""
+    rubric = "Names a project, their part in it and its outcome."
+    questions = [
+        {"text": "Tell us about a project you are proud of.", "rubric": rubric},
+        {"text": "How do you explain a delay?", "kind": "audio", "rubric": rubric},
+        {"text": "Why us?", "kind": "text", "maxCharacters": 500, "rubric": rubric},
+    ]
+    position = call(
+        base,
+        "/v1/positions",
+        api_key,
+        {"name": "Reviewed", "questions": questions, "language": "en-US", "evaluation": True},
+    )
+    candidate = {"email": "reviewed@example.com", "firstName": "Rui", "lastName": "Costa"}
+    interview = call(
+        base,
+        f"/v1/positions/{position['id']}/interviews",
+        api_key,
+        {"candidate": candidate, "sendEmail": False},
+    )
+    iid = interview["id"]
+    token = interview["url"].rstrip("/").rsplit("/", 1)[1]
+    video, audio, written = (q["id"] for q in interview["questions"])
+    record(base, token, video, "video/webm")
+    record(base, token, audio, "audio/ogg")
+    text = {"text": "Your product is the one I use every day."}
+    call(base, f"/v1/candidate/{token}/answers/{written}/text", None, text, method="PUT")
+    call(base, f"/v1/candidate/{token}/submit", None, method="POST")
+    deadline = time.monotonic() + 60
+    while True:
+        results = call(base, f"/v1/interviews/{iid}", api_key)
+        transcripts = [a["transcript"]["status"] for a in results["answers"] if a["kind"] != "text"]
+        evaluation = (results.get("evaluation") or {}).get("status")
+        if transcripts == ["ready", "ready"] and evaluation == "ready":
+            break
+        if time.monotonic() > deadline:
+            sys.exit(f"the seeded interview got no transcripts or evaluation: {json.dumps(results)}")
+        time.sleep(0.5)
+    shared = call(base, f"/v1/interviews/{iid}/shares", api_key, {})
+    return iid, [video, audio], shared["url"].rstrip("/").rsplit("/", 1)[1]
 
 
 def create_tenant(base, admin_key):
@@ -112,7 +176,13 @@ def seed(base, api_key):
     pending uploads (a single PUT and a multipart one), share links, comments and a spare API
     key. Operations that destroy something get their own copy, so the rest keep theirs. Path
     parameters by operation, for the hooks to use (tests/openapi/reelview_hooks.py)."""
-    questions = [{"text": "Tell us about a project you are proud of."}, {"text": "Why us?"}]
+    reviewed, recorded_questions, reviewed_share = reviewed_interview(base, api_key)
+    questions = [
+        {"text": "Tell us about a project you are proud of."},
+        {"text": "Why us?"},
+        {"text": "How do you explain a delay?", "kind": "audio"},
+        {"text": "What would you change first?", "kind": "text", "rubric": "Is concrete."},
+    ]
     position = call(
         base,
         "/v1/positions",
@@ -135,7 +205,7 @@ def seed(base, api_key):
     interview, reinvited = invite(1), invite(2)
     iid = interview["id"]
     token = interview["url"].rstrip("/").rsplit("/", 1)[1]
-    recorded, uploaded = (q["id"] for q in interview["questions"])
+    recorded, uploaded, spoken, written = (q["id"] for q in interview["questions"])
 
     def upload(**extra):
         body = {"contentType": "video/webm", "size": 1000, **extra}
@@ -170,20 +240,24 @@ def seed(base, api_key):
         "updatePosition": {"positionId": edited_position["id"]},
         "deletePosition": {"positionId": doomed_position["id"]},
         **{op: on_interview for op in (
-            "getInterview", "resendInvitation", "setInterviewScore", "setInterviewStage",
+            "resendInvitation", "setInterviewScore", "setInterviewStage",
             "addComment", "listComments", "createShare", "listShares",
         )},
+        "getInterview": {"interviewId": [iid, reviewed]},
+        "getAnswerCaptions": {"interviewId": reviewed, "questionId": recorded_questions},
         "reinvite": {"interviewId": reinvited["id"]},
         "deleteComment": {**on_interview, "commentId": doomed_comment},
         "revokeShare": {**on_interview, "shareId": doomed_share["shareId"]},
-        "getSharedInterview": {"token": share_token},
+        "getSharedInterview": {"token": [share_token, reviewed_share]},
+        "getSharedAnswerCaptions": {"token": reviewed_share, "questionId": recorded_questions},
         "sharePage": {"token": share_token},
         "getCandidateSession": candidate,
         "submitInterview": candidate,
         "candidatePage": candidate,
-        # Uploads started during the run go to the other question: a question keeps only its
-        # latest few pending uploads, and these must stay.
-        "startUpload": {**candidate, "questionId": recorded},
+        # Uploads started during the run go to the other recorded questions: a question keeps
+        # only its latest few pending uploads, and these must stay.
+        "startUpload": {**candidate, "questionId": [recorded, spoken]},
+        "saveWrittenAnswer": {**candidate, "questionId": written},
         "getUpload": {**candidate, "questionId": uploaded, "uploadId": pending},
         "completeUpload": {**candidate, "questionId": uploaded, "uploadId": pending},
         "abortUpload": {**candidate, "questionId": uploaded, "uploadId": doomed_upload},
@@ -302,13 +376,15 @@ def main():
             failed.append("openapi-python-client: " + "; ".join(problems))
 
         say("schemathesis: every phase against reelview-local")
-        proc, log, log_path, base, admin_key = start_server(binary, tmp)
+        ai = AiStandIn().__enter__()
+        proc, log, log_path, base, admin_key = start_server(binary, tmp, ai.base)
         try:
             api_key, key_id = create_tenant(base, admin_key)
             code = run_schemathesis(base, admin_key, api_key, key_id, seed(base, api_key), tmp)
             if code != 0:
                 failed.append(f"schemathesis exited with {code}")
         finally:
+            ai.__exit__(None, None, None)
             proc.terminate()
             try:
                 proc.wait(timeout=10)

@@ -8,7 +8,11 @@ Schema cannot say, so that a request the document calls valid is one a client co
   deadline in the past (or on the 31st of February) becomes one 30 days ahead.
 - A recording is at most the position's `maxUploadBytes`, which the candidate's session
   tells (asked afresh: the run may have edited the position): a larger `size` (up to the
-  4 GiB every position stays under) is cut to it.
+  4 GiB every position stays under) is cut to it. Its `contentType` is one the question
+  takes (the session lists them per question: video types for a video question, audio
+  types for an audio one); another is replaced by one of those.
+- A written answer is at most its question's `maxCharacters`, which the session tells: a
+  longer `text` (up to the 10000 characters any question allows) is cut to it.
 - A `cursor` is the `nextCursor` of an earlier page, never invented: a positive case keeps
   only cursors the API has handed out during the run.
 - The run's own API key is never revoked (that would turn every later request into a
@@ -72,15 +76,22 @@ def future_deadline():
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def max_upload_bytes(token):
-    """What the candidate's session says, or None (an unknown link: nothing to cut)."""
+def candidate_session(token):
+    """What the candidate's session says, or None (an unknown link: nothing to fit)."""
     try:
         response = requests.get(f"{BASE_URL}/v1/candidate/{token}", timeout=10)
     except requests.RequestException:
         return None
     if response.status_code != 200:
         return None
-    return response.json().get("maxUploadBytes")
+    return response.json()
+
+
+def session_question(session, question_id):
+    for question in session.get("questions") or []:
+        if question.get("id") == question_id:
+            return question
+    return None
 
 
 def is_stateful(case):
@@ -103,11 +114,22 @@ def map_case(ctx, case):
         if unusable_deadline(case.body.get("deadline")):
             case.body["deadline"] = future_deadline()
     if op == "startUpload" and positive_body:
+        session = candidate_session(case.path_parameters.get("token")) or {}
         size = case.body.get("size")
         if isinstance(size, (int, float)) and not isinstance(size, bool):
-            limit = max_upload_bytes(case.path_parameters.get("token"))
+            limit = session.get("maxUploadBytes")
             if limit is not None and size > limit:
                 case.body["size"] = limit
+        question = session_question(session, case.path_parameters.get("questionId"))
+        allowed = (question or {}).get("allowedContentTypes")
+        if allowed and case.body.get("contentType") not in allowed:
+            case.body["contentType"] = random.choice(allowed)
+    if op == "saveWrittenAnswer" and positive_body and isinstance(case.body.get("text"), str):
+        session = candidate_session(case.path_parameters.get("token")) or {}
+        question = session_question(session, case.path_parameters.get("questionId"))
+        limit = (question or {}).get("maxCharacters")
+        if isinstance(limit, int) and len(case.body["text"]) > limit:
+            case.body["text"] = case.body["text"][:limit]
     if op in PAGED_OPERATIONS and case.query and "cursor" in case.query:
         if is_positive(case, ParameterLocation.QUERY) and case.query["cursor"] not in ISSUED_CURSORS:
             del case.query["cursor"]
