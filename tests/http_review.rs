@@ -212,7 +212,7 @@ async fn results_show_the_answers_playable_and_the_timeline(backend: Backend) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|q| json!({ "id": q["id"], "text": q["text"], "answered": true }))
+        .map(|q| json!({ "id": q["id"], "text": q["text"], "kind": "video", "answered": true }))
         .collect();
     assert_eq!(r["questions"], json!(expected_questions));
 

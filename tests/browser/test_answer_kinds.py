@@ -1,7 +1,7 @@
 """Answers of every kind in a real browser: video, audio (the microphone alone) and written.
 
 `reelview-local` runs with `REELVIEW_TRANSCRIBE_URL` pointing at a stand-in transcription
-service (transcribe_server.py), so recordings get transcripts and video answers captions.
+service (tests/standins/openai_standin.py), so recordings get transcripts and video answers captions.
 
 1. One interview with a video, a written and an audio question, answered in headless Chromium
    with its synthetic camera and microphone: the written answer is saved as it is typed and is
@@ -16,7 +16,9 @@ service (transcribe_server.py), so recordings get transcripts and video answers 
 The server, the browser and the helpers are those of test_candidate_page.py.
 """
 
+import sys
 import time
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -46,7 +48,8 @@ from test_candidate_page import (  # noqa: F401 - api_key and driver are fixture
     wait_screen,
 )
 from test_share_page import share
-from transcribe_server import TRANSCRIPT_TEXT, TranscribeServer
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "standins"))
+from openai_standin import TRANSCRIPT_TEXT, OpenAiStandIn  # noqa: E402
 
 TRANSCRIPT_WAIT = 60
 
@@ -83,7 +86,7 @@ WATCH_DEVICES_AND_NETWORK = r"""
 
 @pytest.fixture(scope="module")
 def transcriber():
-    with TranscribeServer() as service:
+    with OpenAiStandIn() as service:
         yield service
 
 

@@ -470,6 +470,13 @@ async fn openai_refusals_fail_the_transcript_and_outages_do_not() {
         .await
         .expect_err("a cut-off reply");
     assert!(broken.0.contains("transcription reply"), "{broken}");
+    // A wrong key is the deployment's to fix: retried later, not a failed transcript.
+    server.then_reply(
+        Operation::Transcription,
+        Scripted::json(401, json!({ "error": { "message": "Incorrect API key provided" } })),
+    );
+    let refused = transcriber.start(&request).await.expect_err("a wrong key");
+    assert!(refused.0.contains("Incorrect API key"), "{refused}");
 
     // A recording that cannot be fetched is an outage too, and nothing is sent.
     let gone = TranscriptionRequest {
@@ -478,5 +485,5 @@ async fn openai_refusals_fail_the_transcript_and_outages_do_not() {
     };
     let missing = transcriber.start(&gone).await.expect_err("no recording");
     assert!(missing.0.contains("404"), "{missing}");
-    assert_eq!(server.requests(Operation::Transcription).len(), 3);
+    assert_eq!(server.requests(Operation::Transcription).len(), 4);
 }

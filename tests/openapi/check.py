@@ -9,7 +9,7 @@
    links and comments for path parameters to name (schemathesis.toml says how it is set up,
    reelview_hooks.py what a client knows that the document cannot say). Any failure fails
    the step. reelview-local transcribes and evaluates through a stand-in for the
-   OpenAI-compatible services (ai_standin.py), so one seeded interview is complete, with
+   OpenAI-compatible services (tests/standins/openai_standin.py), so one seeded interview is complete, with
    transcripts, captions and an advisory evaluation, and its shapes are checked too.
 
 Environment:
@@ -32,8 +32,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ai_standin import AiStandIn  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "standins"))
+from openai_standin import OpenAiStandIn  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 DOCUMENT = REPO / "infra" / "openapi.yaml"
@@ -376,7 +376,7 @@ def main():
             failed.append("openapi-python-client: " + "; ".join(problems))
 
         say("schemathesis: every phase against reelview-local")
-        ai = AiStandIn().__enter__()
+        ai = OpenAiStandIn().__enter__()
         proc, log, log_path, base, admin_key = start_server(binary, tmp, ai.base)
         try:
             api_key, key_id = create_tenant(base, admin_key)

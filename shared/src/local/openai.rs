@@ -234,7 +234,7 @@ fn transcript_from_reply(reply: VerboseTranscription, asked_language: Option<&st
 #[async_trait]
 impl Transcriber for OpenAiTranscriber {
     /// Transcribes at once: the reply is the transcript (`Finished`), or `Failed` when the
-    /// service refuses the recording (a 4xx other than 408/429).
+    /// service refuses the recording (a 4xx other than 401/403/404/408/429).
     async fn start(&self, request: &TranscriptionRequest) -> PortResult<TranscriptionOutcome> {
         let Some(file_name) = upload_file_name(&request.content_type) else {
             return Ok(TranscriptionOutcome::Failed(format!(
@@ -266,10 +266,16 @@ impl Transcriber for OpenAiTranscriber {
             .await
             .map_err(|e| Unavailable::from_err("transcription request", e))?;
         let status = response.status();
-        if status.is_client_error()
-            && status != reqwest::StatusCode::REQUEST_TIMEOUT
-            && status != reqwest::StatusCode::TOO_MANY_REQUESTS
-        {
+        // A wrong key or URL is the deployment's to fix, not the recording's fault: those stay
+        // retryable like outages, so fixing the setting transcribes what waited.
+        let settings = [
+            reqwest::StatusCode::UNAUTHORIZED,
+            reqwest::StatusCode::FORBIDDEN,
+            reqwest::StatusCode::NOT_FOUND,
+            reqwest::StatusCode::REQUEST_TIMEOUT,
+            reqwest::StatusCode::TOO_MANY_REQUESTS,
+        ];
+        if status.is_client_error() && !settings.contains(&status) {
             // The service refused this recording (or this request, e.g. a model it does not
             // have): sending it again would be refused again.
             return Ok(TranscriptionOutcome::Failed(error_reason(response).await));

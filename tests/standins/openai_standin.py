@@ -1,12 +1,15 @@
-"""A stand-in for an OpenAI-compatible transcription service, for the browser tests.
+"""A stand-in for the OpenAI-compatible services a local run can use (REELVIEW_TRANSCRIBE_URL,
+REELVIEW_EVALUATION_URL), for the browser tests and the OpenAPI contract check.
 
 `POST /v1/audio/transcriptions` takes a multipart form (`file`, `model`, `response_format`,
 `timestamp_granularities[]`, optionally `language`) and answers a fixed `verbose_json`
-transcript. Every request is kept (`requests`), with the form's fields and the file's size and
-content type, so a test can check what arrived. Standard library only.
+transcript; every request is kept (`requests`), with the form's fields and the file's size and
+content type, so a test can check what arrived. `POST /v1/chat/completions` answers a
+well-formed evaluation of every question the prompt names. Standard library only.
 """
 
 import json
+import re
 import threading
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -38,6 +41,36 @@ REPLY = {
 }
 
 
+QUESTION_ID = re.compile(r'"questionId"\s*:\s*"([0-9a-fA-F-]{36})"')
+
+
+def evaluation(prompt):
+    """A well-formed reply for every question the prompt's data names."""
+    questions = [
+        {
+            "questionId": qid,
+            "summary": "Describes a migration they led.",
+            "covered": ["ownership"],
+            "missed": ["numbers"],
+            "suggestedScore": 4,
+        }
+        for qid in dict.fromkeys(QUESTION_ID.findall(prompt))
+    ]
+    return {
+        "id": "chatcmpl-contract",
+        "object": "chat.completion",
+        "model": "contract-model",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": json.dumps({"questions": questions})},
+            }
+        ],
+        "usage": {"prompt_tokens": 120, "completion_tokens": 40, "total_tokens": 160},
+    }
+
+
 def parse_multipart(content_type, body):
     """`{name: [value, …]}` of a multipart/form-data body; a file's value is
     `{"filename", "content_type", "size", "head"}`, any other field's is its text."""
@@ -66,7 +99,7 @@ def parse_multipart(content_type, body):
     return fields
 
 
-class TranscribeServer:
+class OpenAiStandIn:
     def __init__(self):
         self.requests = []
         self.problems = []
@@ -87,7 +120,17 @@ class TranscribeServer:
             def do_POST(self):  # noqa: N802 - the name http.server calls
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
-                if self.path.rstrip("/") != "/v1/audio/transcriptions":
+                path = self.path.rstrip("/")
+                if path == "/v1/chat/completions":
+                    try:
+                        messages = json.loads(body)["messages"]
+                        prompt = "\n".join(str(m.get("content", "")) for m in messages)
+                    except (ValueError, KeyError, TypeError, AttributeError):
+                        self.reply(400, {"error": {"message": "not a chat completion request"}})
+                        return
+                    self.reply(200, evaluation(prompt))
+                    return
+                if path != "/v1/audio/transcriptions":
                     self.reply(404, {"error": {"message": f"no route {self.path}"}})
                     return
                 try:
