@@ -1,16 +1,17 @@
 .PHONY: run test fmt lint build-lambdas transcriber
 
-## Start every function in one process on http://127.0.0.1:3000 (no AWS account needed).
+## Start every function in one process on http://127.0.0.1:3000 (no AWS account needed), with
+## the offline transcription server beside it when ffmpeg is installed (functions/local/run.sh).
 run:
-	cargo run -p reelview-local
+	bash functions/local/run.sh
 
 ## An offline speech-to-text server on http://127.0.0.1:8808 for `REELVIEW_TRANSCRIBE_URL`
 ## (models from PyPI wheels into .venv; needs Debian's ffmpeg).
 transcriber:
 	@command -v ffmpeg >/dev/null || { echo "ffmpeg is missing: apt-get install ffmpeg" >&2; exit 1; }
 	@test -x .venv/bin/python || python3 -m venv .venv
-	.venv/bin/pip install -q --disable-pip-version-check -r tools/transcriber/requirements.txt
-	.venv/bin/python tools/transcriber/server.py --host 127.0.0.1 --port 8808
+	.venv/bin/pip install -q --disable-pip-version-check -r functions/local/transcriber/requirements.txt
+	.venv/bin/python functions/local/transcriber/server.py --host 127.0.0.1 --port 8808
 
 ## Install what the tests need (apt, .venv) and run every check. CI runs exactly this.
 test:

@@ -473,7 +473,10 @@ async fn openai_refusals_fail_the_transcript_and_outages_do_not() {
     // A wrong key is the deployment's to fix: retried later, not a failed transcript.
     server.then_reply(
         Operation::Transcription,
-        Scripted::json(401, json!({ "error": { "message": "Incorrect API key provided" } })),
+        Scripted::json(
+            401,
+            json!({ "error": { "message": "Incorrect API key provided" } }),
+        ),
     );
     let refused = transcriber.start(&request).await.expect_err("a wrong key");
     assert!(refused.0.contains("Incorrect API key"), "{refused}");

@@ -1,8 +1,8 @@
-"""The local transcription server (tools/transcriber) against speech made by espeak-ng.
+"""The local transcription server (functions/local/transcriber) against speech made by espeak-ng.
 
 Each test sends what a browser sends, a WebM/Opus recording, as reelview-local sends it:
 multipart `file`, `model`, `response_format=verbose_json`, word and segment timestamps.
-Needs `espeak-ng` and `ffmpeg` (Debian) and tools/transcriber/requirements.txt.
+Needs `espeak-ng` and `ffmpeg` (Debian) and functions/local/transcriber/requirements.txt.
 """
 
 import json
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVER = ROOT / "tools" / "transcriber" / "server.py"
+SERVER = ROOT / "functions" / "local" / "transcriber" / "server.py"
 # Sentences each engine hears (espeak-ng's voice is far from the voices the models learned
 # from: PocketSphinx mishears most sentences, Moonshine a few), and the words that must be heard.
 SPOKEN = {

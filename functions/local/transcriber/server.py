@@ -13,7 +13,7 @@ Both models come inside PyPI wheels, so nothing is downloaded at run time:
 Any input ffmpeg reads (browser WebM/Opus, MP4, Ogg, WAV...) is decoded to 16 kHz mono PCM,
 split at pauses into segments of at most MAX_SEGMENT_S seconds, and each segment transcribed.
 
-    python tools/transcriber/server.py --host 127.0.0.1 --port 8808
+    python functions/local/transcriber/server.py --host 127.0.0.1 --port 8808
 """
 
 from __future__ import annotations
