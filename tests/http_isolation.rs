@@ -86,10 +86,26 @@ const REQUESTS: &[((&str, &str), Option<&str>)] = &[
         ),
         None,
     ),
+    (("GET", "/v1/webhooks/{webhookId}"), None),
+    (
+        ("PATCH", "/v1/webhooks/{webhookId}"),
+        Some(r#"{"url":"http://127.0.0.1:9/taken-over","enabled":true}"#),
+    ),
+    (("DELETE", "/v1/webhooks/{webhookId}"), None),
+    (("POST", "/v1/webhooks/{webhookId}/rotate-secret"), None),
+    (("POST", "/v1/webhooks/{webhookId}/test"), None),
+    (("GET", "/v1/webhooks/{webhookId}/deliveries"), None),
+    (
+        (
+            "POST",
+            "/v1/webhooks/{webhookId}/deliveries/{deliveryId}/retry",
+        ),
+        None,
+    ),
 ];
 
 fn tenant_scoped(path: &str) -> bool {
-    ["{positionId}", "{interviewId}", "{keyId}"]
+    ["{positionId}", "{interviewId}", "{keyId}", "{webhookId}"]
         .iter()
         .any(|id| path.contains(id))
 }
@@ -150,6 +166,8 @@ fn not_found_codes(path: &str) -> &'static [&'static str] {
         &["interview_not_found", "comment_not_found"]
     } else if path.contains("{keyId}") {
         &["api_key_not_found"]
+    } else if path.contains("{webhookId}") {
+        &["webhook_not_found"]
     } else if path.contains("{interviewId}") {
         &["interview_not_found"]
     } else {
@@ -165,6 +183,8 @@ struct Ids {
     share: String,
     comment: String,
     key: String,
+    webhook: String,
+    delivery: String,
 }
 
 impl Ids {
@@ -175,6 +195,8 @@ impl Ids {
             .replace("{shareId}", &self.share)
             .replace("{commentId}", &self.comment)
             .replace("{keyId}", &self.key)
+            .replace("{webhookId}", &self.webhook)
+            .replace("{deliveryId}", &self.delivery)
     }
 }
 
@@ -213,6 +235,7 @@ async fn snapshot(
         format!("/v1/interviews/{}/shares", ids.interview),
         format!("/v1/interviews/{}/comments", ids.interview),
         "/v1/api-keys".to_string(),
+        "/v1/webhooks".to_string(),
     ] {
         let reply = server.get(&path, key).await;
         assert_eq!(reply.status, 200, "A reads {path}: {:?}", reply.body);
@@ -282,7 +305,18 @@ async fn another_tenant_can_neither_see_nor_change_anything(backend: Backend) {
     assert_eq!(comment.status, 201, "{:?}", comment.body);
     let keys = server.get("/v1/api-keys", &key_a).await;
     assert_eq!(keys.status, 200, "{:?}", keys.body);
+    // A disabled webhook: nothing is delivered during the test, so its reads stay the same.
+    let webhook = server
+        .post(
+            "/v1/webhooks",
+            &key_a,
+            &json!({ "url": "http://127.0.0.1:9/ats", "events": ["interview.completed"], "enabled": false }),
+        )
+        .await;
+    assert_eq!(webhook.status, 201, "{:?}", webhook.body);
     let ids = Ids {
+        webhook: webhook.body["id"].as_str().unwrap().to_string(),
+        delivery: uuid::Uuid::now_v7().to_string(),
         position: position_id.clone(),
         interview: interview_id,
         question: question.to_string(),
@@ -302,6 +336,8 @@ async fn another_tenant_can_neither_see_nor_change_anything(backend: Backend) {
         share: uuid::Uuid::now_v7().to_string(),
         comment: uuid::Uuid::now_v7().to_string(),
         key: uuid::Uuid::now_v7().to_string(),
+        webhook: uuid::Uuid::now_v7().to_string(),
+        delivery: uuid::Uuid::now_v7().to_string(),
     };
 
     let mut leaks = Vec::new();

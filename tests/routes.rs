@@ -248,6 +248,12 @@ fn each_function_crate_enables_exactly_the_clients_it_needs() {
             "{}: Bedrock ({features:?})",
             function.name
         );
+        assert_eq!(
+            has("webhooks"),
+            needs.webhook_sender,
+            "{}: the webhook client ({features:?})",
+            function.name
+        );
     }
 }
 

@@ -25,6 +25,8 @@ pub struct Needs {
     pub transcriber: bool,
     /// Evaluates completed interviews (Amazon Bedrock).
     pub evaluator: bool,
+    /// Delivers webhooks, or checks where a subscription's URL leads (HTTP client).
+    pub webhook_sender: bool,
 }
 
 impl Needs {
@@ -36,6 +38,7 @@ impl Needs {
         followup_switches: false,
         transcriber: false,
         evaluator: false,
+        webhook_sender: false,
     };
     const NOTHING: Needs = Needs {
         store: false,
@@ -404,6 +407,53 @@ deployed! {
             "s3:GetObject",
         ],
     };
+    /// The tenant's webhook subscriptions and their delivery logs.
+    Webhooks => Function {
+        name: "reelview-webhooks",
+        routes: &[
+            ("POST", "/v1/webhooks"),
+            ("GET", "/v1/webhooks"),
+            ("GET", "/v1/webhooks/{webhookId}"),
+            ("PATCH", "/v1/webhooks/{webhookId}"),
+            ("DELETE", "/v1/webhooks/{webhookId}"),
+            ("POST", "/v1/webhooks/{webhookId}/rotate-secret"),
+            ("POST", "/v1/webhooks/{webhookId}/test"),
+            ("GET", "/v1/webhooks/{webhookId}/deliveries"),
+            ("POST", "/v1/webhooks/{webhookId}/deliveries/{deliveryId}/retry"),
+        ],
+        router: Some(http::webhooks::routes),
+        // A subscription's URL is resolved when it is set, to refuse internal addresses.
+        needs: Needs {
+            webhook_sender: true,
+            ..Needs::STORE
+        },
+        aws_actions: &[
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:Query",
+        ],
+    };
+    /// Delivers webhooks: new events and deliveries from the table's stream, due retries on
+    /// a schedule.
+    WebhookDelivery => Function {
+        name: "reelview-webhook-delivery",
+        routes: &[],
+        router: None,
+        needs: Needs {
+            webhook_sender: true,
+            ..Needs::STORE
+        },
+        aws_actions: &[
+            "dynamodb:GetItem",
+            // A delivery per subscription; each attempt recorded.
+            "dynamodb:PutItem",
+            // An event that ran.
+            "dynamodb:DeleteItem",
+            // The tenant's subscriptions; due deliveries (the due index).
+            "dynamodb:Query",
+        ],
+    };
     /// The candidate page and its assets: static, no table, no AWS client.
     CandidatePage => Function {
         name: "reelview-candidate-page",
@@ -429,7 +479,7 @@ deployed! {
 }
 
 /// Every deployed function.
-pub const ALL: [Function; 18] = [
+pub const ALL: [Function; 20] = [
     Admin::FUNCTION,
     Authorizer::FUNCTION,
     Positions::FUNCTION,
@@ -448,6 +498,8 @@ pub const ALL: [Function; 18] = [
     EmailEvents::FUNCTION,
     Followups::FUNCTION,
     Transcripts::FUNCTION,
+    Webhooks::FUNCTION,
+    WebhookDelivery::FUNCTION,
 ];
 
 /// The manifest entry of a function, by name.

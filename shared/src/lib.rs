@@ -22,3 +22,5 @@ pub mod store;
 pub mod aws;
 #[cfg(feature = "local")]
 pub mod local;
+#[cfg(feature = "webhooks")]
+pub mod net;

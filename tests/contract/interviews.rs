@@ -616,13 +616,13 @@ async fn filtered_listing(store: Store) {
         change(0, &|x| x.deadline = None),
         change(1, &|x| {
             x.open(now).unwrap();
-            x.set_stage(Stage::Shortlisted);
-            x.set_score(Score::parse(4.5));
+            x.set_stage(Stage::Shortlisted, now);
+            x.set_score(Score::parse(4.5), now);
         }),
         change(2, &|x| {
             x.submit(&[], false, now).unwrap();
-            x.set_stage(Stage::Discarded);
-            x.set_score(Score::parse(3.0));
+            x.set_stage(Stage::Discarded, now);
+            x.set_score(Score::parse(3.0), now);
         }),
         change(3, &|x| x.deadline = Some(now - TimeDelta::minutes(1))),
         change(4, &|x| {
@@ -737,7 +737,7 @@ async fn selective_filters_read_a_bounded_page(store: Store) {
     let mut wanted = Vec::new();
     for i in [229, 100] {
         let mut next = created[i].clone();
-        next.set_stage(Stage::Shortlisted);
+        next.set_stage(Stage::Shortlisted, chrono::Utc::now());
         wanted.push(store.update_interview(&next).await.unwrap().id);
     }
     wanted.reverse();

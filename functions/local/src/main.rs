@@ -60,6 +60,7 @@ async fn run() -> Result<(), String> {
     };
     let mut app = app;
     runtime::local_followups(&mut app)?;
+    runtime::local_webhooks(&mut app);
     runtime::spawn_followup_runner(app.clone());
     let state = HttpState {
         app,

@@ -66,6 +66,10 @@ pub enum Error {
     AnswerKindMismatch { expected: &'static str },
     #[error("this answer has no transcript")]
     TranscriptNotFound,
+    #[error("no such webhook")]
+    WebhookNotFound,
+    #[error("no such delivery of this webhook")]
+    DeliveryNotFound,
     #[error("the recording is larger than the {max} bytes this position accepts")]
     UploadTooLarge { max: u64 },
     #[error("no retakes left for this question")]

@@ -2,7 +2,7 @@
 //! change stream reports it; a local run looks for queued ones every second. A followup is
 //! removed only after it ran, so a failure leaves it to run again.
 
-use super::{evaluation, transcription, App, Result};
+use super::{evaluation, transcription, webhook_delivery, App, Result};
 use crate::domain::Followup;
 use crate::ports::QueuedFollowup;
 
@@ -17,6 +17,7 @@ pub async fn run(app: &App, queued: &QueuedFollowup) -> Result<()> {
         Followup::Evaluate { completed_at } => {
             evaluation::evaluate(app, tenant, interview, *completed_at).await?
         }
+        Followup::Announce { event, only } => webhook_delivery::announce(app, event, *only).await?,
     }
     app.insights.finish_followup(queued).await?;
     Ok(())

@@ -36,6 +36,8 @@ pub mod tenants;
 pub(crate) mod testing;
 pub mod transcription;
 pub mod upload;
+pub mod webhook_delivery;
+pub mod webhooks;
 
 pub use delivery::Invited;
 pub use error::{Error, FieldError, Result};
@@ -44,7 +46,7 @@ pub use links::Links;
 use crate::ports::{
     Clock, CommentStore, Evaluator, IdempotencyStore, InsightStore, InterviewStore, Mailer,
     PositionStore, RateLimits, SecretSource, ShareStore, SuppressionStore, TenantStore,
-    Transcriber, VideoStorage,
+    Transcriber, VideoStorage, WebhookSender, WebhookStore,
 };
 use std::sync::Arc;
 
@@ -74,6 +76,10 @@ pub struct App {
     /// Where followups run: the transcription service and the evaluation's model.
     pub transcriber: Option<Arc<dyn Transcriber>>,
     pub evaluator: Option<Arc<dyn Evaluator>>,
+    /// Webhook subscriptions and their deliveries.
+    pub webhooks: Arc<dyn WebhookStore>,
+    /// Delivers webhooks (and checks subscription URLs); absent where nothing does.
+    pub webhook_sender: Option<Arc<dyn WebhookSender>>,
 }
 
 /// Whether confirmed recordings are transcribed and completed interviews evaluated (where
@@ -99,6 +105,7 @@ impl App {
             + RateLimits
             + SuppressionStore
             + InsightStore
+            + WebhookStore
             + 'static,
     {
         Self {
@@ -110,7 +117,9 @@ impl App {
             comments: store.clone(),
             rate_limits: store.clone(),
             suppressions: store.clone(),
-            insights: store,
+            insights: store.clone(),
+            webhooks: store,
+            webhook_sender: None,
             followups: Followups::default(),
             transcriber: None,
             evaluator: None,

@@ -41,7 +41,10 @@ pub(crate) async fn purge_interview(app: &App, interview: &Interview) -> Result<
         app.comments.delete_comment(tenant, id, comment.id).await?;
     }
     super::insights::forget_interview(app, interview).await?;
-    app.interviews.delete_interview(interview).await?;
+    // Webhooks are told in the same write that deletes it.
+    let mut deleted = interview.clone();
+    deleted.announce_deleted(app.clock.now());
+    app.interviews.delete_interview(&deleted).await?;
     Ok(())
 }
 

@@ -88,7 +88,10 @@ pub async fn set_score(
             )])
         })?),
     };
-    change(app, caller, interview_id, |i| i.set_score(score)).await
+    change(app, caller, interview_id, |i| {
+        i.set_score(score, app.clock.now())
+    })
+    .await
 }
 
 /// Moves an interview to `stage` (`to_evaluate`, `shortlisted` or `discarded`).
@@ -105,5 +108,8 @@ pub async fn set_stage(
             "must be one of to_evaluate, shortlisted, discarded",
         )])
     })?;
-    change(app, caller, interview_id, |i| i.set_stage(stage)).await
+    change(app, caller, interview_id, |i| {
+        i.set_stage(stage, app.clock.now())
+    })
+    .await
 }

@@ -3,7 +3,7 @@
 //! writes it in the same write as the change (an outbox), so it can neither be lost nor
 //! happen for a change that was not stored.
 
-use super::{QuestionId, UploadId};
+use super::{Event, QuestionId, UploadId, WebhookId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +19,22 @@ pub enum Followup {
     /// Evaluate the completion of `completed_at` (a later completion is evaluated again).
     #[serde(rename_all = "camelCase")]
     Evaluate { completed_at: DateTime<Utc> },
+    /// Tell the tenant's webhooks that want it about `event` (only the webhook `only`, for
+    /// a test ping).
+    #[serde(rename_all = "camelCase")]
+    Announce {
+        event: Event,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        only: Option<WebhookId>,
+    },
+}
+
+impl Followup {
+    /// Whether it tells webhooks (run by the webhook delivery function) rather than doing
+    /// work on the interview (the followups function).
+    pub fn is_announcement(&self) -> bool {
+        matches!(self, Self::Announce { .. })
+    }
 }
 
 /// An advisory evaluation asked for when the interview was completed; it is queued once

@@ -70,3 +70,15 @@ id_type!(
     /// One reviewer comment on an interview.
     CommentId
 );
+id_type!(
+    /// One webhook subscription of a tenant.
+    WebhookId
+);
+id_type!(
+    /// One event told to webhooks (the same id on every delivery and retry of it).
+    EventId
+);
+id_type!(
+    /// One event's delivery to one subscription.
+    DeliveryId
+);

@@ -3,10 +3,10 @@
 //! [`Interview`]) and the code it describes are read together.
 
 use super::{
-    Answer, Email, EmailTracking, EvaluationRequest, Followup, InterviewId, Line, LinkKey,
-    PositionId, Question, QuestionId, ReminderClaim, ReminderPolicy, Score, Secret, SecretHash,
-    SentReminder, Stage, Tally, TenantId, TimelineEvent, TimelineKind, TranscriptStatus, Upload,
-    UploadId, UploadState, WrittenAnswer,
+    Answer, Email, EmailTracking, EvaluationRequest, Event, EventId, EventType, Followup,
+    InterviewId, InterviewSummary, Line, LinkKey, PositionId, Question, QuestionId, ReminderClaim,
+    ReminderPolicy, Score, Secret, SecretHash, SentReminder, Stage, Tally, TenantId, TimelineEvent,
+    TimelineKind, TranscriptStatus, Upload, UploadId, UploadState, WrittenAnswer,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -242,7 +242,8 @@ pub const MAX_PENDING_UPLOADS_PER_QUESTION: usize = 3;
 /// | deadline passed, not `completed` | [`mark_expired`](Self::mark_expired) | `expired` (stored) | |
 impl Interview {
     pub fn invited(new: NewInterview) -> Self {
-        Self {
+        let now = new.now;
+        let mut interview = Self {
             tenant_id: new.tenant_id,
             id: new.id,
             position_id: new.position_id,
@@ -279,11 +280,44 @@ impl Interview {
             evaluation: None,
             followups: Vec::new(),
             version: 0,
-        }
+        };
+        interview.announce(EventType::InterviewCreated, now);
+        interview
     }
 
     pub(super) fn record(&mut self, at: DateTime<Utc>, kind: TimelineKind, detail: Option<String>) {
+        let told = match kind {
+            TimelineKind::Started => Some(EventType::InterviewStarted),
+            TimelineKind::Completed => Some(EventType::InterviewCompleted),
+            TimelineKind::AnswerReopened => Some(EventType::InterviewAnswerDeleted),
+            TimelineKind::Expired => Some(EventType::InterviewExpired),
+            TimelineKind::EmailBounced => Some(EventType::EmailBounced),
+            _ => None,
+        };
+        if let Some(event_type) = told {
+            self.announce(event_type, at);
+        }
         self.timeline.push(TimelineEvent { at, kind, detail });
+    }
+
+    /// Queues an event for the tenant's webhooks. Its data is the interview as this change
+    /// stores it, filled in by [`take_followups`](Self::take_followups).
+    fn announce(&mut self, event_type: EventType, at: DateTime<Utc>) {
+        self.followups.push(Followup::Announce {
+            event: Event {
+                id: EventId::new(),
+                event_type,
+                created_at: at,
+                tenant_id: self.tenant_id,
+                data: None,
+            },
+            only: None,
+        });
+    }
+
+    /// The interview is being deleted: webhooks are told in the same write.
+    pub fn announce_deleted(&mut self, now: DateTime<Utc>) {
+        self.announce(EventType::InterviewDeleted, now);
     }
 
     /// What the position's counts should hold this interview under.
@@ -314,13 +348,21 @@ impl Interview {
     }
 
     /// A reviewer moves the candidate to `stage`. Returns whether anything changed.
-    pub fn set_stage(&mut self, stage: Stage) -> bool {
-        std::mem::replace(&mut self.stage, stage) != stage
+    pub fn set_stage(&mut self, stage: Stage, now: DateTime<Utc>) -> bool {
+        let changed = std::mem::replace(&mut self.stage, stage) != stage;
+        if changed {
+            self.announce(EventType::InterviewStageChanged, now);
+        }
+        changed
     }
 
     /// A reviewer scores the interview, or clears the score. Returns whether anything changed.
-    pub fn set_score(&mut self, score: Option<Score>) -> bool {
-        std::mem::replace(&mut self.score, score) != score
+    pub fn set_score(&mut self, score: Option<Score>, now: DateTime<Utc>) -> bool {
+        let changed = std::mem::replace(&mut self.score, score) != score;
+        if changed {
+            self.announce(EventType::InterviewScoreUpdated, now);
+        }
+        changed
     }
 
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
@@ -595,9 +637,17 @@ impl Interview {
         })
     }
 
-    /// The work queued by changes since the interview was read, for the store to write.
+    /// The work queued by changes since the interview was read, for the store to write with
+    /// this state of the interview: events carry it as their data.
     pub fn take_followups(&mut self) -> Vec<Followup> {
-        std::mem::take(&mut self.followups)
+        let summary = InterviewSummary::of(self);
+        let mut followups = std::mem::take(&mut self.followups);
+        for followup in &mut followups {
+            if let Followup::Announce { event, .. } = followup {
+                event.data.get_or_insert_with(|| summary.clone());
+            }
+        }
+        followups
     }
 
     /// Records one attempt to email the candidate: the mail service's message id, or why it
@@ -845,11 +895,11 @@ mod tests {
         let now = Utc::now();
         let mut i = interview(None, now);
         assert_eq!(i.stage, Stage::ToEvaluate);
-        assert!(i.set_stage(Stage::Shortlisted));
-        assert!(!i.set_stage(Stage::Shortlisted), "no change");
-        assert!(i.set_score(Score::parse(4.5)));
-        assert!(!i.set_score(Score::parse(4.5)));
-        assert!(i.set_score(None));
+        assert!(i.set_stage(Stage::Shortlisted, Utc::now()));
+        assert!(!i.set_stage(Stage::Shortlisted, Utc::now()), "no change");
+        assert!(i.set_score(Score::parse(4.5), Utc::now()));
+        assert!(!i.set_score(Score::parse(4.5), Utc::now()));
+        assert!(i.set_score(None, Utc::now()));
         assert_eq!(i.score, None);
     }
 

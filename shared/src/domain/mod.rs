@@ -16,6 +16,7 @@ mod tenant;
 mod text;
 mod transcript;
 mod upload;
+mod webhook;
 
 pub use comment::*;
 pub use email_events::*;
@@ -33,3 +34,4 @@ pub use tenant::*;
 pub use text::*;
 pub use transcript::*;
 pub use upload::*;
+pub use webhook::*;

@@ -1,10 +1,11 @@
 //! Scheduled jobs on demand, for `reelview-local` only (on AWS, EventBridge Scheduler runs
-//! them): `POST /admin/v1/jobs/reminders {"now"?: RFC 3339}` runs the reminder job, as of
-//! `now` if given, so a developer or a test can see what a day later would send.
+//! them): `POST /admin/v1/jobs/reminders {"now"?: RFC 3339}` runs the reminder job, and
+//! `POST /admin/v1/jobs/webhooks {"now"?}` the webhook retries due, as of `now` if given, so a
+//! developer or a test can see what a day later would do.
 
 use super::extract::{Operator, OptionalJsonBody};
 use super::HttpState;
-use crate::app::{reminders, Error, FieldError};
+use crate::app::{reminders, webhook_delivery, Error, FieldError};
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
@@ -12,7 +13,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 pub fn local_routes() -> Router<HttpState> {
-    Router::new().route("/admin/v1/jobs/reminders", post(run_reminders))
+    Router::new()
+        .route("/admin/v1/jobs/reminders", post(run_reminders))
+        .route("/admin/v1/jobs/webhooks", post(run_webhook_retries))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -20,22 +23,39 @@ struct JobInput {
     now: Option<String>,
 }
 
+impl JobInput {
+    /// The job's `now`: as given, or the clock's.
+    fn now(&self, state: &HttpState) -> Result<chrono::DateTime<chrono::Utc>, Error> {
+        match self.now.as_deref() {
+            None => Ok(state.app.clock.now()),
+            Some(raw) => chrono::DateTime::parse_from_rfc3339(raw)
+                .map(|d| d.with_timezone(&chrono::Utc))
+                .map_err(|_| {
+                    Error::Validation(vec![FieldError::new(
+                        "now",
+                        "must be an RFC 3339 date-time",
+                    )])
+                }),
+        }
+    }
+}
+
+async fn run_webhook_retries(
+    State(state): State<HttpState>,
+    _operator: Operator,
+    OptionalJsonBody(input): OptionalJsonBody<JobInput>,
+) -> Result<Json<Value>, Error> {
+    let now = input.now(&state)?;
+    let attempted = webhook_delivery::run_due(&state.app, now, 200).await?;
+    Ok(Json(serde_json::json!({ "attempted": attempted })))
+}
+
 async fn run_reminders(
     State(state): State<HttpState>,
     _operator: Operator,
     OptionalJsonBody(input): OptionalJsonBody<JobInput>,
 ) -> Result<Json<Value>, Error> {
-    let now = match input.now.as_deref() {
-        None => state.app.clock.now(),
-        Some(raw) => chrono::DateTime::parse_from_rfc3339(raw)
-            .map(|d| d.with_timezone(&chrono::Utc))
-            .map_err(|_| {
-                Error::Validation(vec![FieldError::new(
-                    "now",
-                    "must be an RFC 3339 date-time",
-                )])
-            })?,
-    };
+    let now = input.now(&state)?;
     let links = state
         .app
         .links

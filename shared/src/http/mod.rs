@@ -22,6 +22,7 @@ pub mod session;
 pub mod shares;
 pub mod uploads;
 pub mod views;
+pub mod webhooks;
 
 use crate::app::{App, Error};
 use axum::Router;
@@ -75,6 +76,7 @@ pub fn all_routes() -> Router<HttpState> {
         .merge(shares::routes())
         .merge(comments::routes())
         .merge(api_keys::routes())
+        .merge(webhooks::routes())
 }
 
 /// Captions as a `text/vtt` response (private: they are an answer's words).

@@ -38,6 +38,8 @@ impl Error {
             }
             AnswerKindMismatch { .. } => (StatusCode::CONFLICT, "answer_kind_mismatch"),
             TranscriptNotFound => (StatusCode::NOT_FOUND, "transcript_not_found"),
+            WebhookNotFound => (StatusCode::NOT_FOUND, "webhook_not_found"),
+            DeliveryNotFound => (StatusCode::NOT_FOUND, "delivery_not_found"),
             UploadTooLarge { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "upload_too_large"),
             RetakesExhausted => (StatusCode::CONFLICT, "retakes_exhausted"),
             UploadNotFound => (StatusCode::NOT_FOUND, "upload_not_found"),

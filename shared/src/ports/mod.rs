@@ -21,8 +21,10 @@ mod ai;
 mod mail;
 mod store;
 mod video;
+mod webhooks;
 
 pub use ai::*;
 pub use mail::*;
 pub use store::*;
 pub use video::*;
+pub use webhooks::*;

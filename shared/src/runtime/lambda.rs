@@ -87,6 +87,20 @@ pub async fn lambda_state<F: Deployed>() -> Result<HttpState, String> {
             F::FUNCTION.name
         ));
     }
+    if needs.webhook_sender {
+        #[cfg(feature = "webhooks")]
+        {
+            // Deployed: https:// to public addresses only.
+            app.webhook_sender = Some(Arc::new(crate::net::HttpWebhookSender::new(
+                crate::domain::AddressPolicy::PublicHttps,
+            )));
+        }
+        #[cfg(not(feature = "webhooks"))]
+        return Err(format!(
+            "{} delivers webhooks: build it with the webhooks feature",
+            F::FUNCTION.name
+        ));
+    }
     if needs.links {
         #[cfg(feature = "aws-secrets")]
         {

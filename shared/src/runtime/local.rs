@@ -87,13 +87,27 @@ pub fn local_followups(app: &mut App) -> Result<(), String> {
     Ok(())
 }
 
-/// Runs queued followups every second: the local stand-in for the table's change stream.
+/// Webhooks of a local run are delivered in-process; `http://` and loopback or private
+/// addresses are allowed (a developer's receiver), link-local and metadata ones never.
+#[cfg(feature = "webhooks")]
+pub fn local_webhooks(app: &mut App) {
+    app.webhook_sender = Some(Arc::new(crate::net::HttpWebhookSender::new(
+        crate::domain::AddressPolicy::Local,
+    )));
+}
+
+/// Runs queued followups and due webhook deliveries every second: the local stand-in for the
+/// table's change stream and the delivery schedule.
 pub fn spawn_followup_runner(app: App) {
     tokio::spawn(async move {
         loop {
-            if app.transcriber.is_some() || app.evaluator.is_some() {
-                if let Err(e) = crate::app::followups::run_queued(&app, 25).await {
-                    tracing::warn!(error = %e, "looking for queued followups failed");
+            if let Err(e) = crate::app::followups::run_queued(&app, 25).await {
+                tracing::warn!(error = %e, "looking for queued followups failed");
+            }
+            if app.webhook_sender.is_some() {
+                let now = app.clock.now();
+                if let Err(e) = crate::app::webhook_delivery::run_due(&app, now, 25).await {
+                    tracing::warn!(error = %e, "looking for due webhook deliveries failed");
                 }
             }
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;

@@ -13,6 +13,8 @@ pub use lambda::{aws_app, AwsSettings};
 #[cfg(feature = "local")]
 #[cfg(feature = "openai")]
 pub use local::local_followups;
+#[cfg(all(feature = "local", feature = "webhooks"))]
+pub use local::local_webhooks;
 #[cfg(feature = "local")]
 pub use local::{local_app, local_link_key, spawn_followup_runner};
 

@@ -125,7 +125,7 @@ impl<E: ItemEngine> InsightStore for Store<E> {
     }
 
     async fn queued_followup(&self, pk: &str, sk: &str) -> PortResult<Option<QueuedFollowup>> {
-        if !sk.starts_with(keys::FOLLOWUP_PREFIX) {
+        if !sk.starts_with(keys::FOLLOWUP_PREFIX) && !sk.starts_with(keys::EVENT_PREFIX) {
             return Ok(None);
         }
         self.engine
@@ -136,7 +136,12 @@ impl<E: ItemEngine> InsightStore for Store<E> {
     }
 
     async fn finish_followup(&self, followup: &QueuedFollowup) -> PortResult<()> {
-        let key = keys::followup(followup.tenant_id, followup.interview_id, &followup.id);
+        let key = keys::followup(
+            followup.tenant_id,
+            followup.interview_id,
+            &followup.id,
+            followup.followup.is_announcement(),
+        );
         self.engine.write(vec![Write::delete(key)]).await?.ok();
         Ok(())
     }

@@ -33,24 +33,33 @@ impl<E: ItemEngine> Store<E> {
     pub(super) fn versioned(interview: &Interview) -> Result<(Vec<Write>, Interview), UpdateError> {
         let (recount, mut stored) = counts::recount(interview);
         stored.version = interview.version + 1;
-        let followups = stored.take_followups();
+        let queued = Self::queued_followups(&mut stored)?;
         let mut writes = vec![Write::put(
             interview_item(&stored)?,
             Condition::VersionIs(interview.version),
         )];
         writes.extend(recount);
-        for followup in followups {
-            let queued = QueuedFollowup {
-                tenant_id: stored.tenant_id,
-                interview_id: stored.id,
-                // Time-ordered, so followups run about in the order they were queued.
-                id: uuid::Uuid::now_v7().to_string(),
-                followup,
-                queued_at: chrono::Utc::now(),
-            };
-            writes.push(Write::put(followup_item(&queued)?, Condition::Absent));
-        }
+        writes.extend(queued);
         Ok((writes, stored))
+    }
+
+    /// The writes of the followups `interview`'s changes queued (taken off it).
+    fn queued_followups(interview: &mut Interview) -> PortResult<Vec<Write>> {
+        interview
+            .take_followups()
+            .into_iter()
+            .map(|followup| {
+                let queued = QueuedFollowup {
+                    tenant_id: interview.tenant_id,
+                    interview_id: interview.id,
+                    // Time-ordered, so followups run about in the order they were queued.
+                    id: uuid::Uuid::now_v7().to_string(),
+                    followup,
+                    queued_at: chrono::Utc::now(),
+                };
+                Ok(Write::put(followup_item(&queued)?, Condition::Absent))
+            })
+            .collect()
     }
 }
 
@@ -100,6 +109,8 @@ impl<E: ItemEngine> InterviewStore for Store<E> {
             });
         }
         writes.push(counts::count_new(interview));
+        // Its events go in the same write, after the writes whose refusals are read by index.
+        writes.extend(Self::queued_followups(&mut interview.clone())?);
         let Err(refused) = self.engine.write(writes).await? else {
             return Ok(());
         };
@@ -196,6 +207,7 @@ impl<E: ItemEngine> InterviewStore for Store<E> {
         // The counts item outlives a deleted position's interviews (it goes last), so this
         // never recreates it.
         writes.extend(counts::uncount(interview));
+        writes.extend(Self::queued_followups(&mut interview.clone())?);
         match self.engine.write(writes).await? {
             Ok(()) => Ok(()),
             Err(_) => Err(UpdateError::Conflict),

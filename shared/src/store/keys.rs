@@ -2,7 +2,8 @@
 //! its tenant.
 
 use crate::domain::{
-    ApiKeyId, CommentId, InterviewId, PositionId, SecretHash, ShareId, TenantId, UploadId,
+    ApiKeyId, CommentId, DeliveryId, InterviewId, PositionId, SecretHash, ShareId, TenantId,
+    UploadId, WebhookId,
 };
 
 pub type Key = (String, String);
@@ -188,11 +189,48 @@ pub fn evaluations_of_interview(i: InterviewId) -> String {
 
 /// A queued followup. Its sort key starts with [`FOLLOWUP_PREFIX`], which is what the
 /// deployed change stream filters on (infra/template.yaml).
-pub fn followup(t: TenantId, i: InterviewId, id: &str) -> Key {
-    (format!("TENANT#{t}"), format!("{FOLLOWUP_PREFIX}{i}#{id}"))
+pub fn followup(t: TenantId, i: InterviewId, id: &str, announcement: bool) -> Key {
+    let prefix = if announcement {
+        EVENT_PREFIX
+    } else {
+        FOLLOWUP_PREFIX
+    };
+    (format!("TENANT#{t}"), format!("{prefix}{i}#{id}"))
 }
 
 pub const FOLLOWUP_PREFIX: &str = "FOLLOWUP#";
 
 /// The due index's partition of queued followups (sorted by their time-ordered ids).
 pub const FOLLOWUP_PARTITION: &str = "FOLLOWUP";
+
+/// A webhook subscription.
+pub fn webhook(t: TenantId, w: WebhookId) -> Key {
+    (format!("TENANT#{t}"), format!("{WEBHOOK_PREFIX}{w}"))
+}
+
+pub const WEBHOOK_PREFIX: &str = "WEBHOOK#";
+
+/// One delivery of a subscription.
+pub fn delivery(t: TenantId, w: WebhookId, d: DeliveryId) -> Key {
+    (format!("TENANT#{t}"), format!("{}{d}", deliveries_of(w)))
+}
+
+pub fn deliveries_of(w: WebhookId) -> String {
+    format!("DELIVERY#{w}#")
+}
+
+/// The due index's partition of deliveries with an attempt due, by its time.
+pub const DELIVERY_PARTITION: &str = "DELIVERY";
+
+pub fn delivery_due_sort(
+    due: chrono::DateTime<chrono::Utc>,
+    t: TenantId,
+    w: WebhookId,
+    d: DeliveryId,
+) -> String {
+    format!("{:015}#{t}#{w}#{d}", due.timestamp_millis().max(0))
+}
+
+/// A queued announcement to webhooks: its own sort-key prefix, which the webhook delivery
+/// function's stream filter passes (infra/template.yaml).
+pub const EVENT_PREFIX: &str = "EVENT#";

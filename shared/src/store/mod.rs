@@ -22,6 +22,7 @@ mod records;
 mod shares;
 mod suppressions;
 mod tenants;
+mod webhooks;
 
 pub use engine::{
     Condition, Filter, Index, IndexPage, IndexPosition, IndexQuery, Item, ItemEngine, Op, Refused,
@@ -37,4 +38,22 @@ impl<E: ItemEngine> Store<E> {
     pub fn over(engine: E) -> Self {
         Self { engine }
     }
+}
+
+/// The subscription and delivery a delivery item's key names (as a change stream reports it).
+pub fn delivery_key(
+    pk: &str,
+    sk: &str,
+) -> Option<(
+    crate::domain::TenantId,
+    crate::domain::WebhookId,
+    crate::domain::DeliveryId,
+)> {
+    let tenant = crate::domain::TenantId::parse(pk.strip_prefix("TENANT#")?)?;
+    let (webhook, delivery) = sk.strip_prefix("DELIVERY#")?.split_once('#')?;
+    Some((
+        tenant,
+        crate::domain::WebhookId::parse(webhook)?,
+        crate::domain::DeliveryId::parse(delivery)?,
+    ))
 }

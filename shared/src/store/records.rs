@@ -4,7 +4,8 @@
 use super::engine::{Index, Item};
 use super::keys::{self, Key};
 use crate::domain::{
-    ApiKey, Interview, InterviewId, PositionId, ShareLink, Tenant, TenantId, Transcript, UploadId,
+    ApiKey, Delivery, Interview, InterviewId, PositionId, ShareLink, Tenant, TenantId, Transcript,
+    UploadId,
 };
 use crate::ports::{PortResult, QueuedFollowup, StoredResponse, Unavailable};
 use serde::de::DeserializeOwned;
@@ -166,7 +167,12 @@ pub struct TranscriptRecord {
 /// it (a deployment is told of it by the table's change stream instead).
 pub fn followup_item(followup: &QueuedFollowup) -> PortResult<Item> {
     let mut item = to_item(
-        &keys::followup(followup.tenant_id, followup.interview_id, &followup.id),
+        &keys::followup(
+            followup.tenant_id,
+            followup.interview_id,
+            &followup.id,
+            followup.followup.is_announcement(),
+        ),
         followup,
     )?;
     item.insert(
@@ -176,3 +182,33 @@ pub fn followup_item(followup: &QueuedFollowup) -> PortResult<Item> {
     item.insert(Index::Due.sk().into(), Value::String(followup.id.clone()));
     Ok(item)
 }
+
+/// A delivery as stored: in the due index while an attempt is due, and with the table's TTL
+/// so the log keeps 30 days.
+pub fn delivery_item(delivery: &Delivery) -> PortResult<Item> {
+    let mut item = to_item(
+        &keys::delivery(delivery.tenant_id, delivery.webhook_id, delivery.id),
+        delivery,
+    )?;
+    if let Some(due) = delivery.next_attempt_at {
+        item.insert(
+            Index::Due.pk().into(),
+            Value::String(keys::DELIVERY_PARTITION.into()),
+        );
+        item.insert(
+            Index::Due.sk().into(),
+            Value::String(keys::delivery_due_sort(
+                due,
+                delivery.tenant_id,
+                delivery.webhook_id,
+                delivery.id,
+            )),
+        );
+    }
+    let kept_until = delivery.created_at + chrono::Duration::days(DELIVERY_LOG_DAYS);
+    item.insert("ttl".into(), Value::from(kept_until.timestamp()));
+    Ok(item)
+}
+
+/// How long a subscription's delivery log keeps a delivery.
+pub const DELIVERY_LOG_DAYS: i64 = 30;
