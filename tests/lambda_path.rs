@@ -1495,6 +1495,12 @@ async fn the_scheduled_reminder_function_stores_a_lapsed_interview_as_expired() 
 /// The table's new followup items (moto only: a test may scan), as the stream's records of
 /// them: `INSERT` with keys only, as the template's `KEYS_ONLY` stream delivers them.
 async fn followup_records(d: &Deployment) -> Vec<Value> {
+    new_item_records(d, "FOLLOWUP#").await
+}
+
+/// Stream records (`INSERT`, keys only) of the table's items whose sort key starts with
+/// `prefix`.
+async fn new_item_records(d: &Deployment, prefix: &str) -> Vec<Value> {
     let dynamodb = aws_sdk_dynamodb::Client::new(&emulator::sdk_config().await);
     let page = dynamodb
         .scan()
@@ -1507,7 +1513,7 @@ async fn followup_records(d: &Deployment) -> Vec<Value> {
         .filter_map(|item| {
             let text = |k: &str| item.get(k).and_then(|v| v.as_s().ok()).cloned();
             let (pk, sk) = (text("pk")?, text("sk")?);
-            sk.starts_with("FOLLOWUP#").then(|| {
+            sk.starts_with(prefix).then(|| {
                 json!({
                     "eventID": uuid::Uuid::new_v4().simple().to_string(),
                     "eventName": "INSERT",
@@ -1820,4 +1826,174 @@ async fn answers_are_transcribed_and_evaluated_through_the_deployed_functions() 
         Value::Null,
         "advisory: the score stays the team's"
     );
+}
+
+/// A host name (not an address literal) that resolves to an internal address: this machine's
+/// own name where it resolves so (refused only after resolving), else `localhost` (refused
+/// by name).
+async fn internal_name(port: u16) -> String {
+    let own = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    let own = own.trim().to_string();
+    let internal = match tokio::net::lookup_host((own.as_str(), port)).await {
+        Ok(mut addresses) => addresses.all(|a| {
+            reelview::domain::check_address(a.ip(), reelview::domain::AddressPolicy::PublicHttps)
+                .is_err()
+        }),
+        Err(_) => false,
+    };
+    if internal && !own.is_empty() {
+        own
+    } else {
+        "localhost".into()
+    }
+}
+
+/// Webhooks as deployed: a subscription must be https to a public address; an interview's
+/// change writes its event with it; the table's stream hands the event to
+/// reelview-webhook-delivery, which makes the delivery, and the delivery (a new item) back to
+/// it, which checks the address again when it sends: a subscription whose address is internal
+/// by then (stored here directly, as DNS rebinding would make it) is refused and logged,
+/// never reached. The schedule's run finds nothing due yet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_events_flow_through_the_stream_and_internal_addresses_are_refused_at_delivery() {
+    use reelview::domain::{EventType, Webhook, WebhookId};
+    use reelview::ports::WebhookStore;
+    let d = Deployment::start().await;
+    let tenant = d
+        .send(Request::new("POST", "/admin/v1/tenants").json(&json!({ "name": "Acme" })))
+        .await;
+    let tenant = expect(&tenant, 201, "POST /admin/v1/tenants");
+    let key = tenant["apiKey"].as_str().unwrap().to_string();
+    let tenant_id = tenant["tenantId"].as_str().unwrap().to_string();
+
+    // Deployed, only https:// to public addresses is accepted.
+    for url in [
+        "http://203.0.113.10/hook",
+        "https://127.0.0.1/hook",
+        "https://10.1.2.3/hook",
+        "https://169.254.169.254/",
+    ] {
+        let refused = d
+            .send(
+                Request::new("POST", "/v1/webhooks")
+                    .bearer(&key)
+                    .json(&json!({ "url": url, "events": ["interview.created"] })),
+            )
+            .await;
+        expect(
+            &refused,
+            422,
+            &format!("POST /v1/webhooks {url} (reelview-webhooks)"),
+        );
+    }
+    let public = d
+        .send(Request::new("POST", "/v1/webhooks").bearer(&key).json(&json!({ "url": "https://203.0.113.10/hooks", "events": ["interview.created"], "enabled": false })))
+        .await;
+    let public = expect(&public, 201, "POST /v1/webhooks (reelview-webhooks)");
+    assert!(public["secret"].as_str().unwrap().starts_with("whsec_"));
+
+    // A subscription whose address is internal (as a name that resolves differently later
+    // would be), stored directly.
+    let hit = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = hit.clone();
+    let receiver = axum::Router::new().fallback(move || {
+        let counter = counter.clone();
+        async move {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            "ok"
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, receiver).await.unwrap() });
+    let store = reelview::aws::DynamoStore::new(
+        aws_sdk_dynamodb::Client::new(&emulator::sdk_config().await),
+        d.aws.table.clone(),
+    );
+    let webhook = Webhook {
+        tenant_id: reelview::domain::TenantId::parse(&tenant_id).unwrap(),
+        id: WebhookId::new(),
+        url: format!("https://{}:{port}/hooks", internal_name(port).await),
+        events: vec![EventType::InterviewCreated],
+        description: None,
+        enabled: true,
+        secret: "whsec_test".into(),
+        previous_secret: None,
+        previous_secret_until: None,
+        disabled_reason: None,
+        failing_since: None,
+        created_at: chrono::Utc::now(),
+        version: 0,
+    };
+    store.create_webhook(&webhook).await.unwrap();
+
+    let position = d
+        .send(
+            Request::new("POST", "/v1/positions")
+                .bearer(&key)
+                .json(&json!({ "name": "Engineer", "questions": [{ "text": "Why us?" }] })),
+        )
+        .await;
+    let position = expect(&position, 201, "POST /v1/positions");
+    let invited = d
+        .send(
+            Request::new(
+                "POST",
+                &format!(
+                    "/v1/positions/{}/interviews",
+                    position["id"].as_str().unwrap()
+                ),
+            )
+            .bearer(&key)
+            .json(&candidate("ana@example.com")),
+        )
+        .await;
+    let invited = expect(&invited, 201, "POST …/interviews (reelview-invite)");
+
+    // The invitation wrote its event in the same transaction.
+    let events = new_item_records(&d, "EVENT#").await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    let delivery_function = d.gateway.function("reelview-webhook-delivery");
+    let ran = delivery_function
+        .invoke(&json!({ "Records": events }))
+        .await;
+    assert_eq!(ran, json!({ "batchItemFailures": [] }));
+    assert!(
+        new_item_records(&d, "EVENT#").await.is_empty(),
+        "an event that ran is removed"
+    );
+    // One delivery: the enabled subscription's (the disabled one wants nothing now).
+    let deliveries = new_item_records(&d, "DELIVERY#").await;
+    assert_eq!(deliveries.len(), 1, "{deliveries:?}");
+    let ran = delivery_function
+        .invoke(&json!({ "Records": deliveries }))
+        .await;
+    assert_eq!(ran, json!({ "batchItemFailures": [] }));
+
+    let log = d
+        .send(Request::new("GET", &format!("/v1/webhooks/{}/deliveries", webhook.id)).bearer(&key))
+        .await;
+    let log = expect(&log, 200, "GET …/deliveries (reelview-webhooks)");
+    let delivery = &log["items"][0];
+    assert_eq!(delivery["event"], "interview.created", "{log}");
+    assert_eq!(delivery["payload"]["data"]["id"], invited["id"]);
+    assert_eq!(delivery["attempts"], 1, "{log}");
+    assert_eq!(delivery["status"], "pending", "retried later: {log}");
+    assert!(
+        delivery["lastError"]
+            .as_str()
+            .is_some_and(|e| e.contains("public address")),
+        "{log}"
+    );
+    assert_eq!(
+        hit.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "never reached"
+    );
+
+    // The schedule's run: nothing is due within the minute.
+    let scheduled = delivery_function
+        .invoke(&json!({ "version": "0", "detail-type": "Scheduled Event", "source": "aws.scheduler", "detail": {} }))
+        .await;
+    assert_eq!(scheduled, json!({ "attempted": 0 }));
 }

@@ -192,6 +192,9 @@ pub(crate) async fn invite_to(
         }
         Err(other) => return Err(other.into()),
     }
+    // Stored with the interview; later changes queue their own.
+    let mut interview = interview;
+    interview.take_followups();
     let url = links.candidate_url(&token)?;
     invited(app, position, interview, url, valid.send_email).await
 }

@@ -30,6 +30,18 @@ pub enum Followup {
 }
 
 impl Followup {
+    /// The same followup always has the same id, so storing a change twice (a caller that
+    /// saves the same interview again) queues it once.
+    pub fn id(&self) -> String {
+        match self {
+            Self::Transcribe { upload_id, .. } => format!("transcribe-{upload_id}"),
+            Self::Evaluate { completed_at } => {
+                format!("evaluate-{}", completed_at.timestamp_millis())
+            }
+            Self::Announce { event, .. } => format!("event-{}", event.id),
+        }
+    }
+
     /// Whether it tells webhooks (run by the webhook delivery function) rather than doing
     /// work on the interview (the followups function).
     pub fn is_announcement(&self) -> bool {

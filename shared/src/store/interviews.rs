@@ -52,12 +52,12 @@ impl<E: ItemEngine> Store<E> {
                 let queued = QueuedFollowup {
                     tenant_id: interview.tenant_id,
                     interview_id: interview.id,
-                    // Time-ordered, so followups run about in the order they were queued.
-                    id: uuid::Uuid::now_v7().to_string(),
+                    id: followup.id(),
                     followup,
                     queued_at: chrono::Utc::now(),
                 };
-                Ok(Write::put(followup_item(&queued)?, Condition::Absent))
+                // Unconditional: the same followup written again is the same item.
+                Ok(Write::put(followup_item(&queued)?, Condition::Always))
             })
             .collect()
     }

@@ -179,7 +179,14 @@ pub fn followup_item(followup: &QueuedFollowup) -> PortResult<Item> {
         Index::Due.pk().into(),
         Value::String(keys::FOLLOWUP_PARTITION.into()),
     );
-    item.insert(Index::Due.sk().into(), Value::String(followup.id.clone()));
+    item.insert(
+        Index::Due.sk().into(),
+        Value::String(format!(
+            "{:015}#{}",
+            followup.queued_at.timestamp_millis().max(0),
+            followup.id
+        )),
+    );
     Ok(item)
 }
 
