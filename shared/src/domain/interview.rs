@@ -1123,4 +1123,38 @@ mod tests {
         );
         assert_eq!(i.timeline[1].detail.as_deref(), Some("mailbox full"));
     }
+
+    #[test]
+    fn changes_tell_webhooks_with_the_interview_as_stored() {
+        let now = Utc::now();
+        let mut i = interview(Some(now + Duration::hours(1)), now);
+        let types = |i: &mut Interview| -> Vec<(EventType, Option<InterviewStatus>)> {
+            i.take_followups()
+                .into_iter()
+                .filter_map(|f| match f {
+                    Followup::Announce { event, .. } => {
+                        Some((event.event_type, event.data.map(|d| d.status)))
+                    }
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(
+            types(&mut i),
+            vec![(EventType::InterviewCreated, Some(InterviewStatus::Invited))]
+        );
+        assert!(types(&mut i).is_empty(), "taken once");
+        i.open(now).unwrap();
+        assert_eq!(
+            types(&mut i),
+            vec![(EventType::InterviewStarted, Some(InterviewStatus::InProgress))]
+        );
+        assert!(i.mark_expired(now + Duration::hours(2)));
+        assert_eq!(
+            types(&mut i),
+            vec![(EventType::InterviewExpired, Some(InterviewStatus::Expired))]
+        );
+        assert!(!i.set_stage(Stage::ToEvaluate, now), "no change, no event");
+        assert!(types(&mut i).is_empty());
+    }
 }
