@@ -1368,6 +1368,7 @@ async fn a_bounce_reported_by_ses_is_recorded_and_stops_email_to_the_address() {
         "reelview-tenant": [tenant_id],
         "reelview-interview": [interview_id],
     });
+    let told_before = new_item_records(&d, "EVENT#").await.len();
     let events = d.gateway.function("reelview-email-events");
     events.invoke(&sns_event(&bounce)).await;
     // SNS delivers at least once: the same record again changes nothing.
@@ -1403,6 +1404,8 @@ async fn a_bounce_reported_by_ses_is_recorded_and_stops_email_to_the_address() {
         .filter(|e| e["kind"] == "email_bounced")
         .collect();
     assert_eq!(bounces.len(), 1, "recorded once: {read}");
+    // Webhooks are told of the bounce (once), in the same write.
+    assert_eq!(new_item_records(&d, "EVENT#").await.len(), told_before + 1);
 
     // A resend is answered, and not emailed: the address hard-bounced.
     let resent = d

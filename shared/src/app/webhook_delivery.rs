@@ -131,9 +131,20 @@ async fn attempt(app: &App, mut delivery: Delivery, now: DateTime<Utc>) -> Resul
         .ok_or_else(|| Error::Internal("this function delivers no webhooks".into()))?;
     let outcome = sender.send(&request).await;
     let done = now + (app.clock.now() - started).max(Duration::zero());
-    delivery.record_attempt(&outcome, done);
     tracing::info!(delivery = %delivery.id, event = ?delivery.event.event_type, outcome = %outcome.describe(), "webhook attempt");
-    app.webhooks.save_delivery(&delivery).await?;
+    // Recorded on the delivery as it is now: a retry asked for meanwhile must not make the
+    // attempt's outcome disappear.
+    let (tenant, webhook_id, id) = (delivery.tenant_id, delivery.webhook_id, delivery.id);
+    let outcome = &outcome;
+    retry_on_conflict(|| async move {
+        let Some(mut current) = app.webhooks.get_delivery(tenant, webhook_id, id).await? else {
+            return Ok(());
+        };
+        current.record_attempt(outcome, done);
+        app.webhooks.save_delivery(&current).await?;
+        Ok(())
+    })
+    .await?;
     let (succeeded, why) = (outcome.succeeded(), outcome.describe());
     retry_on_conflict(|| async {
         let Some(mut webhook) = app

@@ -181,6 +181,7 @@ fn rank(status: EmailStatus) -> Option<u8> {
 impl Interview {
     /// Adds an event to the timeline in time order (reports arrive late and out of order).
     fn record_at(&mut self, at: DateTime<Utc>, kind: TimelineKind, detail: Option<String>) {
+        self.tell(kind, at);
         let position = self.timeline.partition_point(|e| e.at <= at);
         self.timeline
             .insert(position, TimelineEvent { at, kind, detail });

@@ -286,6 +286,12 @@ impl Interview {
     }
 
     pub(super) fn record(&mut self, at: DateTime<Utc>, kind: TimelineKind, detail: Option<String>) {
+        self.tell(kind, at);
+        self.timeline.push(TimelineEvent { at, kind, detail });
+    }
+
+    /// Tells webhooks of a timeline entry that is an event they can subscribe to.
+    pub(super) fn tell(&mut self, kind: TimelineKind, at: DateTime<Utc>) {
         let told = match kind {
             TimelineKind::Started => Some(EventType::InterviewStarted),
             TimelineKind::Completed => Some(EventType::InterviewCompleted),
@@ -297,7 +303,6 @@ impl Interview {
         if let Some(event_type) = told {
             self.announce(event_type, at);
         }
-        self.timeline.push(TimelineEvent { at, kind, detail });
     }
 
     /// Queues an event for the tenant's webhooks. Its data is the interview as this change
@@ -1147,7 +1152,10 @@ mod tests {
         i.open(now).unwrap();
         assert_eq!(
             types(&mut i),
-            vec![(EventType::InterviewStarted, Some(InterviewStatus::InProgress))]
+            vec![(
+                EventType::InterviewStarted,
+                Some(InterviewStatus::InProgress)
+            )]
         );
         assert!(i.mark_expired(now + Duration::hours(2)));
         assert_eq!(

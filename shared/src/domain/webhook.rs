@@ -315,12 +315,14 @@ impl Delivery {
         self.next_attempt_at = None;
     }
 
-    /// A retry asked for by the tenant: one more attempt now (and, if it fails, the usual
-    /// schedule from there).
+    /// A retry asked for by the tenant: an attempt now. A delivery still being retried goes
+    /// on with its schedule if it fails; a failed one gets this one attempt only.
     pub fn retry_now(&mut self, now: DateTime<Utc>) {
+        if self.status == DeliveryStatus::Failed {
+            self.attempts = self.attempts.max(RETRY_DELAYS_MINUTES.len() as u32);
+        }
         self.status = DeliveryStatus::Pending;
         self.next_attempt_at = Some(now);
-        self.attempts = self.attempts.min(RETRY_DELAYS_MINUTES.len() as u32 - 1);
     }
 }
 
@@ -360,6 +362,9 @@ pub fn check_webhook_url(url: &str, policy: AddressPolicy) -> Result<(String, u1
     let (host, port) = match authority.strip_prefix('[') {
         Some(v6) => {
             let (host, after) = v6.split_once(']').ok_or("has a malformed address")?;
+            if !after.is_empty() && !after.starts_with(':') {
+                return Err("has a malformed address".into());
+            }
             (host.to_string(), after.strip_prefix(':'))
         }
         None => match authority.rsplit_once(':') {
@@ -389,11 +394,33 @@ pub fn check_webhook_url(url: &str, policy: AddressPolicy) -> Result<(String, u1
 /// Whether a delivery may connect to `ip`: never to link-local or cloud metadata addresses;
 /// when deployed, only to public ones.
 pub fn check_address(ip: IpAddr, policy: AddressPolicy) -> Result<(), String> {
+    // IPv6 forms that carry an IPv4 address reach that address: judge it instead.
     let ip = match ip {
-        IpAddr::V6(v6) => v6
-            .to_ipv4_mapped()
-            .map(IpAddr::V4)
-            .unwrap_or(IpAddr::V6(v6)),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            let embedded = |hi: u16, lo: u16| {
+                IpAddr::V4(std::net::Ipv4Addr::new(
+                    (hi >> 8) as u8,
+                    hi as u8,
+                    (lo >> 8) as u8,
+                    lo as u8,
+                ))
+            };
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                IpAddr::V4(v4)
+            } else if s[..6] == [0; 6] && !v6.is_loopback() && !v6.is_unspecified() {
+                // IPv4-compatible (deprecated): ::a.b.c.d.
+                embedded(s[6], s[7])
+            } else if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+                // NAT64.
+                embedded(s[6], s[7])
+            } else if s[0] == 0x2002 {
+                // 6to4.
+                embedded(s[1], s[2])
+            } else {
+                IpAddr::V6(v6)
+            }
+        }
         v4 => v4,
     };
     let (never, private) = match ip {
@@ -512,6 +539,11 @@ mod tests {
             delivery.last_response.as_ref().unwrap().len(),
             MAX_RESPONSE_BYTES
         );
+        // A failed delivery retried by hand gets that one attempt.
+        delivery.retry_now(at);
+        assert_eq!(delivery.status, DeliveryStatus::Pending);
+        delivery.record_attempt(&failed, at);
+        assert_eq!(delivery.status, DeliveryStatus::Failed);
     }
 
     #[test]
@@ -564,6 +596,10 @@ mod tests {
             "https://[::1]/x",
             "https://[fd00:ec2::254]/x",
             "https://[::ffff:127.0.0.1]/x",
+            "https://[::7f00:1]/x",
+            "https://[64:ff9b::a9fe:a9fe]/x",
+            "https://[2002:a9fe:a9fe::1]/x",
+            "https://[2001:db8::1]junk/x",
             "https://user:pass@ats.example.com/x",
             "ftp://ats.example.com/x",
             "not a url",
