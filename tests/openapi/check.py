@@ -6,8 +6,8 @@
 2. Schemathesis runs every phase (examples, coverage, fuzzing, stateful) with every check
    against a fresh `reelview-local`: a tenant's API key for the recruiter routes, the admin
    key for the operator route, and, made beforehand, a position, interviews, uploads, share
-   links and comments for path parameters to name (schemathesis.toml says how it is set up,
-   reelview_hooks.py what a client knows that the document cannot say). Any failure fails
+   links, comments and webhooks for path parameters to name (schemathesis.toml says how it
+   is set up, reelview_hooks.py what a client knows that the document cannot say). Any failure fails
    the step. reelview-local transcribes and evaluates through a stand-in for the
    OpenAI-compatible services (tests/standins/openai_standin.py), so one seeded interview is complete, with
    transcripts, captions and an advisory evaluation, and its shapes are checked too.
@@ -173,9 +173,21 @@ def create_tenant(base, admin_key):
 
 def seed(base, api_key):
     """What the tests reach past a 404 with: a position with interviews, a candidate link with
-    pending uploads (a single PUT and a multipart one), share links, comments and a spare API
-    key. Operations that destroy something get their own copy, so the rest keep theirs. Path
-    parameters by operation, for the hooks to use (tests/openapi/reelview_hooks.py)."""
+    pending uploads (a single PUT and a multipart one), share links, comments, a spare API
+    key, and webhooks (at a loopback port where nothing listens, so every delivery fails at
+    once and is logged) with a test ping's delivery. Operations that destroy something get
+    their own copy, so the rest keep theirs. Path parameters by operation, for the hooks to
+    use (tests/openapi/reelview_hooks.py)."""
+    def webhook(name):
+        body = {
+            "url": f"http://127.0.0.1:9/{name}",
+            "events": ["interview.created", "interview.completed", "interview.stage_changed"],
+            "description": f"Contract {name}",
+        }
+        return call(base, "/v1/webhooks", api_key, body)["id"]
+
+    hook, doomed_hook = webhook("ats"), webhook("doomed")
+    ping = call(base, f"/v1/webhooks/{hook}/test", api_key, method="POST")["id"]
     reviewed, recorded_questions, reviewed_share = reviewed_interview(base, api_key)
     questions = [
         {"text": "Tell us about a project you are proud of."},
@@ -265,6 +277,12 @@ def seed(base, api_key):
         "applyPage": {"slugOrId": [pid, "contract"]},
         "apply": {"slugOrId": [pid, "contract"]},
         "revokeApiKey": {"keyId": doomed_key},
+        **{op: {"webhookId": hook} for op in (
+            "getWebhook", "updateWebhook", "rotateWebhookSecret", "testWebhook",
+            "listWebhookDeliveries",
+        )},
+        "deleteWebhook": {"webhookId": doomed_hook},
+        "retryWebhookDelivery": {"webhookId": hook, "deliveryId": ping},
     }
 
 

@@ -17,6 +17,13 @@ Schema cannot say, so that a request the document calls valid is one a client co
   only cursors the API has handed out during the run.
 - The run's own API key is never revoked (that would turn every later request into a
   `401`, testing nothing).
+- A webhook's URL is where the client's receiver listens, and the server checks it (a
+  generated host does not resolve; a generated address may be one it refuses): a positive
+  case's `url` becomes a loopback URL of a port where nothing listens (so deliveries to it
+  fail at once, and are logged), as `reelview-local` allows.
+- A team has at most 20 webhooks: before it adds one, a client with that many deletes old
+  ones. Just before a positive `createWebhook` is sent, webhooks made during the run (never
+  those check.py made) are deleted, oldest first, down to 10.
 - Identifiers that name something: outside the stateful phase (whose links carry real
   identifiers already), a positive case's path parameters are those of what check.py made
   before the run, so it reaches past `404` (a list means any of its values).
@@ -42,6 +49,10 @@ PAGED_OPERATIONS = {"listPositions", "listInterviews"}
 ISSUED_CURSORS = set()
 SEEDED = json.loads(os.environ.get("REELVIEW_CONTRACT_SEED") or "{}")
 BASE_URL = os.environ.get("REELVIEW_CONTRACT_BASE_URL", "")
+API_KEY = os.environ.get("REELVIEW_CONTRACT_API_KEY", "")
+WEBHOOK_URL_OPERATIONS = {"createWebhook", "updateWebhook"}
+MAX_WEBHOOKS = 20
+WEBHOOKS_KEPT = 10
 
 
 def operation_id(case):
@@ -94,6 +105,33 @@ def session_question(session, question_id):
     return None
 
 
+def seeded_webhooks():
+    found = set()
+    for parameters in SEEDED.values():
+        value = parameters.get("webhookId") if isinstance(parameters, dict) else None
+        found.update(value if isinstance(value, list) else [value] if value else [])
+    return found
+
+
+def make_room_for_a_webhook():
+    """Deletes webhooks made during the run, oldest first, once the team nears its limit."""
+    auth = {"Authorization": f"Bearer {API_KEY}"}
+    try:
+        response = requests.get(f"{BASE_URL}/v1/webhooks", headers=auth, timeout=10)
+        items = response.json()["items"]
+    except (requests.RequestException, ValueError, KeyError, TypeError):
+        return
+    if len(items) < MAX_WEBHOOKS - 1:
+        return
+    keep = seeded_webhooks()
+    doomed = [w["id"] for w in items if w.get("id") not in keep]
+    for webhook_id in doomed[: max(0, len(items) - WEBHOOKS_KEPT)]:
+        try:
+            requests.delete(f"{BASE_URL}/v1/webhooks/{webhook_id}", headers=auth, timeout=10)
+        except requests.RequestException:
+            pass
+
+
 def is_stateful(case):
     return case.meta is not None and case.meta.phase.name == TestPhase.STATEFUL
 
@@ -130,6 +168,8 @@ def map_case(ctx, case):
         limit = (question or {}).get("maxCharacters")
         if isinstance(limit, int) and len(case.body["text"]) > limit:
             case.body["text"] = case.body["text"][:limit]
+    if op in WEBHOOK_URL_OPERATIONS and positive_body and isinstance(case.body.get("url"), str):
+        case.body["url"] = f"http://127.0.0.1:9/hooks/{random.randrange(1000)}"
     if op in PAGED_OPERATIONS and case.query and "cursor" in case.query:
         if is_positive(case, ParameterLocation.QUERY) and case.query["cursor"] not in ISSUED_CURSORS:
             del case.query["cursor"]
@@ -142,6 +182,13 @@ def filter_case(ctx, case):
     if operation_id(case) == "revokeApiKey" and own_key:
         return (case.path_parameters or {}).get("keyId") != own_key
     return True
+
+
+@schemathesis.hook
+def before_call(ctx, case, kwargs):
+    # Here rather than in map_case: a phase may make all its cases before it sends one.
+    if operation_id(case) == "createWebhook" and is_positive(case, ParameterLocation.BODY):
+        make_room_for_a_webhook()
 
 
 @schemathesis.hook
