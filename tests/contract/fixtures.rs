@@ -124,5 +124,8 @@ pub fn new_interview(
         reminder_policy: Some(Default::default()),
         now: created_at,
     });
+    // Compared with what the store returns, which never carries queued work.
+    let mut interview = interview;
+    interview.take_followups();
     (interview, token)
 }
