@@ -380,10 +380,9 @@ pub fn check_webhook_url(url: &str, policy: AddressPolicy) -> Result<(String, u1
         Some(p) => p.parse().map_err(|_| "has a malformed port")?,
     };
     let host = host.to_ascii_lowercase();
-    if host == "localhost" || host.ends_with(".localhost") {
-        if policy == AddressPolicy::PublicHttps {
-            return Err("must be a public address".into());
-        }
+    if (host == "localhost" || host.ends_with(".localhost")) && policy == AddressPolicy::PublicHttps
+    {
+        return Err("must be a public address".into());
     }
     if let Ok(ip) = host.parse::<IpAddr>() {
         check_address(ip, policy)?;

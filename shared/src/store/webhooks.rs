@@ -127,7 +127,7 @@ impl<E: ItemEngine> WebhookStore for Store<E> {
             .map(from_item::<Delivery>)
             .collect::<PortResult<Vec<_>>>()?;
         deliveries.retain(|d| d.tenant_id == tenant);
-        deliveries.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        deliveries.sort_by_key(|d| std::cmp::Reverse(d.created_at));
         deliveries.truncate(limit);
         Ok(deliveries)
     }
