@@ -52,14 +52,7 @@ async fn invited(
         )
         .await;
     let invited = server
-        .post(
-            &format!(
-                "/v1/positions/{}/interviews",
-                position["id"].as_str().unwrap()
-            ),
-            &key,
-            &candidate("ana@example.com"),
-        )
+        .invite(&key, &position, &candidate("ana@example.com"))
         .await;
     assert_eq!(invited.status, 201, "{:?}", invited.body);
     (

@@ -207,14 +207,9 @@ async fn every_change_reaches_a_subscribed_receiver_signed_and_once(backend: Bac
 
     // An interview's life, each step told.
     let position = server.position(&key, json!({})).await;
-    let invited = server
-        .post(
-            &format!("/v1/positions/{}/interviews", position["id"].as_str().unwrap()),
-            &key,
-            &json!({ "candidate": candidate("ana@example.com")["candidate"], "externalId": "ats-42" }),
-        )
-        .await;
-    assert_eq!(invited.status, 201, "{:?}", invited.body);
+    let body =
+        json!({ "candidate": candidate("ana@example.com")["candidate"], "externalId": "ats-42" });
+    let invited = server.invite(&key, &position, &body).await;
     let interview = invited.body["id"].as_str().unwrap().to_string();
     let token = token_of(invited.body["url"].as_str().unwrap());
     for i in 0..2 {
@@ -357,14 +352,7 @@ async fn failures_are_retried_on_schedule_secrets_rotate_and_receivers_never_hol
     let (id, secret) = subscribe(&server, &key, &receiver.url, &["interview.stage_changed"]).await;
     let position = server.position(&key, json!({})).await;
     let invited = server
-        .post(
-            &format!(
-                "/v1/positions/{}/interviews",
-                position["id"].as_str().unwrap()
-            ),
-            &key,
-            &candidate("bea@example.com"),
-        )
+        .invite(&key, &position, &candidate("bea@example.com"))
         .await;
     let interview = invited.body["id"].as_str().unwrap().to_string();
     let stage = |stage: &'static str| {

@@ -289,6 +289,17 @@ impl Server {
         (items, objects)
     }
 
+    /// Invites a candidate (`body`, e.g. from [`candidate`]) to `position` and returns the
+    /// interview, checked to be 201.
+    pub async fn invite(&self, key: &str, position: &Value, body: &Value) -> Reply {
+        let id = position["id"].as_str().expect("a position id");
+        let invited = self
+            .post(&format!("/v1/positions/{id}/interviews"), key, body)
+            .await;
+        assert_eq!(invited.status, 201, "invite: {:?}", invited.body);
+        invited
+    }
+
     /// Every email sent so far, oldest first.
     pub async fn sent_mail(&self) -> Vec<mail::Mail> {
         match &self.aws {

@@ -466,6 +466,24 @@ pub fn check_address(ip: IpAddr, policy: AddressPolicy) -> Result<(), String> {
 mod tests {
     use super::*;
 
+    fn webhook(now: DateTime<Utc>) -> Webhook {
+        Webhook {
+            tenant_id: TenantId::new(),
+            id: WebhookId::new(),
+            url: "https://ats.example.com/hook".into(),
+            events: vec![EventType::InterviewCompleted],
+            description: None,
+            enabled: true,
+            secret: "s".into(),
+            previous_secret: None,
+            previous_secret_until: None,
+            disabled_reason: None,
+            failing_since: None,
+            created_at: now,
+            version: 0,
+        }
+    }
+
     #[test]
     fn signatures_cover_id_timestamp_and_body_with_every_secret() {
         let one = signature_header(&["whsec_a"], "evt_1", 1_700_000_000, "{}");
@@ -494,21 +512,7 @@ mod tests {
     #[test]
     fn retries_back_off_for_about_a_day_then_fail() {
         let now = Utc::now();
-        let hook = Webhook {
-            tenant_id: TenantId::new(),
-            id: WebhookId::new(),
-            url: "https://ats.example.com/hook".into(),
-            events: vec![EventType::InterviewCompleted],
-            description: None,
-            enabled: true,
-            secret: "s".into(),
-            previous_secret: None,
-            previous_secret_until: None,
-            disabled_reason: None,
-            failing_since: None,
-            created_at: now,
-            version: 0,
-        };
+        let hook = webhook(now);
         let event = Event {
             id: EventId::new(),
             event_type: EventType::Ping,
@@ -548,21 +552,7 @@ mod tests {
     #[test]
     fn a_subscription_failing_for_three_days_is_disabled_with_why() {
         let now = Utc::now();
-        let mut hook = Webhook {
-            tenant_id: TenantId::new(),
-            id: WebhookId::new(),
-            url: "https://ats.example.com/hook".into(),
-            events: vec![],
-            description: None,
-            enabled: true,
-            secret: "s".into(),
-            previous_secret: None,
-            previous_secret_until: None,
-            disabled_reason: None,
-            failing_since: None,
-            created_at: now,
-            version: 0,
-        };
+        let mut hook = webhook(now);
         hook.record_attempt(false, "HTTP 500", now);
         hook.record_attempt(false, "HTTP 500", now + Duration::days(2));
         assert!(hook.enabled);
