@@ -96,6 +96,11 @@ async fn run() -> Result<(), String> {
     let service = finish(all_routes().merge(jobs::local_routes()), state).merge(upload_routes);
 
     print_banner(&base_url, &admin_key, &data_dir, &outbox);
+    match env("REELVIEW_TRANSCRIBE_URL") {
+        Some(url) => println!("Answers are transcribed by {url}."),
+        None => println!("Answers are not transcribed (REELVIEW_TRANSCRIBE_URL is not set)."),
+    }
+    println!("Webhooks are delivered from this process; test one with POST /v1/webhooks.");
     // The peer address is the sender of per-sender limits (the apply form).
     axum::serve(
         listener,

@@ -69,6 +69,8 @@ impl WebhookSender for HttpWebhookSender {
             Ok(addresses) => addresses,
             Err(why) => return failed(format!("refused: {host} {why}")),
         };
+        // A client per delivery, on purpose: it pins the name to the addresses just checked,
+        // which a shared client's resolver could not.
         let mut client = reqwest::Client::builder()
             .timeout(DELIVERY_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none());

@@ -2,7 +2,7 @@
 //! (one item per completion) and queued followups.
 
 use super::records::{from_item, to_item, TranscriptRecord};
-use super::{keys, Condition, Index, IndexQuery, ItemEngine, Store, Write};
+use super::{keys, Condition, ItemEngine, Store, Write};
 use crate::domain::{Evaluation, Interview, InterviewId, TenantId, Transcript, UploadId};
 use crate::ports::{InsightStore, PortResult, QueuedFollowup, UpdateError};
 use async_trait::async_trait;
@@ -108,20 +108,11 @@ impl<E: ItemEngine> InsightStore for Store<E> {
     }
 
     async fn queued_followups(&self, limit: usize) -> PortResult<Vec<QueuedFollowup>> {
-        let page = self
-            .engine
-            .query_index(&IndexQuery {
-                index: Index::Due,
-                index_pk: keys::FOLLOWUP_PARTITION,
-                until: None,
-                after: None,
-                newest_first: false,
-                filter: None,
-                want: limit,
-                max_reads: limit,
-            })
-            .await?;
-        page.items.into_iter().map(from_item).collect()
+        self.due_items(keys::FOLLOWUP_PARTITION, None, limit)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
     }
 
     async fn queued_followup(&self, pk: &str, sk: &str) -> PortResult<Option<QueuedFollowup>> {

@@ -38,6 +38,30 @@ impl<E: ItemEngine> Store<E> {
     pub fn over(engine: E) -> Self {
         Self { engine }
     }
+
+    /// The first `limit` items of one partition of the sparse due index, in due order, up to
+    /// the sort key `until` if given: work waiting in a queue (followups, webhook retries).
+    async fn due_items(
+        &self,
+        partition: &str,
+        until: Option<&str>,
+        limit: usize,
+    ) -> crate::ports::PortResult<Vec<Item>> {
+        let page = self
+            .engine
+            .query_index(&IndexQuery {
+                index: Index::Due,
+                index_pk: partition,
+                until,
+                after: None,
+                newest_first: false,
+                filter: None,
+                want: limit,
+                max_reads: limit,
+            })
+            .await?;
+        Ok(page.items)
+    }
 }
 
 /// The subscription and delivery a delivery item's key names (as a change stream reports it).

@@ -2,7 +2,7 @@
 //! the tenant's partition, in the due index while an attempt is due).
 
 use super::records::{delivery_item, from_item, to_item};
-use super::{keys, Condition, Index, IndexQuery, ItemEngine, Store, Write};
+use super::{keys, Condition, ItemEngine, Store, Write};
 use crate::domain::{Delivery, DeliveryId, TenantId, Webhook, WebhookId};
 use crate::ports::{PortResult, Unavailable, UpdateError, WebhookStore};
 use async_trait::async_trait;
@@ -134,19 +134,10 @@ impl<E: ItemEngine> WebhookStore for Store<E> {
 
     async fn due_deliveries(&self, now: DateTime<Utc>, limit: usize) -> PortResult<Vec<Delivery>> {
         let until = keys::due_until(now);
-        let page = self
-            .engine
-            .query_index(&IndexQuery {
-                index: Index::Due,
-                index_pk: keys::DELIVERY_PARTITION,
-                until: Some(&until),
-                after: None,
-                newest_first: false,
-                filter: None,
-                want: limit,
-                max_reads: limit,
-            })
-            .await?;
-        page.items.into_iter().map(from_item).collect()
+        self.due_items(keys::DELIVERY_PARTITION, Some(&until), limit)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
     }
 }
