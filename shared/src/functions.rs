@@ -294,6 +294,7 @@ deployed! {
             ("POST", "/v1/api-keys"),
             ("GET", "/v1/api-keys"),
             ("DELETE", "/v1/api-keys/{keyId}"),
+            ("GET", "/v1/me"),
         ],
         router: Some(http::api_keys::routes),
         needs: Needs::STORE,
@@ -462,6 +463,14 @@ deployed! {
         needs: Needs::NOTHING,
         aws_actions: &[],
     };
+    /// The recruiter console's single-page app and its assets.
+    Console => Function {
+        name: "reelview-console",
+        routes: &[("GET", "/app"), ("GET", "/app/{proxy+}")],
+        router: Some(http::console::routes::<HttpState>),
+        needs: Needs::NOTHING,
+        aws_actions: &[],
+    };
     Apply => Function {
         name: "reelview-apply",
         routes: &[("GET", "/apply/{slugOrId}"), ("POST", "/apply/{slugOrId}")],
@@ -479,7 +488,7 @@ deployed! {
 }
 
 /// Every deployed function.
-pub const ALL: [Function; 20] = [
+pub const ALL: [Function; 21] = [
     Admin::FUNCTION,
     Authorizer::FUNCTION,
     Positions::FUNCTION,
@@ -489,6 +498,7 @@ pub const ALL: [Function; 20] = [
     CandidateSession::FUNCTION,
     AnswerUpload::FUNCTION,
     CandidatePage::FUNCTION,
+    Console::FUNCTION,
     Apply::FUNCTION,
     Share::FUNCTION,
     Comments::FUNCTION,

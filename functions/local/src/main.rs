@@ -2,7 +2,7 @@
 //! emails as .eml files. `REELVIEW_BACKEND=aws` swaps in the AWS adapters (for emulators).
 
 use reelview::app::Links;
-use reelview::http::{all_routes, finish, jobs, HttpState};
+use reelview::http::{all_routes, console, finish, jobs, HttpState};
 use reelview::ports::{OsRandom, SecretSource};
 use reelview::runtime::{self, env, AwsSettings};
 use std::path::PathBuf;
@@ -93,7 +93,11 @@ async fn run() -> Result<(), String> {
     });
     // Local-only routes: uploads and downloads of the embedded video store, and scheduled
     // jobs on demand.
-    let service = finish(all_routes().merge(jobs::local_routes()), state).merge(upload_routes);
+    let mut service = finish(all_routes().merge(jobs::local_routes()), state).merge(upload_routes);
+    // A working copy of the console's files, served as they are saved (no rebuild).
+    if let Some(dir) = env("REELVIEW_CONSOLE_DIR") {
+        service = service.layer(axum::Extension(console::ConsoleDir(PathBuf::from(dir))));
+    }
 
     print_banner(&base_url, &admin_key, &data_dir, &outbox);
     match env("REELVIEW_TRANSCRIBE_URL") {
@@ -101,6 +105,7 @@ async fn run() -> Result<(), String> {
         None => println!("Answers are not transcribed (REELVIEW_TRANSCRIBE_URL is not set)."),
     }
     println!("Webhooks are delivered from this process; test one with POST /v1/webhooks.");
+    println!("The console is at {base_url}/app (sign in with a tenant's API key).");
     // The peer address is the sender of per-sender limits (the apply form).
     axum::serve(
         listener,

@@ -1,4 +1,5 @@
-//! Recruiter routes: the tenant's API keys. The key itself is in the creating response only.
+//! Recruiter routes: the tenant's API keys, and who the calling key is. The key itself is in
+//! the creating response only.
 
 use super::extract::JsonBody;
 use super::HttpState;
@@ -6,7 +7,7 @@ use crate::app::{api_keys, Caller, Error};
 use crate::domain::ApiKey;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{delete, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
@@ -14,6 +15,17 @@ pub fn routes() -> Router<HttpState> {
     Router::new()
         .route("/v1/api-keys", post(create_key).get(list_keys))
         .route("/v1/api-keys/{keyId}", delete(revoke_key))
+        .route("/v1/me", get(me))
+}
+
+/// The team and the key of the request, as the authorizer found them: no store read. The
+/// console shows whom it is signed in as (the label also signs comments).
+async fn me(caller: Caller) -> Result<Json<Value>, Error> {
+    let key_id = caller.key_id.ok_or(Error::Unauthorized)?;
+    Ok(Json(json!({
+        "tenant": { "id": caller.tenant_id, "name": caller.tenant_name },
+        "key": { "keyId": key_id, "label": caller.key_label },
+    })))
 }
 
 fn key_view(key: &ApiKey) -> Value {

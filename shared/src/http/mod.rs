@@ -8,6 +8,7 @@ pub mod api_keys;
 pub mod apply;
 pub mod authorizer;
 pub mod comments;
+pub mod console;
 pub mod extract;
 pub mod idempotency;
 pub mod interviews;
@@ -72,6 +73,7 @@ pub fn all_routes() -> Router<HttpState> {
         .merge(session::routes())
         .merge(uploads::routes())
         .merge(pages::routes())
+        .merge(console::routes())
         .merge(apply::routes())
         .merge(shares::routes())
         .merge(comments::routes())

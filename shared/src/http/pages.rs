@@ -93,22 +93,42 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
 
 /// A response with the security headers every page and asset carries.
 pub(super) fn page(status: StatusCode, content_type: &'static str, body: String) -> Response {
-    let mut response = (status, body).into_response();
+    secured(
+        (status, body).into_response(),
+        content_type,
+        CSP,
+        "no-store",
+        "camera=(self), microphone=(self), geolocation=()",
+    )
+}
+
+/// `response` with its content type, policy and caching, and the headers every page of the
+/// product carries (the candidate pages and the console).
+pub(super) fn secured(
+    mut response: Response,
+    content_type: &'static str,
+    content_security_policy: &'static str,
+    cache_control: &'static str,
+    permissions_policy: &'static str,
+) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
+        HeaderValue::from_static(content_security_policy),
     );
     headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
     headers.insert(
         "permissions-policy",
-        HeaderValue::from_static("camera=(self), microphone=(self), geolocation=()"),
+        HeaderValue::from_static(permissions_policy),
     );
     response
 }
