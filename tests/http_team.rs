@@ -46,6 +46,16 @@ async fn each_person_has_a_key_that_can_be_revoked(backend: Backend) {
     );
     assert!(items[1]["lastUsedAt"].is_string(), "use is recorded");
 
+    // Each key says whom it stands for, and for which team.
+    let me = server.get("/v1/me", &ana).await;
+    assert_eq!(me.status, 200, "{:?}", me.body);
+    assert_eq!(me.body["key"]["label"], "Ana (recruiter)");
+    assert_eq!(me.body["key"]["keyId"], ana_id.as_str());
+    assert_eq!(me.body["tenant"]["name"], "Acme");
+    let first_me = server.get("/v1/me", &first).await;
+    assert_eq!(first_me.body["tenant"], me.body["tenant"]);
+    assert_ne!(first_me.body["key"]["keyId"], me.body["key"]["keyId"]);
+
     for bad in [
         json!({}),
         json!({ "label": "" }),
@@ -69,6 +79,10 @@ async fn each_person_has_a_key_that_can_be_revoked(backend: Backend) {
     assert_eq!(revoked.status, 204);
     server
         .get("/v1/positions", &ana)
+        .await
+        .assert_problem(401, "unauthorized");
+    server
+        .get("/v1/me", &ana)
         .await
         .assert_problem(401, "unauthorized");
     server

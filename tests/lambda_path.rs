@@ -424,6 +424,24 @@ async fn an_interview_runs_end_to_end_through_the_deployed_functions() {
     );
     assert!(!script.body.is_empty());
 
+    // The recruiter console's shell and one of its fingerprinted assets.
+    let console = d.send(Request::new("GET", "/app/positions/new")).await;
+    expect(&console, 200, "GET /app/{proxy+} (reelview-console)");
+    assert_eq!(console.header("cache-control"), "no-cache");
+    let shell = console.text();
+    let assets = shell
+        .split('"')
+        .find(|s| s.starts_with("/app/assets/") && s.ends_with("/app.js"))
+        .unwrap_or_else(|| panic!("the shell names app.js: {shell}"))
+        .to_string();
+    let app = d.send(Request::new("GET", &assets)).await;
+    expect(&app, 200, "GET /app/{proxy+} (reelview-console)");
+    assert_eq!(
+        app.header("cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert!(app.header("content-type").contains("javascript"));
+
     // A browser uploads only if the bucket's CORS rule allows every header it sends.
     let allowed = template::video_bucket_cors_allowed_headers(&d.template);
     let refused: Vec<String> = ticket_headers

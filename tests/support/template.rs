@@ -49,12 +49,31 @@ impl Event {
             return None;
         }
         let pattern: Vec<&str> = self.path.split('/').collect();
-        let actual: Vec<&str> = path.split('/').collect();
+        let mut actual: Vec<&str> = path.split('/').collect();
+        let mut parameters = BTreeMap::new();
+        // A greedy last variable (`{proxy+}`) takes the rest of the path, one segment or more.
+        if let Some(greedy) = pattern
+            .last()
+            .and_then(|p| p.strip_prefix('{'))
+            .and_then(|p| p.strip_suffix("+}"))
+        {
+            if actual.len() < pattern.len() {
+                return None;
+            }
+            let rest = actual.split_off(pattern.len() - 1).join("/");
+            if rest.is_empty() {
+                return None;
+            }
+            parameters.insert(format!("{greedy}+"), rest);
+            actual.push("");
+        }
         if pattern.len() != actual.len() {
             return None;
         }
-        let mut parameters = BTreeMap::new();
         for (p, a) in pattern.iter().zip(&actual) {
+            if p.ends_with("+}") {
+                continue;
+            }
             match p.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
                 Some(name) if !a.is_empty() => {
                     parameters.insert(name.to_string(), a.to_string());
@@ -271,6 +290,17 @@ mod tests {
         assert!(route(&events, "POST", "/v1/positions/p1").is_none());
         assert!(route(&events, "GET", "/v1/positions/").is_none());
         assert!(route(&events, "GET", "/v1/positions/p1/archive").is_none());
+    }
+
+    #[test]
+    fn a_greedy_variable_takes_the_rest_of_the_path() {
+        let events = [event("GET", "/app"), event("GET", "/app/{proxy+}")];
+        let (found, params) = route(&events, "GET", "/app/assets/v1/app.js").unwrap();
+        assert_eq!(found.path, "/app/{proxy+}");
+        assert_eq!(params["proxy+"], "assets/v1/app.js");
+        assert_eq!(route(&events, "GET", "/app").unwrap().0.path, "/app");
+        assert!(route(&events, "GET", "/app/").is_none());
+        assert!(route(&events, "GET", "/apps/x").is_none());
     }
 
     #[test]

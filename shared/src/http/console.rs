@@ -108,6 +108,7 @@ pub struct ConsoleDir(pub PathBuf);
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route("/app", get(shell))
+        .route("/app/", get(shell))
         .route("/app/assets/{version}/{asset}", get(asset))
         .route("/app/{*path}", get(shell))
 }

@@ -38,7 +38,10 @@ export class ApiError extends Error {
   }
 }
 
-/** Fired on `window` when the key is refused, so the app can ask for it again. */
+/**
+ * Fired on `window` when the key is refused, so the app can ask for it again. Its `detail` is
+ * the refusal (an ApiError), or the reason in words when a screen ends the session itself.
+ */
 export const SIGNED_OUT_EVENT = 'reelview:signed-out';
 
 /**

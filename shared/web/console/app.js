@@ -161,8 +161,13 @@ document.addEventListener('keydown', (event) => {
   state.current.onKey(event);
 });
 
-window.addEventListener(SIGNED_OUT_EVENT, () => {
-  if (state.session) signOut('Your API key is no longer accepted (it may have been revoked). Sign in with a valid key.');
+// A refused key (revoked elsewhere, or by this person in settings) ends the session; the
+// event's detail is the reason in words when the screen that raised it knows better.
+window.addEventListener(SIGNED_OUT_EVENT, (event) => {
+  if (!state.session) return;
+  signOut(typeof event.detail === 'string'
+    ? event.detail
+    : 'Your API key is no longer accepted (it may have been revoked). Sign in with a valid key.');
 });
 
 async function start() {

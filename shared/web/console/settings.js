@@ -1,1 +1,890 @@
-// placeholder
+// The settings screen (/app/settings): the team's API keys and its webhooks.
+//
+// Secrets (a new API key, a webhook's signing secret) exist in exactly one API answer, so the
+// screen shows each in a dialog that says so and offers to copy it, and keeps it nowhere else.
+// Everything else is read back from the API after a change, so what shows is what is stored.
+
+import { api, ApiError, SIGNED_OUT_EVENT } from './api.js';
+import { h, replace, toast, showError, busy, confirmDialog, openDialog, field } from './ui.js';
+import { dateTime, timeElement } from './format.js';
+
+/** The events a webhook can subscribe to (SubscribableEventType), in the API's order. */
+const EVENTS = [
+  ['interview.created', 'Interview created', 'A candidate was invited or applied.'],
+  ['interview.started', 'Interview started', 'The candidate opened the link for the first time.'],
+  ['interview.completed', 'Interview completed', 'The candidate submitted every answer.'],
+  ['interview.answer_deleted', 'Answer deleted', 'An answer was deleted so the candidate can answer again.'],
+  ['interview.stage_changed', 'Stage changed', 'The interview moved to another stage.'],
+  ['interview.score_updated', 'Score updated', 'The score was set or cleared.'],
+  ['interview.expired', 'Interview expired', 'The deadline passed.'],
+  ['interview.deleted', 'Interview deleted', 'The interview was deleted.'],
+  ['email.bounced', 'Email bounced', 'An email to the candidate bounced.'],
+];
+const EVENT_LABEL = Object.fromEntries([...EVENTS.map(([type, label]) => [type, label]), ['ping', 'Test ping']]);
+const MAX_WEBHOOKS = 20;
+const DELIVERY_LABEL = { pending: 'Pending', delivered: 'Delivered', failed: 'Failed' };
+// How long "Send test" and "Retry" watch the log for the attempt's outcome; a receiver may
+// take up to 10 s to answer before the attempt counts as failed.
+const FOLLOW_MS = 25000;
+const FOLLOW_EVERY_MS = 700;
+
+/** Whether the app is already signing out because the key was refused (nothing else to say). */
+function signedOut(error) {
+  return error instanceof ApiError && (error.status === 401 || (error.status === 403 && error.problem.message === 'Forbidden'));
+}
+
+const hook = (id) => `/v1/webhooks/${encodeURIComponent(id)}`;
+
+export async function render(context) {
+  context.setTitle('Settings');
+  const [keyList, webhookList] = await Promise.all([api('GET', '/v1/api-keys'), api('GET', '/v1/webhooks')]);
+
+  const timers = new Set();
+  let alive = true;
+  const pause = (ms) => new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      resolve();
+    }, ms);
+    timers.add(timer);
+  });
+
+  const keys = apiKeysSection(context, keyList.items);
+  const webhooks = webhooksSection(webhookList.items, { pause, isAlive: () => alive });
+
+  context.view.append(h('section', { class: 'screen settings' },
+    h('div', { class: 'page-header' },
+      h('div', {},
+        h('h1', {}, 'Settings'),
+        h('p', { class: 'lead' }, 'The API keys of ', h('bdi', {}, context.session.team), ' and the webhooks that tell your other systems what happens.'))),
+    keys,
+    webhooks));
+
+  return {
+    leave() {
+      alive = false;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
+
+// ---- API keys --------------------------------------------------------------------------------
+
+function apiKeysSection(context, initialKeys) {
+  let keys = initialKeys;
+  const self = context.session.keyId;
+
+  const labelInput = h('input', { type: 'text', id: 'key-label', name: 'label', maxlength: '100', autocomplete: 'off', spellcheck: 'false', required: true });
+  const labelError = fieldError('key-label-error');
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'key-create-submit' }, 'Create key');
+  const formError = h('div', { class: 'notice notice-error', id: 'key-create-error', role: 'alert', hidden: true });
+  const form = h('form', { class: 'card settings-key-create', id: 'key-create', novalidate: true, 'aria-labelledby': 'key-create-title' },
+    h('h3', { id: 'key-create-title' }, 'New key'),
+    h('div', { class: 'settings-inline' },
+      withError(field('Label', labelInput, 'Who or what uses the key, e.g. “Ana (recruiter)” or “ATS sync”. It signs the comments written with the key.'), labelError),
+      h('div', { class: 'settings-inline-action' }, submit)),
+    formError);
+
+  const listError = h('div', { class: 'notice notice-error', id: 'keys-error', role: 'alert', hidden: true });
+  const tbody = h('tbody', {});
+  const table = h('div', { class: 'table-wrap' },
+    h('table', { id: 'keys-table', class: 'settings-stack' },
+      h('caption', { class: 'visually-hidden' }, 'The team’s API keys'),
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col' }, 'Label'),
+        h('th', { scope: 'col' }, 'Key'),
+        h('th', { scope: 'col' }, 'Created'),
+        h('th', { scope: 'col' }, 'Last used'),
+        h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
+      tbody));
+  const heading = h('h2', { id: 'keys-title', tabindex: '-1' }, 'API keys');
+
+  function row(key) {
+    const you = key.keyId === self;
+    const revoke = h('button', {
+      type: 'button',
+      class: 'btn btn-small btn-danger',
+      id: `key-revoke-${key.keyId}`,
+      'aria-label': `Revoke the key “${key.label}”`,
+      onclick: () => revokeKey(key, revoke),
+    }, 'Revoke');
+    return h('tr', { dataset: { keyId: key.keyId }, class: you ? 'settings-key-you' : '' },
+      h('td', { 'data-label': 'Label' }, h('bdi', { class: 'settings-key-label' }, key.label),
+        you ? [' ', h('span', { class: 'badge settings-badge-you', id: 'key-you' }, 'This is you')] : null),
+      h('td', { 'data-label': 'Key' }, h('code', { class: 'settings-mono' }, `${key.prefix}…`)),
+      h('td', { 'data-label': 'Created' }, timeElement(key.createdAt)),
+      h('td', { 'data-label': 'Last used' }, key.lastUsedAt ? timeElement(key.lastUsedAt) : h('span', { class: 'muted' }, 'Never')),
+      h('td', { class: 'settings-cell-action' }, revoke));
+  }
+
+  function draw() {
+    replace(tbody, keys.map(row));
+  }
+
+  async function reload() {
+    keys = (await api('GET', '/v1/api-keys')).items;
+    draw();
+  }
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearFieldError(labelInput, labelError);
+    showError(formError, null);
+    await busy(submit, 'Creating…', async () => {
+      try {
+        const created = await api('POST', '/v1/api-keys', { label: labelInput.value });
+        labelInput.value = '';
+        await reload().catch(() => {
+          // The key exists; a failed re-read only leaves it out of the list until the next load.
+          keys = [...keys, created];
+          draw();
+        });
+        showNewKey(created, labelInput);
+      } catch (error) {
+        if (signedOut(error)) return;
+        const rest = placeFieldErrors(error, { label: [labelInput, labelError] });
+        showError(formError, rest);
+        (error.errors.some((e) => e.field === 'label') ? labelInput : formError).focus?.();
+      }
+    });
+  });
+
+  async function revokeKey(key, button) {
+    const you = key.keyId === self;
+    const last = keys.length === 1;
+    const body = [
+      h('p', {}, 'Revoke the key ', h('strong', {}, h('bdi', {}, key.label)), ' (', h('code', {}, `${key.prefix}…`), ')?'),
+      h('p', {}, 'Every request made with this key will be refused from now on. This cannot be undone: whoever uses it will need a new key. Comments written with it keep its label, but nobody can delete them any more.'),
+    ];
+    if (you) body.push(h('p', { class: 'notice notice-warn' }, 'This is the key you are signed in with: you will be signed out of the console at once.'));
+    if (last) body.push(h('p', { class: 'notice notice-error' }, 'It is the team’s last key. Without a key nobody can use the console or the API for this team, and no route can issue a new one.'));
+    const confirmed = await confirmDialog({
+      title: you ? 'Revoke your own key?' : 'Revoke this key?',
+      body,
+      confirmLabel: you ? 'Revoke my key and sign out' : 'Revoke key',
+      danger: true,
+    });
+    if (!confirmed) {
+      button.focus();
+      return;
+    }
+    showError(listError, null);
+    await busy(button, 'Revoking…', async () => {
+      try {
+        await api('DELETE', `/v1/api-keys/${encodeURIComponent(key.keyId)}`);
+      } catch (error) {
+        if (signedOut(error)) return;
+        if (!(error instanceof ApiError && error.code === 'api_key_not_found')) {
+          showError(listError, error);
+          return;
+        }
+        // Someone revoked it first: the outcome is the one asked for.
+      }
+      if (you) {
+        // The key is gone, so the console can no longer act for this person: the app's
+        // signed-out path shows the sign-in screen, as for any refused key.
+        window.dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT, { detail: 'You revoked the key you were signed in with.' }));
+        return;
+      }
+      toast(`The key “${key.label}” is revoked.`);
+      keys = keys.filter((k) => k.keyId !== key.keyId);
+      draw();
+      heading.focus();
+      reload().catch((error) => { if (!signedOut(error)) showError(listError, error); });
+    });
+  }
+
+  draw();
+  return h('section', { class: 'settings-section', 'aria-labelledby': 'keys-title' },
+    heading,
+    h('p', { class: 'hint' }, 'Give each person and each system its own key, so that one can be revoked without stopping the others. A key is shown only once, when it is created.'),
+    form,
+    listError,
+    table,
+    h('p', { class: 'hint settings-after-table' }, '“Last used” is recorded at most once every 15 minutes.'));
+}
+
+function showNewKey(created, returnFocus) {
+  secretDialog({
+    title: 'Your new API key',
+    id: 'new-key',
+    intro: h('p', {}, 'The key for ', h('strong', {}, h('bdi', {}, created.label)), ':'),
+    label: 'New API key',
+    secret: created.apiKey,
+    warning: 'This is the only time this key is shown. Copy it now and keep it somewhere safe, such as a password manager. If it is lost, revoke it and create a new one.',
+    returnFocus,
+  });
+}
+
+// ---- Webhooks --------------------------------------------------------------------------------
+
+function webhooksSection(initialWebhooks, follow) {
+  const cards = new Map();
+  const list = h('ul', { class: 'settings-webhook-list', id: 'webhook-list', 'aria-labelledby': 'webhooks-title' });
+  const empty = h('p', { class: 'muted', id: 'webhooks-empty' }, 'No webhooks yet. Add one to have Reelview tell another system (an ATS, a chat channel) when something happens.');
+  const count = h('p', { class: 'hint', id: 'webhooks-count' });
+  const heading = h('h2', { id: 'webhooks-title', tabindex: '-1' }, 'Webhooks');
+
+  const add = h('button', { type: 'button', class: 'btn btn-primary', id: 'webhook-add', 'aria-expanded': 'false', 'aria-controls': 'webhook-create' }, 'Add webhook');
+  const create = webhookForm({
+    idPrefix: 'webhook-new',
+    title: 'New webhook',
+    submitLabel: 'Create webhook',
+    busyLabel: 'Creating…',
+    async save(values) {
+      const body = { url: values.url, events: values.events, enabled: values.enabled };
+      if (values.description) body.description = values.description;
+      return api('POST', '/v1/webhooks', body);
+    },
+    done(created) {
+      closeCreate();
+      const card = addCard(created);
+      redrawCount();
+      showSecret(created, 'created', card.heading);
+    },
+    cancel() {
+      closeCreate();
+      add.focus();
+    },
+  });
+  create.form.id = 'webhook-create';
+  create.form.hidden = true;
+
+  function closeCreate() {
+    create.reset();
+    create.form.hidden = true;
+    add.setAttribute('aria-expanded', 'false');
+    add.hidden = false;
+  }
+
+  add.addEventListener('click', () => {
+    create.form.hidden = false;
+    add.setAttribute('aria-expanded', 'true');
+    add.hidden = true;
+    create.focus();
+  });
+
+  function redrawCount() {
+    const n = cards.size;
+    empty.hidden = n > 0;
+    count.textContent = n ? `${n} of at most ${MAX_WEBHOOKS} webhooks.` : '';
+    count.hidden = n === 0;
+  }
+
+  function addCard(webhook) {
+    const card = webhookCard(webhook, {
+      follow,
+      removed() {
+        cards.delete(webhook.id);
+        card.element.remove();
+        redrawCount();
+        (add.hidden ? heading : add).focus();
+      },
+    });
+    cards.set(webhook.id, card);
+    list.append(card.element);
+    return card;
+  }
+
+  for (const webhook of initialWebhooks) addCard(webhook);
+  redrawCount();
+
+  return h('section', { class: 'settings-section', 'aria-labelledby': 'webhooks-title' },
+    heading,
+    h('p', { class: 'hint' }, 'Reelview POSTs the events each webhook asks for to its URL, signed with the webhook’s secret, and retries for about a day until the receiver answers with a 2xx status. An event may arrive more than once and out of order.'),
+    h('div', { class: 'actions settings-add' }, add),
+    create.form,
+    empty,
+    list,
+    count);
+}
+
+/**
+ * One webhook: what it is, its actions (edit, test, rotate, delete) and its delivery log.
+ * `update(webhook)` redraws the summary after a change, leaving the log and messages alone.
+ */
+function webhookCard(initial, { follow, removed }) {
+  let webhook = initial;
+  const id = webhook.id;
+  const heading = h('h3', { class: 'settings-webhook-url', id: `webhook-${id}-title`, tabindex: '-1' });
+  const status = h('span', {});
+  const summary = h('div', { class: 'settings-webhook-summary' });
+  const message = h('div', { class: 'settings-webhook-message', id: `webhook-${id}-message`, role: 'status', 'aria-live': 'polite' });
+  const actionsError = h('div', { class: 'notice notice-error', id: `webhook-${id}-error`, role: 'alert', hidden: true });
+
+  const editButton = h('button', { type: 'button', class: 'btn btn-small', id: `webhook-${id}-edit`, 'aria-expanded': 'false', 'aria-controls': `webhook-${id}-form` }, 'Edit');
+  const testButton = h('button', { type: 'button', class: 'btn btn-small', id: `webhook-${id}-test` }, 'Send test');
+  const rotateButton = h('button', { type: 'button', class: 'btn btn-small', id: `webhook-${id}-rotate` }, 'Rotate secret');
+  const deleteButton = h('button', { type: 'button', class: 'btn btn-small btn-danger', id: `webhook-${id}-delete` }, 'Delete');
+  const logButton = h('button', { type: 'button', class: 'btn btn-small', id: `webhook-${id}-log-toggle`, 'aria-expanded': 'false', 'aria-controls': `webhook-${id}-log` }, 'Show delivery log');
+  for (const button of [editButton, testButton, rotateButton, deleteButton, logButton]) {
+    button.setAttribute('aria-describedby', heading.id);
+  }
+  const actions = h('div', { class: 'actions' }, editButton, testButton, rotateButton, logButton, deleteButton);
+  const view = h('div', {}, summary, actions, actionsError, message);
+  const editHost = h('div', {});
+  // The delivery the message under the buttons is about, so a retry from the log can update it.
+  let messageAbout = null;
+  const log = deliveryLog(id, follow, () => webhook, (outcome) => {
+    if (!outcome || outcome.id !== messageAbout) return;
+    if (outcome.status === 'delivered') say('ok', `Test ping delivered on retry: the receiver answered HTTP ${outcome.lastStatusCode}.`);
+    else say('error', 'Test ping failed again: ', attemptProblem(outcome), '.');
+  });
+
+  const element = h('li', { class: 'card settings-webhook', id: `webhook-${id}`, dataset: { webhookId: id } },
+    h('div', { class: 'settings-webhook-head' }, heading, status),
+    view,
+    editHost,
+    log.element);
+
+  function update(next) {
+    webhook = next;
+    replace(heading, h('span', { class: 'visually-hidden' }, 'Webhook to '), h('span', { dir: 'ltr' }, webhook.url));
+    replace(status, webhook.enabled
+      ? h('span', { class: 'badge settings-badge-on' }, 'Enabled')
+      : h('span', { class: 'badge settings-badge-off' }, 'Disabled'));
+    const all = EVENTS.every(([type]) => webhook.events.includes(type));
+    const rotatedUntil = webhook.previousSecretExpiresAt && new Date(webhook.previousSecretExpiresAt) > new Date()
+      ? webhook.previousSecretExpiresAt : null;
+    replace(summary,
+      webhook.description
+        ? h('p', { class: 'settings-webhook-description' }, h('bdi', {}, webhook.description))
+        : h('p', { class: 'muted settings-webhook-description' }, 'No description'),
+      webhook.disabledReason
+        ? h('p', { class: 'notice notice-warn' }, 'Reelview turned this webhook off: ', webhook.disabledReason, '. Fix the receiver, then turn the webhook on again with Edit.')
+        : (!webhook.enabled ? h('p', { class: 'notice' }, 'Turned off: no events are delivered to it. A test ping is still sent.') : null),
+      webhook.enabled && webhook.failingSince
+        ? h('p', { class: 'notice notice-warn' }, 'Every delivery has failed since ', timeElement(webhook.failingSince), '. After 3 days of failures Reelview turns the webhook off.')
+        : null,
+      h('dl', { class: 'settings-meta' },
+        h('div', {}, h('dt', {}, 'Events'), h('dd', {},
+          all ? h('span', { class: 'settings-all-events' }, 'All events: ') : null,
+          h('ul', { class: 'settings-chips', id: `webhook-${id}-events` },
+            webhook.events.map((type) => h('li', {}, h('code', { title: EVENT_LABEL[type] || type }, type)))))),
+        h('div', {}, h('dt', {}, 'Created'), h('dd', {}, timeElement(webhook.createdAt))),
+        rotatedUntil
+          ? h('div', {}, h('dt', {}, 'Secret'), h('dd', {}, 'Rotated; the previous secret also signs until ', timeElement(rotatedUntil), '.'))
+          : null));
+  }
+
+  function say(kind, ...content) {
+    replace(message, content.length ? h('div', { class: `notice notice-${kind}` }, h('p', {}, ...content)) : null);
+  }
+
+  function failed(error) {
+    if (signedOut(error)) return;
+    if (error instanceof ApiError && error.code === 'webhook_not_found') {
+      toast('This webhook no longer exists; it was deleted elsewhere.', 'error');
+      removed();
+      return;
+    }
+    showError(actionsError, error);
+  }
+
+  editButton.addEventListener('click', () => {
+    showError(actionsError, null);
+    const form = webhookForm({
+      idPrefix: `webhook-${id}-form`,
+      title: 'Edit webhook',
+      webhook,
+      submitLabel: 'Save changes',
+      busyLabel: 'Saving…',
+      async save(values) {
+        const patch = {};
+        if (values.url !== webhook.url) patch.url = values.url;
+        if (values.events.length !== webhook.events.length || values.events.some((e) => !webhook.events.includes(e))) patch.events = values.events;
+        // An empty description is sent as such so the API says why it cannot be removed.
+        if (values.description !== (webhook.description || '') && (values.description || webhook.description)) patch.description = values.description;
+        if (values.enabled !== webhook.enabled) patch.enabled = values.enabled;
+        if (!Object.keys(patch).length) return null;
+        return api('PATCH', hook(id), patch);
+      },
+      done(saved) {
+        if (saved) {
+          update(saved);
+          toast('The webhook is saved.');
+        }
+        closeEdit();
+      },
+      cancel: closeEdit,
+      failed(error) {
+        if (error instanceof ApiError && error.code === 'webhook_not_found') {
+          failed(error);
+          return true;
+        }
+        return false;
+      },
+    });
+    form.form.id = `webhook-${id}-form`;
+    replace(editHost, form.form);
+    view.hidden = true;
+    editButton.setAttribute('aria-expanded', 'true');
+    form.focus();
+  });
+
+  function closeEdit() {
+    replace(editHost);
+    view.hidden = false;
+    editButton.setAttribute('aria-expanded', 'false');
+    editButton.focus();
+  }
+
+  testButton.addEventListener('click', () => busy(testButton, 'Sending…', async () => {
+    showError(actionsError, null);
+    let delivery;
+    try {
+      delivery = await api('POST', `${hook(id)}/test`);
+    } catch (error) {
+      failed(error);
+      return;
+    }
+    messageAbout = delivery.id;
+    say('info', 'Test ping sent; waiting for the receiver to answer…');
+    log.open();
+    const outcome = await log.follow(delivery.id, 0);
+    if (!follow.isAlive()) return;
+    if (!outcome) say('warn', 'The test ping has not been attempted yet. Follow it in the delivery log.');
+    else if (outcome.status === 'delivered') say('ok', `Test ping delivered: the receiver answered HTTP ${outcome.lastStatusCode}.`);
+    else say('error', 'Test ping failed: ', attemptProblem(outcome), '.', outcome.nextAttemptAt ? [' Next attempt ', timeElement(outcome.nextAttemptAt), '.'] : '');
+  }));
+
+  rotateButton.addEventListener('click', async () => {
+    showError(actionsError, null);
+    const overlapping = webhook.previousSecretExpiresAt && new Date(webhook.previousSecretExpiresAt) > new Date();
+    const confirmed = await confirmDialog({
+      title: 'Rotate the signing secret?',
+      body: [
+        h('p', {}, 'A new secret for the webhook to ', h('strong', { class: 'settings-break' }, webhook.url), ' is made and shown once.'),
+        h('p', {}, 'The current secret keeps signing too for 24 hours: until then every delivery carries two signatures, so you can switch your receiver to the new secret without losing a delivery.'),
+        overlapping
+          ? h('p', { class: 'notice notice-warn' }, 'The secret replaced by the last rotation (still signing until ', dateTime(webhook.previousSecretExpiresAt), ') stops signing at once: only the secret just replaced overlaps.')
+          : null,
+      ],
+      confirmLabel: 'Rotate secret',
+    });
+    if (!confirmed) {
+      rotateButton.focus();
+      return;
+    }
+    await busy(rotateButton, 'Rotating…', async () => {
+      try {
+        const rotated = await api('POST', `${hook(id)}/rotate-secret`);
+        update(rotated);
+        showSecret(rotated, 'rotated', rotateButton);
+      } catch (error) {
+        failed(error);
+      }
+    });
+  });
+
+  deleteButton.addEventListener('click', async () => {
+    showError(actionsError, null);
+    const confirmed = await confirmDialog({
+      title: 'Delete this webhook?',
+      body: [
+        h('p', {}, 'Delete the webhook to ', h('strong', { class: 'settings-break' }, webhook.url), '?'),
+        h('p', {}, 'Nothing more is sent to it, including deliveries still being retried, and its delivery log is deleted too. This cannot be undone.'),
+      ],
+      confirmLabel: 'Delete webhook',
+      danger: true,
+    });
+    if (!confirmed) {
+      deleteButton.focus();
+      return;
+    }
+    await busy(deleteButton, 'Deleting…', async () => {
+      try {
+        await api('DELETE', hook(id));
+      } catch (error) {
+        if (!(error instanceof ApiError && error.code === 'webhook_not_found')) {
+          failed(error);
+          return;
+        }
+      }
+      log.stop();
+      toast('The webhook is deleted.');
+      removed();
+    });
+  });
+
+  logButton.addEventListener('click', () => {
+    if (log.isOpen()) log.close();
+    else log.open();
+  });
+  log.onToggle((open) => {
+    logButton.setAttribute('aria-expanded', String(open));
+    logButton.textContent = open ? 'Hide delivery log' : 'Show delivery log';
+  });
+
+  update(webhook);
+  return { element, heading, update };
+}
+
+/** Why an attempt did not succeed, in words. */
+function attemptProblem(delivery) {
+  if (delivery.lastStatusCode) return `the receiver answered HTTP ${delivery.lastStatusCode}`;
+  return delivery.lastError || 'no answer';
+}
+
+/**
+ * A webhook's delivery log (the latest 100, newest first; the API does not page it), shown on
+ * demand, with Retry on deliveries that did not get through. `follow(deliveryId, attempts)`
+ * re-reads the log until that delivery has had a new attempt, and answers it.
+ */
+function deliveryLog(webhookId, { pause, isAlive }, currentWebhook, retried) {
+  const regionId = `webhook-${webhookId}-log`;
+  const tbody = h('tbody', {});
+  const error = h('div', { class: 'notice notice-error', role: 'alert', hidden: true, id: `${regionId}-error` });
+  const empty = h('p', { class: 'muted', id: `${regionId}-empty`, hidden: true }, 'Nothing delivered yet. Send a test ping to try the receiver.');
+  const refresh = h('button', { type: 'button', class: 'btn btn-small', id: `${regionId}-refresh` }, 'Refresh');
+  const table = h('div', { class: 'table-wrap', hidden: true },
+    h('table', { class: 'settings-deliveries settings-stack', id: `${regionId}-table` },
+      h('caption', { class: 'visually-hidden' }, 'Deliveries, newest first'),
+      h('thead', {}, h('tr', {},
+        ['Event', 'Status', 'Attempts', 'Response', 'Created', 'Last attempt', 'Next attempt'].map((label) => h('th', { scope: 'col', class: label === 'Attempts' ? 'num' : '' }, label)),
+        h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
+      tbody));
+  const element = h('section', { class: 'settings-log', id: regionId, hidden: true, 'aria-labelledby': `${regionId}-title` },
+    h('div', { class: 'settings-log-head' },
+      h('h4', { id: `${regionId}-title` }, 'Delivery log'),
+      refresh),
+    h('p', { class: 'hint' }, 'The latest 100 deliveries, newest first. Each is tried again after 1, 5, 15, 30 minutes and so on, for about a day.'),
+    error, empty, table);
+
+  let items = [];
+  let loaded = false;
+  let stopped = false;
+  let toggled = () => {};
+
+  function row(delivery) {
+    const canRetry = delivery.status === 'failed' || (delivery.status === 'pending' && delivery.attempts > 0);
+    const retry = canRetry
+      ? h('button', {
+        type: 'button',
+        class: 'btn btn-small',
+        id: `delivery-${delivery.id}-retry`,
+        'aria-label': `Retry the ${EVENT_LABEL[delivery.event] || delivery.event} delivery of ${dateTime(delivery.createdAt)}`,
+      }, delivery.status === 'failed' ? 'Retry' : 'Retry now')
+      : null;
+    if (retry) retry.addEventListener('click', () => retryDelivery(delivery, retry));
+    const response = delivery.lastStatusCode
+      ? h('span', { class: delivery.lastStatusCode < 300 ? 'settings-code-ok' : 'settings-code-bad' }, `HTTP ${delivery.lastStatusCode}`)
+      : (delivery.attempts ? h('span', { class: 'settings-code-bad' }, 'No answer') : h('span', { class: 'muted' }, '—'));
+    return h('tr', { dataset: { deliveryId: delivery.id, status: delivery.status } },
+      h('td', { 'data-label': 'Event' }, h('code', { title: EVENT_LABEL[delivery.event] || '' }, delivery.event)),
+      h('td', { 'data-label': 'Status' }, h('span', { class: `badge settings-delivery-${delivery.status}` }, DELIVERY_LABEL[delivery.status] || delivery.status)),
+      h('td', { class: 'num', 'data-label': 'Attempts' }, String(delivery.attempts)),
+      h('td', { class: 'settings-response', 'data-label': 'Response' }, response,
+        delivery.lastError ? h('p', { class: 'hint settings-break' }, delivery.lastError) : null,
+        delivery.lastResponse
+          ? h('details', {}, h('summary', {}, 'Response body'), h('pre', { class: 'settings-pre' }, delivery.lastResponse))
+          : null),
+      h('td', { 'data-label': 'Created' }, timeElement(delivery.createdAt)),
+      h('td', { 'data-label': 'Last attempt' }, delivery.lastAttemptAt ? timeElement(delivery.lastAttemptAt) : h('span', { class: 'muted' }, '—')),
+      h('td', { 'data-label': 'Next attempt' }, delivery.nextAttemptAt ? timeElement(delivery.nextAttemptAt) : h('span', { class: 'muted' }, '—')),
+      h('td', { class: 'settings-cell-action' }, retry));
+  }
+
+  function draw() {
+    replace(tbody, items.map(row));
+    empty.hidden = !loaded || items.length > 0;
+    table.hidden = items.length === 0;
+  }
+
+  async function load() {
+    const page = await api('GET', `${hook(webhookId)}/deliveries`);
+    items = page.items;
+    loaded = true;
+    showError(error, null);
+    if (!element.hidden) draw();
+    return items;
+  }
+
+  async function reloadShowingErrors() {
+    try {
+      await load();
+    } catch (e) {
+      if (!signedOut(e)) showError(error, e);
+    }
+  }
+
+  async function follow(deliveryId, attemptsBefore) {
+    const deadline = Date.now() + FOLLOW_MS;
+    while (!stopped && isAlive() && Date.now() < deadline) {
+      await pause(FOLLOW_EVERY_MS);
+      if (stopped || !isAlive()) return null;
+      let delivery;
+      try {
+        delivery = (await load()).find((d) => d.id === deliveryId);
+      } catch (e) {
+        if (!signedOut(e)) showError(error, e);
+        return null;
+      }
+      if (!delivery) return null;
+      if (delivery.status !== 'pending' || delivery.attempts > attemptsBefore) return delivery;
+    }
+    return null;
+  }
+
+  async function retryDelivery(delivery, button) {
+    const webhook = currentWebhook();
+    showError(error, null);
+    const before = delivery.attempts;
+    const outcome = await busy(button, 'Retrying…', async () => {
+      try {
+        const pending = await api('POST', `${hook(webhookId)}/deliveries/${encodeURIComponent(delivery.id)}/retry`);
+        items = items.map((d) => (d.id === pending.id ? pending : d));
+        return await follow(delivery.id, before);
+      } catch (e) {
+        if (!signedOut(e)) showError(error, e);
+        return undefined;
+      }
+    });
+    if (outcome === undefined || !isAlive() || stopped) return;
+    draw();
+    const again = tbody.querySelector(`[data-delivery-id="${delivery.id}"] button`);
+    if (outcome && outcome.status === 'delivered') toast(`Delivered: the receiver answered HTTP ${outcome.lastStatusCode}.`);
+    else if (outcome) toast(`The attempt failed: ${attemptProblem(outcome)}.${!webhook.enabled && outcome.event !== 'ping' ? ' The webhook is turned off: turn it on first.' : ''}`, 'error');
+    (again || refresh).focus();
+    retried(outcome);
+  }
+
+  refresh.addEventListener('click', () => busy(refresh, 'Refreshing…', reloadShowingErrors));
+
+  return {
+    element,
+    follow,
+    isOpen: () => !element.hidden,
+    async open() {
+      element.hidden = false;
+      toggled(true);
+      draw();
+      if (!loaded) await reloadShowingErrors();
+    },
+    close() {
+      element.hidden = true;
+      toggled(false);
+    },
+    stop() {
+      stopped = true;
+    },
+    onToggle(callback) {
+      toggled = callback;
+    },
+  };
+}
+
+/**
+ * The form for a new webhook or a change to one. `save(values)` calls the API; a 422 lands
+ * next to its fields (any error `failed` does not take shows above the buttons), else `done`.
+ */
+function webhookForm({ idPrefix, title, webhook = null, submitLabel, busyLabel, save, done, cancel, failed = () => false }) {
+  const url = h('input', { type: 'url', id: `${idPrefix}-url`, name: 'url', inputmode: 'url', autocomplete: 'off', spellcheck: 'false', required: true, placeholder: 'https://ats.example.com/hooks/reelview' });
+  const urlError = fieldError(`${idPrefix}-url-error`);
+  const description = h('input', { type: 'text', id: `${idPrefix}-description`, name: 'description', maxlength: '200', autocomplete: 'off' });
+  const descriptionError = fieldError(`${idPrefix}-description-error`);
+  const eventsError = fieldError(`${idPrefix}-events-error`);
+  const boxes = EVENTS.map(([type, label, help]) => {
+    const box = h('input', { type: 'checkbox', id: `${idPrefix}-event-${type.replace(/[._]/g, '-')}`, name: 'events', value: type, 'aria-describedby': `${idPrefix}-event-${type.replace(/[._]/g, '-')}-help` });
+    return {
+      box,
+      element: h('div', { class: 'checkbox settings-event' },
+        box,
+        h('label', { for: box.id },
+          h('span', { class: 'settings-event-name' }, label, ' ', h('code', {}, type)),
+          h('span', { class: 'hint', id: `${box.id}-help` }, help))),
+    };
+  });
+  const all = h('button', { type: 'button', class: 'btn btn-small', id: `${idPrefix}-events-all` }, 'Select all');
+  const none = h('button', { type: 'button', class: 'btn btn-small', id: `${idPrefix}-events-none` }, 'Clear');
+  all.addEventListener('click', () => boxes.forEach(({ box }) => { box.checked = true; }));
+  none.addEventListener('click', () => boxes.forEach(({ box }) => { box.checked = false; }));
+  const events = h('fieldset', { id: `${idPrefix}-events`, class: 'settings-events', 'aria-describedby': `${idPrefix}-events-hint` },
+    h('legend', {}, 'Events'),
+    h('p', { class: 'hint', id: `${idPrefix}-events-hint` }, 'Which events to deliver: at least one.'),
+    h('div', { class: 'actions settings-events-bulk' }, all, none),
+    h('div', { class: 'settings-events-grid' }, boxes.map((b) => b.element)),
+    eventsError);
+  const enabled = h('input', { type: 'checkbox', id: `${idPrefix}-enabled`, name: 'enabled' });
+  const enabledHelp = webhook && webhook.disabledReason
+    ? 'Turning it on again clears why Reelview turned it off, and failures count afresh.'
+    : 'When off, no events are delivered to it (a test ping still is).';
+  const enabledError = fieldError(`${idPrefix}-enabled-error`);
+  const enabledField = h('div', { class: 'checkbox' }, enabled,
+    h('label', { for: enabled.id }, 'Enabled ', h('span', { class: 'hint', id: `${idPrefix}-enabled-help` }, `— ${enabledHelp}`)));
+  enabled.setAttribute('aria-describedby', `${idPrefix}-enabled-help`);
+  const formError = h('div', { class: 'notice notice-error', id: `${idPrefix}-error`, role: 'alert', hidden: true, tabindex: '-1' });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: `${idPrefix}-submit` }, submitLabel);
+  const cancelButton = h('button', { type: 'button', class: 'btn', id: `${idPrefix}-cancel` }, 'Cancel');
+  const titleId = `${idPrefix}-title`;
+  const form = h('form', { class: webhook ? 'settings-webhook-form' : 'card settings-webhook-form', novalidate: true, 'aria-labelledby': titleId },
+    h(webhook ? 'h4' : 'h3', { id: titleId }, title),
+    withError(field('URL', url, 'Where Reelview POSTs the events: an https:// address your receiver answers on. Redirects are not followed.'), urlError),
+    withError(field('Description (optional)', description, webhook && webhook.description
+      ? 'What the webhook is for. It can be changed but not removed.'
+      : 'What the webhook is for, e.g. “Our ATS”.'), descriptionError),
+    events,
+    enabledField,
+    enabledError,
+    formError,
+    h('div', { class: 'actions' }, submit, cancelButton));
+
+  const fields = {
+    url: [url, urlError],
+    description: [description, descriptionError],
+    events: [events, eventsError],
+    enabled: [enabled, enabledError],
+  };
+
+  function reset() {
+    url.value = webhook ? webhook.url : '';
+    description.value = webhook && webhook.description ? webhook.description : '';
+    for (const { box } of boxes) box.checked = webhook ? webhook.events.includes(box.value) : false;
+    enabled.checked = webhook ? webhook.enabled : true;
+    clear();
+  }
+
+  function clear() {
+    for (const [input, slot] of Object.values(fields)) clearFieldError(input, slot);
+    showError(formError, null);
+  }
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clear();
+    const values = {
+      url: url.value.trim(),
+      description: description.value.trim(),
+      events: boxes.filter(({ box }) => box.checked).map(({ box }) => box.value),
+      enabled: enabled.checked,
+    };
+    await busy(submit, busyLabel, async () => {
+      let answer;
+      try {
+        answer = await save(values);
+      } catch (error) {
+        if (signedOut(error) || failed(error)) return;
+        showError(formError, placeFieldErrors(error, fields));
+        const first = Object.values(fields).find(([, slot]) => !slot.hidden);
+        if (first) (first[0] === events ? boxes[0].box : first[0]).focus();
+        else formError.focus();
+        return;
+      }
+      done(answer);
+    });
+  });
+  cancelButton.addEventListener('click', () => cancel());
+
+  reset();
+  return { form, reset, focus: () => url.focus() };
+}
+
+// ---- Shared pieces -----------------------------------------------------------------------------
+
+function fieldError(id) {
+  return h('p', { class: 'settings-field-error', id, hidden: true });
+}
+
+/** Puts a field's error slot inside its `.field`, under the hint. */
+function withError(fieldElement, slot) {
+  fieldElement.append(slot);
+  return fieldElement;
+}
+
+function clearFieldError(input, slot) {
+  slot.hidden = true;
+  slot.textContent = '';
+  input.removeAttribute('aria-invalid');
+  const described = (input.getAttribute('aria-describedby') || '').split(' ').filter((x) => x && x !== slot.id);
+  if (described.length) input.setAttribute('aria-describedby', described.join(' '));
+  else input.removeAttribute('aria-describedby');
+}
+
+/**
+ * Shows each of a 422's field errors next to its field (`events[2]` belongs to `events`), and
+ * answers what is left to show above the buttons: the error with only the unplaced fields, or
+ * null when nothing is left.
+ */
+function placeFieldErrors(error, fields) {
+  if (!(error instanceof ApiError) || error.code !== 'validation_failed' || !error.errors.length) return error;
+  const rest = [];
+  for (const e of error.errors) {
+    const name = String(e.field || '').replace(/\[\d+\]$/, '');
+    const target = fields[name];
+    if (!target) {
+      rest.push(e);
+      continue;
+    }
+    const [input, slot] = target;
+    const text = e.message ? `${e.message.charAt(0).toUpperCase()}${e.message.slice(1)}.` : 'Invalid.';
+    slot.textContent = slot.textContent ? `${slot.textContent} ${text}` : text;
+    slot.hidden = false;
+    input.setAttribute('aria-invalid', 'true');
+    const described = (input.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+    if (!described.includes(slot.id)) input.setAttribute('aria-describedby', [...described, slot.id].join(' '));
+  }
+  if (!rest.length) return null;
+  return new ApiError(error.status, { ...error.problem, errors: rest });
+}
+
+function showSecret(webhook, why, returnFocus) {
+  const until = webhook.previousSecretExpiresAt;
+  secretDialog({
+    title: why === 'rotated' ? 'The new signing secret' : 'Webhook created: its signing secret',
+    id: 'webhook-secret',
+    intro: h('p', {}, 'The signing secret of the webhook to ', h('strong', { class: 'settings-break' }, webhook.url), ':'),
+    label: 'Signing secret',
+    secret: webhook.secret,
+    warning: 'This is the only time this secret is shown. Copy it now into your receiver’s configuration. If it is lost, rotate the secret to get a new one.',
+    extra: [
+      why === 'rotated' && until
+        ? h('p', { class: 'notice', id: 'webhook-secret-overlap' }, 'The previous secret keeps signing too until ', timeElement(until), ': until then each delivery carries two signatures, the new secret’s first. Switch your receiver to the new secret before then.')
+        : null,
+      h('details', { class: 'settings-verify', open: true },
+        h('summary', {}, 'How to check a delivery’s signature'),
+        h('ul', {},
+          h('li', {}, 'Each delivery comes with the headers ', h('code', {}, 'Reelview-Webhook-Id'), ', ', h('code', {}, 'Reelview-Webhook-Timestamp'), ' (Unix seconds) and ', h('code', {}, 'Reelview-Webhook-Signature'), '.'),
+          h('li', {}, 'The signature is ', h('code', {}, 'v1='), ' and the base64 HMAC-SHA256 of ', h('code', {}, '{id}.{timestamp}.{body}'), ' (the raw body, byte for byte), keyed with the whole secret, ', h('code', {}, 'whsec_'), ' included.'),
+          h('li', {}, 'After a rotation there are two values, separated by a space: accept the delivery if any matches. Compare in constant time.'),
+          h('li', {}, 'Refuse a timestamp more than a few minutes from your clock, and drop a ', h('code', {}, 'Reelview-Webhook-Id'), ' you have already handled.'))),
+    ],
+    returnFocus,
+  });
+}
+
+/**
+ * Shows a secret once: read-only, selectable, with a copy button and the warning that it will
+ * not be shown again. Its own copy button (not ui.js's link one) because when the clipboard is
+ * refused, the secret is already in a field to select, and it is not a link.
+ */
+function secretDialog({ title, id, intro, label, secret, warning, extra = [], returnFocus }) {
+  const input = h('input', { type: 'text', id: `${id}-value`, class: 'settings-secret-value', value: secret, readonly: true, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': `${id}-warning` });
+  const said = h('p', { class: 'hint', role: 'status', id: `${id}-copied` });
+  const copy = h('button', { type: 'button', class: 'btn btn-primary', id: `${id}-copy` }, 'Copy');
+  copy.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(secret);
+      said.textContent = 'Copied to the clipboard.';
+    } catch {
+      input.focus();
+      input.select();
+      said.textContent = 'The browser did not allow copying: the text is selected, press Ctrl+C (⌘C on a Mac).';
+    }
+  });
+  input.addEventListener('focus', () => input.select());
+  const dialog = openDialog(title,
+    intro,
+    h('div', { class: 'field' },
+      h('label', { for: input.id }, label),
+      h('div', { class: 'settings-secret' }, input, copy),
+      said),
+    h('p', { class: 'notice notice-warn', id: `${id}-warning` }, h('strong', {}, 'Shown only now. '), warning),
+    ...extra);
+  dialog.id = `${id}-dialog`;
+  dialog.classList.add('settings-secret-dialog');
+  copy.focus();
+  dialog.addEventListener('close', () => {
+    if (returnFocus && returnFocus.isConnected) returnFocus.focus();
+  });
+}
