@@ -5,6 +5,8 @@ to `$REELVIEW_SCREENSHOT_DIR/console/` (default: the temp dir's `reelview-screen
 one file per screen and size, so a person can look at each one.
 """
 
+import base64
+
 import requests
 from selenium.webdriver.common.by import By
 
@@ -24,15 +26,15 @@ def console_dir():
 
 
 def shot(driver, name):
-    """Saves a screenshot of the whole page as `console/{name}.png`."""
-    width = driver.execute_script("return document.documentElement.scrollWidth")
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    size = driver.get_window_size()
-    driver.set_window_size(max(size["width"], min(width, 1600)), max(size["height"], min(height + 120, 4000)))
-    try:
-        driver.save_screenshot(str(console_dir() / f"{name}.png"))
-    finally:
-        driver.set_window_size(size["width"], size["height"])
+    """Saves a screenshot of the whole page (beyond the viewport, also under phone emulation)
+    as `console/{name}.png`."""
+    metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+    content = metrics.get("cssContentSize") or metrics["contentSize"]
+    clip = {"x": 0, "y": 0, "width": content["width"], "height": min(content["height"], 6000), "scale": 1}
+    png = driver.execute_cdp_cmd(
+        "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip}
+    )
+    (console_dir() / f"{name}.png").write_bytes(base64.b64decode(png["data"]))
 
 
 def screen(driver):
@@ -56,11 +58,24 @@ def sign_in(server, driver, api_key, path="/app"):
              what="the first screen after signing in")
 
 
-def no_console_errors(driver):
-    """The browser logged no CSP violation and no error (favicon aside)."""
+def no_console_errors(driver, *refused_statuses):
+    """The browser logged no CSP violation and no error (favicon aside), except Chromium's own
+    network line for each API refusal the test asked for (`refused_statuses`, e.g. 409, 422):
+    it logs every 4xx answer as an error, though the page handles it."""
     messages = driver.get_log("browser")
     assert_no_csp_violations([m["message"] for m in messages])
-    severe = [m for m in messages if m["level"] == "SEVERE" and "favicon.ico" not in m["message"]]
+    expected = tuple(f"status of {status} " for status in refused_statuses)
+    severe = [
+        m
+        for m in messages
+        if m["level"] == "SEVERE"
+        and "favicon.ico" not in m["message"]
+        and not (
+            m.get("source") == "network"
+            and "/v1/" in m["message"]
+            and any(e in m["message"] for e in expected)
+        )
+    ]
     assert not severe, severe
 
 

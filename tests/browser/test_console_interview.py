@@ -21,12 +21,11 @@ from pathlib import Path
 import pytest
 import requests
 import zxingcpp
+from console_support import me, no_console_errors, shot, sign_in, wait_screen
 from PIL import Image
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
-
-from console_support import me, no_console_errors, shot, sign_in, wait_screen
 from test_candidate_page import (  # noqa: F401 - api_key and driver are fixtures
     api_key,
     auth,
@@ -353,6 +352,15 @@ def test_a_reviewer_watches_and_judges_an_answered_interview(server, api_key, ma
     shot(driver, "interview-phone")
     no_console_errors(driver)
 
+    # Playback URLs expire after an hour: a recording that stops loading gets a fresh URL.
+    video = by_id(driver, "iv-player")
+    wait_for(driver, lambda d: js(d, "return arguments[0].readyState >= 1", video), what="the recording to load")
+    js(driver, "arguments[0].src = location.origin + '/v1/expired/recording.webm'", video)
+    wait_for(driver, lambda d: js(d, "const v = arguments[0]; return !v.currentSrc.includes('/v1/expired/') && v.readyState >= 1", video),
+             what="the player to load a fresh playback URL")
+    assert not by_id(driver, "iv-player-error").is_displayed()
+    assert js(driver, "return arguments[0].error", video) is None
+
 
 def test_the_link_shares_an_answer_again_resend_and_the_deadline(server, api_key, made, driver):
     ada = made["ada"]
@@ -433,7 +441,7 @@ def test_the_link_shares_an_answer_again_resend_and_the_deadline(server, api_key
     js(driver, "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}))", field, value)
     click_id(driver, "iv-deadline-save")
     moved = api_until(server, api_key, ada, lambda i: i["deadline"] is not None, "the deadline")
-    parse = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))  # noqa: E731
+    parse = datetime.fromisoformat
     assert parse(moved["deadline"]) == parse(expected), (moved["deadline"], expected)
     wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#iv-deadline-current time"), what="the new deadline shown")
     shown = driver.find_element(By.CSS_SELECTOR, "#iv-deadline-current time").get_attribute("datetime")
@@ -487,5 +495,10 @@ def test_j_and_k_walk_the_candidates_and_an_interview_is_deleted(server, api_key
     assert "Linus Lovelace" in dialog and "cannot be undone" in dialog and "recordings" in dialog, dialog
     confirm(driver)
     wait_for(driver, lambda d: d.current_url.split("?")[0].endswith(f"/app/positions/{pid}"), what="the position's screen")
+    wait_screen(driver, "candidates")
+    wait_for(driver, lambda d: "Grace Lovelace" in d.find_element(By.ID, "view").text, what="the remaining candidates")
+    assert "Linus" not in driver.find_element(By.ID, "view").text
+    assert any("was deleted" in t for t in toasts(driver)), toasts(driver)
+    no_console_errors(driver)
     gone = requests.get(server.url(f"/v1/interviews/{made['linus']}"), headers=auth(api_key), timeout=10)
     assert gone.status_code == 404 and gone.json()["code"] == "interview_not_found", gone.text

@@ -18,15 +18,15 @@ import pytest
 import requests
 from selenium.webdriver.common.by import By
 
-from console_support import me, shot, sign_in, wait_screen
+from console_support import me, no_console_errors, shot, sign_in, wait_screen
 from test_candidate_page import (  # noqa: F401 - pytest fixtures
     api_key,
     auth,
     check,
-    assert_no_csp_violations,
     click,
     driver,
     element,
+    no_horizontal_scroll,
     phone,
     server,
     wait_for,
@@ -138,28 +138,6 @@ def delivery_rows(driver, webhook_id):
     return driver.find_elements(By.CSS_SELECTOR, f"#webhook-{webhook_id}-log-table tbody tr")
 
 
-def no_console_errors(driver):
-    """No CSP violation and no error, but the browser's own note of each 422 the tests provoke
-    on purpose (Chromium logs every non-2xx response as an error)."""
-    messages = driver.get_log("browser")
-    assert_no_csp_violations([m["message"] for m in messages])
-    severe = [
-        m for m in messages
-        if m["level"] == "SEVERE" and "favicon.ico" not in m["message"]
-        and not (m.get("source") == "network" and "status of 422" in m["message"])
-    ]
-    assert not severe, severe
-
-
-def no_horizontal_scroll(driver):
-    """Nothing wider than the screen. (Compared with clientWidth: with mobile emulation Chromium
-    widens `innerWidth` to fit content that overflows, which would hide the very overflow.)"""
-    return driver.execute_script(
-        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
-        " && window.innerWidth <= 390"
-    )
-
-
 def set_text(driver, element_id, value):
     field = element(driver, element_id)
     field.clear()
@@ -229,7 +207,7 @@ def test_api_keys_marked_created_once_and_revoked(server, api_key, driver):
     wait_for(driver, lambda d: key_row(d, created["keyId"]) is None, what="the revoked key to leave the list")
     assert requests.get(server.url("/v1/me"), headers=auth(secret), timeout=10).status_code == 401
     assert key_row(driver, own["keyId"]) is not None, "the others stay"
-    no_console_errors(driver)
+    no_console_errors(driver, 422)
 
 
 def test_webhook_test_ping_retry_edit_rotate_and_delete(server, api_key, driver, receiver):
@@ -366,7 +344,7 @@ def test_webhook_test_ping_retry_edit_rotate_and_delete(server, api_key, driver,
     wait_for(driver, lambda d: not d.find_elements(By.ID, f"webhook-{wid}"), what="the card to go")
     assert webhooks(server, api_key) == []
     assert element(driver, "webhooks-empty").is_displayed()
-    no_console_errors(driver)
+    no_console_errors(driver, 422)
 
 
 def test_revoking_your_own_key_signs_you_out(server, api_key, driver):
@@ -393,4 +371,4 @@ def test_revoking_your_own_key_signs_you_out(server, api_key, driver):
     assert driver.execute_script("return sessionStorage.length") == 0, "the revoked key is forgotten"
     assert requests.get(server.url("/v1/me"), headers=auth(mine["apiKey"]), timeout=10).status_code == 401
     assert me(server, api_key)["key"]["label"] == "first key", "the team's other keys still work"
-    no_console_errors(driver)
+    no_console_errors(driver, 422)

@@ -188,6 +188,7 @@ class InterviewScreen {
           h('h2', { id: 'iv-shares-title' }, 'Share links'), this.el.shares),
         this.buildDelete())));
 
+    this.buildHeader();
     this.renderHeader();
     this.renderJudgeState();
     this.showQuestion(this.current);
@@ -200,46 +201,56 @@ class InterviewScreen {
 
   // --- Header -----------------------------------------------------------------------------
 
-  renderHeader() {
-    const iv = this.iv;
-    const name = candidateName(iv.candidate);
-    const c = iv.candidate;
-    const contact = [];
-    if (present(c.email)) contact.push(h('a', { href: `mailto:${c.email}`, id: 'iv-email' }, c.email));
-    if (present(c.phone)) contact.push(h('a', { href: `tel:${c.phone.replace(/[^0-9+]/g, '')}`, id: 'iv-phone' }, c.phone));
-    if (present(iv.externalId)) contact.push(h('span', { id: 'iv-external-id' }, 'External ID: ', h('bdi', {}, iv.externalId)));
-
+  /** The header is built once (its heading keeps the focus app.js gives it); its parts change. */
+  buildHeader() {
     this.el.prevCandidate = h('button', { type: 'button', class: 'btn btn-small', id: 'iv-prev-candidate', disabled: true,
       title: 'Previous candidate (k)', onclick: () => this.moveCandidate(-1) }, '‹ Previous');
     this.el.nextCandidate = h('button', { type: 'button', class: 'btn btn-small', id: 'iv-next-candidate', disabled: true,
       title: 'Next candidate (j)', onclick: () => this.moveCandidate(1) }, 'Next ›');
     this.el.orderText = h('span', { class: 'muted iv-order', id: 'iv-order' });
-
-    const hadFocus = this.el.header.contains(document.activeElement) ? document.activeElement.id : null;
+    this.el.crumbName = h('span', { 'aria-current': 'page', dir: 'auto' });
+    this.el.title = h('h1', { id: 'iv-title', dir: 'auto' });
+    this.el.contact = h('p', { class: 'iv-contact' });
+    this.el.badges = h('p', { class: 'iv-badges' });
+    this.el.dates = h('dl', { class: 'iv-dates' });
     replace(this.el.header,
       h('nav', { 'aria-label': 'Breadcrumb', class: 'breadcrumb' },
         h('ol', { class: 'iv-crumbs' },
           h('li', {}, h('a', { href: '/app', 'data-link': true }, 'Positions')),
           h('li', {}, h('a', { href: this.positionHref(), 'data-link': true, id: 'iv-position-link', dir: 'auto' },
             this.position ? this.position.name : 'Position')),
-          h('li', {}, h('span', { 'aria-current': 'page', dir: 'auto' }, name)))),
+          h('li', {}, this.el.crumbName))),
       h('div', { class: 'page-header' },
-        h('div', { class: 'iv-heading' },
-          h('h1', { id: 'iv-title', dir: 'auto' }, name),
-          contact.length ? h('p', { class: 'iv-contact' }, contact) : null),
+        h('div', { class: 'iv-heading' }, this.el.title, this.el.contact),
         h('div', { class: 'iv-candidate-nav', role: 'group', 'aria-label': 'Candidates in the list' },
           this.el.prevCandidate, this.el.orderText, this.el.nextCandidate)),
-      h('p', { class: 'iv-badges' },
-        h('span', { class: `badge badge-${iv.status}`, id: 'iv-status' }, statusLabel(iv.status)),
-        h('span', { class: `badge badge-${iv.stage}`, id: 'iv-stage' }, stageLabel(iv.stage)),
-        h('span', { class: 'iv-score-badge', id: 'iv-score' }, `Score: ${scoreLabel(iv.score)}`)),
-      h('dl', { class: 'iv-dates' },
-        h('div', {}, h('dt', {}, 'Invited'), h('dd', {}, timeElement(iv.createdAt))),
-        h('div', {}, h('dt', {}, 'Started'), h('dd', {}, iv.startedAt ? timeElement(iv.startedAt) : 'Not yet')),
-        h('div', {}, h('dt', {}, 'Completed'), h('dd', {}, iv.completedAt ? timeElement(iv.completedAt) : 'Not yet')),
-        h('div', {}, h('dt', {}, 'Deadline'), h('dd', { id: 'iv-deadline-shown' }, iv.deadline ? timeElement(iv.deadline) : 'None'))));
-    this.renderOrder();
-    if (hadFocus && document.getElementById(hadFocus)) document.getElementById(hadFocus).focus();
+      this.el.badges,
+      this.el.dates);
+  }
+
+  renderHeader() {
+    const iv = this.iv;
+    const name = candidateName(iv.candidate);
+    const c = iv.candidate;
+    if (this.el.title.textContent !== name) {
+      this.el.title.textContent = name;
+      this.el.crumbName.textContent = name;
+    }
+    const contact = [];
+    if (present(c.email)) contact.push(h('a', { href: `mailto:${c.email}`, id: 'iv-email' }, c.email));
+    if (present(c.phone)) contact.push(h('a', { href: `tel:${c.phone.replace(/[^0-9+]/g, '')}`, id: 'iv-phone' }, c.phone));
+    if (present(iv.externalId)) contact.push(h('span', { id: 'iv-external-id' }, 'External ID: ', h('bdi', {}, iv.externalId)));
+    replace(this.el.contact, contact);
+    this.el.contact.hidden = !contact.length;
+    replace(this.el.badges,
+      h('span', { class: `badge badge-${iv.status}`, id: 'iv-status' }, statusLabel(iv.status)),
+      h('span', { class: `badge badge-${iv.stage}`, id: 'iv-stage' }, stageLabel(iv.stage)),
+      h('span', { class: 'iv-score-badge', id: 'iv-score' }, `Score: ${scoreLabel(iv.score)}`));
+    replace(this.el.dates,
+      h('div', {}, h('dt', {}, 'Invited'), h('dd', {}, timeElement(iv.createdAt))),
+      h('div', {}, h('dt', {}, 'Started'), h('dd', {}, iv.startedAt ? timeElement(iv.startedAt) : 'Not yet')),
+      h('div', {}, h('dt', {}, 'Completed'), h('dd', {}, iv.completedAt ? timeElement(iv.completedAt) : 'Not yet')),
+      h('div', {}, h('dt', {}, 'Deadline'), h('dd', { id: 'iv-deadline-shown' }, iv.deadline ? timeElement(iv.deadline) : 'None')));
   }
 
   // --- Candidate order (j/k) --------------------------------------------------------------
@@ -675,11 +686,14 @@ class InterviewScreen {
   // --- Judging ----------------------------------------------------------------------------
 
   buildJudge() {
-    this.el.scoreButtons = SCORES.map((score) => h('button', {
-      type: 'button', class: 'btn btn-small iv-score-button', dataset: { score: String(score) },
-      'aria-label': `Score ${score} out of 5`, 'aria-pressed': 'false',
-      onclick: (e) => this.setScore(score, e.currentTarget),
-    }, Number.isInteger(score) ? String(score) : `${Math.floor(score)}½`));
+    this.el.scoreButtons = SCORES.map((score) => {
+      const shown = Number.isInteger(score) ? String(score) : `${Math.floor(score)}½`;
+      return h('button', {
+        type: 'button', class: 'btn btn-small iv-score-button', dataset: { score: String(score) },
+        'aria-label': `${shown} out of 5`, 'aria-pressed': 'false',
+        onclick: (e) => this.setScore(score, e.currentTarget),
+      }, shown);
+    });
     this.el.scoreClear = h('button', { type: 'button', class: 'btn btn-small', id: 'iv-score-clear',
       onclick: (e) => this.setScore(null, e.currentTarget) }, 'Clear');
     this.el.stageButtons = STAGES.map((stage) => h('button', {
