@@ -350,7 +350,9 @@ fn every_deployed_route_is_in_the_openapi_contract() {
     let mut missing = Vec::new();
     for function in functions::ALL {
         for (method, route) in function.routes {
-            let documented = contract["paths"][*route]
+            // OpenAPI has no greedy parameter: API Gateway's `{proxy+}` is `{proxy}` there.
+            let path = route.replace("+}", "}");
+            let documented = contract["paths"][path.as_str()]
                 .get(method.to_ascii_lowercase())
                 .is_some();
             if !documented {
