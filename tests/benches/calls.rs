@@ -1,13 +1,15 @@
 //! How much each use case costs on AWS: the DynamoDB, S3 and SES calls one request makes
-//! (counted by the emulator, `tests/emulator/moto_server.py`), through `reelview-local` on
-//! the AWS adapters — the handlers every function runs. The milliseconds are the emulator's
+//! (counted by the emulator, `tests/emulator/moto_server.py`), through the handlers every
+//! function runs, on the AWS adapters, in this process. The milliseconds are the emulator's
 //! (relative only). A Lambda's own cold-start work (the link key) is in `functions`.
 //!
 //! Run alone: `cargo bench -p reelview-local --bench benchmarks -- calls` (uses
 //! MOTO_ENDPOINT, or starts moto).
 
 use crate::report::{Report, Table, Target};
-use reelview_tests::{emulator, token_of, Backend, Server};
+use crate::world::{aws_router, send_with, ADMIN_KEY};
+use reelview_tests::emulator::{self, Resources};
+use reelview_tests::token_of;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -22,6 +24,11 @@ async fn calls(method: Method) -> BTreeMap<String, u64> {
         .await
         .expect("emulator answers");
     response.json().await.expect("counts")
+}
+
+struct Reply {
+    status: u16,
+    body: Value,
 }
 
 struct Row {
@@ -81,16 +88,22 @@ impl Steps {
 }
 
 pub async fn run(report: &mut Report) {
-    reelview_tests::use_binary(env!("CARGO_BIN_EXE_reelview-local"));
-    let server = Server::start(Backend::Aws).await;
+    let aws = Resources::create(true).await;
+    let router = aws_router(&aws).await;
+    let http = reqwest::Client::new();
     let mut s = Steps { rows: Vec::new() };
-    let admin = server.admin_key.clone();
+    let admin = ADMIN_KEY.to_string();
     let call = |method: Method, path: String, key: Option<String>, body: Option<Value>| {
-        let server = &server;
+        let router = &router;
         async move {
-            server
-                .call(method, &path, key.as_deref(), body.as_ref())
-                .await
+            let method =
+                axum::http::Method::from_bytes(method.as_str().as_bytes()).expect("method");
+            let (status, bytes) =
+                send_with(router, method, &path, key.as_deref(), &[], body.as_ref()).await;
+            Reply {
+                status,
+                body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            }
         }
     };
 
@@ -216,13 +229,16 @@ pub async fn run(report: &mut Report) {
     })
     .await;
     s.step("invite with Idempotency-Key", async {
-        let request = server
-            .http
-            .post(server.url(&p("/interviews")))
-            .bearer_auth(&key)
-            .header("Idempotency-Key", "k1")
-            .json(&reelview_tests::candidate("bo@example.com"));
-        request.send().await.expect("answer").status().as_u16()
+        send_with(
+            &router,
+            axum::http::Method::POST,
+            &p("/interviews"),
+            Some(&key),
+            &[("Idempotency-Key", "k1")],
+            Some(&reelview_tests::candidate("bo@example.com")),
+        )
+        .await
+        .0
     })
     .await;
     let mut other = Value::Null;
@@ -259,14 +275,9 @@ pub async fn run(report: &mut Report) {
     let interview_id = invited["id"].as_str().expect("id").to_string();
     let session = format!("/v1/candidate/{token}");
     s.step("candidate page (static)", async {
-        server
-            .http
-            .get(server.url(&format!("/i/{token}")))
-            .send()
+        call(Method::GET, format!("/i/{token}"), None, None)
             .await
-            .expect("answer")
-            .status()
-            .as_u16()
+            .status
     })
     .await;
     s.step("candidate session, first open", async {
@@ -290,8 +301,7 @@ pub async fn run(report: &mut Report) {
         r.status
     })
     .await;
-    let mut request = server
-        .http
+    let mut request = http
         .put(ticket["url"].as_str().expect("upload url"))
         .body(vec![1u8; 1024]);
     for (name, value) in ticket["headers"].as_object().expect("headers") {
@@ -496,7 +506,7 @@ pub async fn run(report: &mut Report) {
         .await;
     }
     let later = (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339();
-    s.step("reminder job, 5 due (+ the batch's 3)", async {
+    s.step("reminder job (9 interviews due)", async {
         call(
             Method::POST,
             "/admin/v1/jobs/reminders".into(),
@@ -573,10 +583,10 @@ pub async fn run(report: &mut Report) {
     report.section(
         "AWS calls per use case",
         format!(
-            "One request each through `reelview-local` with `REELVIEW_BACKEND=aws` on the \
-             emulator, which counts the calls it serves. The recruiter routes resolve the API \
-             key here (one DynamoDB GetItem); deployed, the authorizer does that, once a \
-             minute per key (API Gateway caches its answer).\n\n{}",
+            "One request each through the router every function serves, in process, on the \
+             AWS adapters pointed at the emulator, which counts the calls it serves. The \
+             recruiter routes resolve the API key here (one DynamoDB GetItem); deployed, the \
+             authorizer does that, once a minute per key (API Gateway caches its answer).\n\n{}",
             table.markdown()
         ),
     );

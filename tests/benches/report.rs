@@ -86,8 +86,15 @@ fn context() -> String {
         .ok()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default();
+    // The in-process parts time this binary's own code: only a release build counts.
+    let build = if cfg!(debug_assertions) {
+        "; this harness was a debug build, so its in-process timings (warm latency, reminder \
+         job) are not representative"
+    } else {
+        ""
+    };
     format!(
-        "on {} ({cpu}, {cores} cores), {rustc}",
+        "on {} ({cpu}, {cores} cores), {rustc}{build}",
         chrono::Utc::now().format("%Y-%m-%d")
     )
 }

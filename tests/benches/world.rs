@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
 
 pub const BASE_URL: &str = "http://127.0.0.1:1";
-const ADMIN_KEY: &str = "bench-admin";
+pub const ADMIN_KEY: &str = "bench-admin";
 
 /// What the store and the mailer were asked.
 #[derive(Default)]
@@ -125,6 +125,81 @@ impl Clock for BenchClock {
     }
 }
 
+/// One request through `router`: its status and body.
+pub async fn send(
+    router: &axum::Router,
+    method: Method,
+    path: &str,
+    bearer: Option<&str>,
+    body: Option<&Value>,
+) -> (u16, axum::body::Bytes) {
+    send_with(router, method, path, bearer, &[], body).await
+}
+
+/// [`send`] with more headers.
+pub async fn send_with(
+    router: &axum::Router,
+    method: Method,
+    path: &str,
+    bearer: Option<&str>,
+    headers: &[(&str, &str)],
+    body: Option<&Value>,
+) -> (u16, axum::body::Bytes) {
+    let mut request = axum::http::Request::builder().method(method).uri(path);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    if let Some(key) = bearer {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {key}"));
+    }
+    let body = match body {
+        Some(json) => {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+            Body::from(json.to_string())
+        }
+        None => Body::empty(),
+    };
+    let response = router
+        .clone()
+        .oneshot(request.body(body).expect("a request"))
+        .await
+        .expect("the router answers");
+    let status = response.status().as_u16();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("the body");
+    (status, bytes)
+}
+
+/// Every route on the AWS adapters pointed at the emulator's `aws` resources, in this
+/// process: the handlers every function runs, without a server's background jobs (whose
+/// calls would mix with the request's). Admin key `bench-admin`.
+pub async fn aws_router(aws: &reelview_tests::emulator::Resources) -> axum::Router {
+    for (k, v) in reelview_tests::emulator::sdk_env() {
+        std::env::set_var(k, v);
+    }
+    let key = reelview::runtime::link_key_from_secret(reelview_tests::emulator::LINK_KEY_TEXT)
+        .expect("the link key");
+    let mut app = reelview::runtime::aws_app(reelview::runtime::AwsSettings {
+        table: aws.table.clone(),
+        video_bucket: aws.bucket.clone(),
+        mail_from: aws.mail_from.clone(),
+        mail_configuration_set: Some(aws.mail_configuration_set.clone()),
+        links: Links::new(Some("https://bench.example"), key),
+    })
+    .await;
+    // Subscriptions check where their URL leads, as the webhooks function does.
+    reelview::runtime::local_webhooks(&mut app);
+    finish(
+        // With the jobs on demand, for the reminder job's calls.
+        all_routes().merge(reelview::http::jobs::local_routes()),
+        HttpState {
+            app,
+            admin_key: Some(ADMIN_KEY.into()),
+        },
+    )
+}
+
 pub struct World {
     pub app: App,
     pub links: Links,
@@ -175,28 +250,7 @@ impl World {
         bearer: Option<&str>,
         body: Option<&Value>,
     ) -> (u16, axum::body::Bytes) {
-        let mut request = axum::http::Request::builder().method(method).uri(path);
-        if let Some(key) = bearer {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {key}"));
-        }
-        let body = match body {
-            Some(json) => {
-                request = request.header(header::CONTENT_TYPE, "application/json");
-                Body::from(json.to_string())
-            }
-            None => Body::empty(),
-        };
-        let response = self
-            .router
-            .clone()
-            .oneshot(request.body(body).expect("a request"))
-            .await
-            .expect("the router answers");
-        let status = response.status().as_u16();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .expect("the body");
-        (status, bytes)
+        send(&self.router, method, path, bearer, body).await
     }
 
     pub async fn json(
