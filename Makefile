@@ -1,4 +1,4 @@
-.PHONY: run test fmt lint build-lambdas transcriber
+.PHONY: run test bench fmt lint build-lambdas transcriber
 
 ## Start every function in one process on http://127.0.0.1:3000 (no AWS account needed), with
 ## the offline transcription server beside it when ffmpeg is installed (functions/local/run.sh).
@@ -16,6 +16,12 @@ transcriber:
 ## Install what the tests need (apt, .venv) and run every check. CI runs exactly this.
 test:
 	bash .ci/test
+
+## Build every function in release (x86_64, and arm64 with cargo-lambda) beside a hello-world
+## floor, measure sizes, init, memory, AWS calls and latency, and write them to BENCHMARKS.md.
+## `make bench PARTS="calls warm"` measures only those parts (see tests/benches/main.rs).
+bench:
+	bash tests/benches/run.sh $(PARTS)
 
 fmt:
 	cargo fmt --all

@@ -421,29 +421,40 @@ impl Gateway {
         Some(self.function(binary).invoke(&event).await)
     }
 
-    /// Sends a request through the API: route, authorizer, function.
-    pub async fn send(&self, request: Request) -> Response {
-        let Some((route, parameters)) = self.route(&request) else {
-            return Response::gateway(404, "Not Found");
+    /// What API Gateway makes of a request before it invokes a function: the function's
+    /// binary and its event (after the route's authorizer let it through), or the gateway's
+    /// own answer.
+    pub async fn event_for(&self, request: &Request) -> Result<(String, Value), Response> {
+        let Some((route, parameters)) = self.route(request) else {
+            return Err(Response::gateway(404, "Not Found"));
         };
         let authorization = match &route.auth {
             RouteAuth::None => Authorization::None,
             RouteAuth::Iam => Authorization::Iam(iam_caller(&self.api)),
-            RouteAuth::Lambda(_) => match self.authorize(&request).await {
-                None => return Response::gateway(401, "Unauthorized"),
+            RouteAuth::Lambda(_) => match self.authorize(request).await {
+                None => return Err(Response::gateway(401, "Unauthorized")),
                 Some(answer) => match answer["isAuthorized"].as_bool() {
                     Some(true) => Authorization::Lambda(
                         answer.get("context").cloned().unwrap_or_else(|| json!({})),
                     ),
-                    Some(false) => return Response::gateway(403, "Forbidden"),
+                    Some(false) => return Err(Response::gateway(403, "Forbidden")),
                     None => {
                         panic!("the authorizer's answer is no simple response: {answer}")
                     }
                 },
             },
         };
-        let event = http_event(&self.api, route, &parameters, &request, &authorization);
-        let answer = self.function(&route.function).invoke(&event).await;
-        Response::from_function(&answer)
+        let event = http_event(&self.api, route, &parameters, request, &authorization);
+        Ok((route.function.clone(), event))
+    }
+
+    /// Sends a request through the API: route, authorizer, function.
+    pub async fn send(&self, request: Request) -> Response {
+        match self.event_for(&request).await {
+            Ok((function, event)) => {
+                Response::from_function(&self.function(&function).invoke(&event).await)
+            }
+            Err(gateway) => gateway,
+        }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod ai_servers;
 pub mod apigw;
+pub mod deployment;
 pub mod emulator;
 pub mod mail;
 pub mod runtime_api;

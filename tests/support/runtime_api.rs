@@ -13,8 +13,8 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, watch};
 
 /// How long one invocation may take before the test gives up (the template's timeouts are
@@ -43,6 +43,8 @@ struct Shared {
     in_flight: Mutex<HashMap<String, oneshot::Sender<Outcome>>>,
     /// Set once the process asked for its first event: its init phase succeeded.
     polled: watch::Sender<bool>,
+    /// When that first request arrived (the end of init, for the benchmarks).
+    first_poll: OnceLock<Instant>,
     /// The body of `POST /runtime/init/error`, if the process reported one.
     init_error: watch::Sender<Option<String>>,
 }
@@ -64,6 +66,7 @@ impl RuntimeApi {
             queue: tokio::sync::Mutex::new(queue),
             in_flight: Mutex::new(HashMap::new()),
             polled: watch::channel(false).0,
+            first_poll: OnceLock::new(),
             init_error: watch::channel(None).0,
         });
         let app = Router::new()
@@ -159,6 +162,7 @@ fn trace_id() -> String {
 }
 
 async fn next(State(shared): State<Arc<Shared>>) -> Response {
+    let _ = shared.first_poll.set(Instant::now());
     shared.polled.send_replace(true);
     let pending = {
         let mut queue = shared.queue.lock().await;
@@ -248,6 +252,9 @@ pub struct LambdaProcess {
     pub binary: String,
     api: RuntimeApi,
     child: Mutex<Child>,
+    pid: u32,
+    /// Just before the exec.
+    started: Instant,
     output: Arc<Mutex<String>>,
 }
 
@@ -266,9 +273,24 @@ impl LambdaProcess {
             "{} is missing: run `cargo build --workspace --bins` before these tests",
             path.display()
         );
+        Self::start_at(&path, function_name, memory_size, env).await
+    }
+
+    /// Like [`LambdaProcess::start`], for the executable at `path` (e.g. a release build).
+    pub async fn start_at(
+        path: &std::path::Path,
+        function_name: &str,
+        memory_size: u64,
+        env: &[(String, String)],
+    ) -> LambdaProcess {
+        let binary = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let binary = binary.as_str();
         let arn = format!("arn:aws:lambda:eu-west-1:123456789012:function:{function_name}");
         let api = RuntimeApi::start(&arn).await;
-        let mut command = Command::new(&path);
+        let mut command = Command::new(path);
         command.env_clear();
         for kept in ["PATH", "HOME"] {
             if let Some(value) = std::env::var_os(kept) {
@@ -296,9 +318,11 @@ impl LambdaProcess {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        let started = Instant::now();
         let mut child = command
             .spawn()
             .unwrap_or_else(|e| panic!("starting {}: {e}", path.display()));
+        let pid = child.id();
         let output = Arc::new(Mutex::new(String::new()));
         let stdout = child.stdout.take().expect("stdout");
         let stderr = child.stderr.take().expect("stderr");
@@ -308,8 +332,25 @@ impl LambdaProcess {
             binary: binary.to_string(),
             api,
             child: Mutex::new(child),
+            pid,
+            started,
             output,
         }
+    }
+
+    /// From the exec to the first request for an event: the init phase. `None` until then.
+    pub fn init_time(&self) -> Option<Duration> {
+        let polled = self.api.shared.first_poll.get()?;
+        Some(polled.duration_since(self.started))
+    }
+
+    /// The most memory the process has held so far (`VmHWM`, peak resident set), in KiB.
+    pub fn peak_rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid)).ok()?;
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
     }
 
     /// What the process printed so far (stdout and stderr).

@@ -27,7 +27,7 @@ pub fn write_private(path: &std::path::Path, contents: &[u8]) -> std::io::Result
         .open(path)?;
     file.write_all(contents)
 }
-pub use store::LocalStore;
+pub use store::{LocalStore, RedbItems};
 pub use video::{DiskVideos, UPLOAD_ROUTE_PREFIX};
 
 #[cfg(test)]
