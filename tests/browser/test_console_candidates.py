@@ -161,9 +161,9 @@ def test_empty_state_invite_one_duplicate_and_field_errors(server, api_key, driv
     fill(driver, "invite-last-name", "Hopper")
     fill(driver, "invite-phone", "12")
     driver.find_element(By.ID, "invite-submit").click()
-    wait_for(driver, lambda d: "must be a valid email address" in d.find_element(By.ID, "invite-email-error").text,
+    wait_for(driver, lambda d: "Must be a valid email address" in d.find_element(By.ID, "invite-email-error").text,
              what="the email's field error")
-    assert "must be a phone number" in driver.find_element(By.ID, "invite-phone-error").text
+    assert "Must be a phone number" in driver.find_element(By.ID, "invite-phone-error").text
     assert "Some values were not accepted" in driver.find_element(By.ID, "invite-error").text
     assert interviews(server, api_key, pid) == []
 

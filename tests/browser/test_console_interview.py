@@ -448,11 +448,12 @@ def test_the_link_shares_an_answer_again_resend_and_the_deadline(server, api_key
     assert parse(shown) == parse(expected)
     assert "deadline_set" in [li.get_attribute("data-kind") for li in driver.find_elements(By.CSS_SELECTOR, "#iv-timeline li")]
 
-    # A deadline in the past is refused before it is sent.
+    # A deadline in the past is refused before it is sent, next to the field.
     js(driver, "arguments[0].value = '2020-01-01T10:00'", by_id(driver, "iv-deadline-input"))
     click_id(driver, "iv-deadline-save")
-    wait_for(driver, lambda d: by_id(d, "iv-deadline-error").is_displayed(), what="the deadline error")
-    assert "in the future" in text_of(driver, "iv-deadline-error")
+    wait_for(driver, lambda d: by_id(d, "iv-deadline-input-error").is_displayed(), what="the deadline error")
+    assert "in the future" in text_of(driver, "iv-deadline-input-error")
+    assert by_id(driver, "iv-deadline-input").get_attribute("aria-invalid") == "true"
     assert get_interview(server, api_key, ada)["deadline"] == moved["deadline"]
 
     no_console_errors(driver)

@@ -14,6 +14,7 @@ import uuid
 
 import pytest
 import requests
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -90,6 +91,15 @@ def question_button(item, action):
 def row(driver, position_id):
     rows = driver.find_elements(By.CSS_SELECTOR, f"tr[data-position-id='{position_id}']")
     return rows[0] if rows else None
+
+
+def badge_of(driver, position_id):
+    """The text of a position's badge in the list, or None (also while the list redraws)."""
+    try:
+        found = row(driver, position_id)
+        return found.find_element(By.CSS_SELECTOR, ".badge").text if found else None
+    except StaleElementReferenceException:
+        return None
 
 
 def count_in(row_element, key):
@@ -348,8 +358,7 @@ def test_archive_unarchive_and_delete_with_confirmation(server, driver):
     assert row(driver, kept["id"]).find_element(By.CSS_SELECTOR, ".badge").text == "Archived"
     shot(driver, "positions-archived-desktop")
     row(driver, kept["id"]).find_element(By.CSS_SELECTOR, "button[data-action='unarchive']").click()
-    wait_for(driver, lambda d: row(d, kept["id"]).find_element(By.CSS_SELECTOR, ".badge").text == "Active",
-             what="the position to be active again")
+    wait_for(driver, lambda d: badge_of(d, kept["id"]) == "Active", what="the position to be active again")
     assert api_position(server, key, kept["id"])["status"] == "active"
     # The reopened row's button keeps the focus, now as Archive.
     assert driver.switch_to.active_element.get_attribute("data-action") == "archive"

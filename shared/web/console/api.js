@@ -81,10 +81,18 @@ export async function api(method, path, body, { headers = {}, key = storedKey(),
   if (!problem.detail && problem.message) problem.detail = problem.message;
   if (!problem.detail) problem.detail = `The server answered ${response.status}.`;
   const error = new ApiError(response.status, problem);
-  if (key && (response.status === 401 || (response.status === 403 && problem.message === 'Forbidden'))) {
-    window.dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT, { detail: error }));
-  }
+  if (key && endsSession(error)) window.dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT, { detail: error }));
   throw error;
+}
+
+/**
+ * Whether `error` is a refused key, which signs the console out: a screen then has nothing
+ * more to say about it (the sign-in screen says why).
+ */
+export function endsSession(error) {
+  // API Gateway's own refusal (a revoked or unknown key) is a 403 `{"message": "Forbidden"}`.
+  return error instanceof ApiError
+    && (error.status === 401 || (error.status === 403 && error.problem.message === 'Forbidden'));
 }
 
 /** The text of a GET (captions), with the key. */

@@ -19,8 +19,8 @@
 //   setTitle   (text) => the document title
 //   shared     an object kept across screens (e.g. the candidate order for j/k)
 
-import { api, ApiError, describe, forgetKey, storedKey, storeKey, SIGNED_OUT_EVENT } from './api.js';
-import { h, showError, typing } from './ui.js';
+import { api, ApiError, describe, endsSession, forgetKey, storedKey, storeKey, SIGNED_OUT_EVENT } from './api.js';
+import { errorBox, h, showError, typing } from './ui.js';
 import * as positions from './positions.js';
 import * as candidates from './candidates.js';
 import * as interview from './interview.js';
@@ -62,7 +62,7 @@ function signOut(message) {
   document.body.dataset.screen = 'sign-in';
   document.title = 'Sign in · Reelview';
   showOnly('screen-sign-in');
-  showError($('sign-in-error'), message ? new ApiError(401, { detail: message }) : null);
+  showError($('sign-in-error'), message);
   $('api-key').value = '';
   $('sign-in-title').focus();
 }
@@ -129,14 +129,12 @@ async function route() {
     }
   } catch (error) {
     if (generation !== state.generation) return;
-    if (error instanceof ApiError && error.status === 401) return;
+    if (endsSession(error)) return;
     document.body.dataset.screen = 'error';
     view.replaceChildren(h('section', { class: 'screen' },
       h('h1', { tabindex: '-1' }, 'This page could not be shown'),
-      h('div', { class: 'notice notice-error', role: 'alert', id: 'screen-error' },
-        describe(error).split('\n').map((line) => h('p', {}, line))),
-      h('p', {}, h('button', { type: 'button', class: 'btn', onclick: () => route() }, 'Try again'), ' ',
-        h('a', { href: '/app', 'data-link': true }, 'Go to the positions'))));
+      errorBox(error, 'screen-error', { retry: () => route() }),
+      h('p', {}, h('a', { href: '/app', 'data-link': true }, 'Go to the positions'))));
     view.querySelector('h1').focus();
     if (!(error instanceof ApiError)) console.error(error);
   }
@@ -176,7 +174,7 @@ async function start() {
     const key = $('api-key').value.trim();
     const error = $('sign-in-error');
     if (!key) {
-      showError(error, new ApiError(0, { detail: 'Enter your API key.' }));
+      showError(error, 'Enter your API key.');
       $('api-key').focus();
       return;
     }
@@ -189,7 +187,7 @@ async function start() {
     } catch (e) {
       forgetKey();
       const refused = e instanceof ApiError && (e.status === 401 || e.status === 403);
-      showError(error, refused ? new ApiError(e.status, { detail: 'This API key is not valid. Check it and try again.' }) : e);
+      showError(error, refused ? 'This API key is not valid. Check it and try again.' : e);
       $('api-key').focus();
     } finally {
       submit.disabled = false;

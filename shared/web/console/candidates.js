@@ -8,8 +8,11 @@
 // `history.state`) so Previous and a reload land on the same page.
 
 import { api, ApiError, describe, idempotencyKey } from './api.js';
-import { h, replace, toast, busy, progress, field, copyButton } from './ui.js';
-import { statusLabel, stageLabel, scoreLabel, STATUSES, STAGES, timeElement, dateTime, candidateName } from './format.js';
+import { h, replace, toast, busy, progress, field, copyButton, cell, emptyValue, errorBox, errorSlot, showError, FieldErrors } from './ui.js';
+import {
+  statusLabel, stageLabel, scoreLabel, STATUSES, STAGES, SCORES, timeElement, candidateName, plural, statusBadge, stageBadge,
+  positionBadge, fromLocalInput, timeZoneName,
+} from './format.js';
 import { readTable, CsvError } from './csv.js';
 
 const COLUMNS = ['email', 'firstName', 'lastName', 'phone', 'externalId'];
@@ -22,24 +25,20 @@ const MAX_ROWS = 2000;
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 const PAGE_SIZES = [10, 25, 50, 100];
 const DEFAULT_PAGE_SIZE = 50;
-const SCORES = [1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5];
-// The API's field paths, in the words of the form.
-const FIELD_NAMES = {
-  'candidate.email': 'Email',
-  'candidate.firstName': 'First name',
-  'candidate.lastName': 'Last name',
-  'candidate.phone': 'Phone',
-  externalId: 'External ID',
-  deadline: 'Deadline',
-  sendEmail: 'Send email',
-};
-const FIELD_INPUTS = {
-  'candidate.email': 'email',
-  'candidate.firstName': 'firstName',
-  'candidate.lastName': 'lastName',
-  'candidate.phone': 'phone',
+// The API's field path of each value of an invitation (the form's inputs, the CSV's columns).
+const FIELD_PATHS = {
+  email: 'candidate.email',
+  firstName: 'candidate.firstName',
+  lastName: 'candidate.lastName',
+  phone: 'candidate.phone',
   externalId: 'externalId',
   deadline: 'deadline',
+};
+// The API's field paths, in the words of the form.
+const FIELD_NAMES = {
+  ...Object.fromEntries(COLUMNS.map((column) => [FIELD_PATHS[column], COLUMN_LABELS[column]])),
+  deadline: 'Deadline',
+  sendEmail: 'Send email',
 };
 const EMAIL_STATUS = {
   not_requested: 'No email was sent: pass the link on yourself.',
@@ -182,7 +181,8 @@ function explanation(problem) {
     case 'invite_quota_exceeded':
       return `Your team has used its monthly invitation limit${problem.limit ? ` of ${problem.limit}` : ''}; no invitation was sent.`;
     case 'validation_failed':
-      return 'Some values were not accepted:';
+      // The form shows each refused value by its field; a CSV row lists them here.
+      return problem.errors && problem.errors.length ? 'Some values were not accepted:' : 'Some values were not accepted; each is marked by its field.';
     case 'idempotency_request_in_progress':
       return 'The same invitation is still being processed. Wait a moment, then look at the list.';
     case 'rate_limited':
@@ -200,7 +200,7 @@ function problemNodes(problem, { link = true } = {}) {
   const meaning = explanation(problem);
   nodes.push(h('p', {}, meaning || problem.detail || 'The server refused this invitation.'));
   for (const error of Array.isArray(problem.errors) ? problem.errors : []) {
-    if (error && error.message) nodes.push(h('p', { class: 'problem-field' }, `${FIELD_NAMES[error.field] || error.field}: ${error.message}`));
+    if (error && error.message) nodes.push(h('p', {}, `${FIELD_NAMES[error.field] || error.field}: ${error.message}`));
   }
   if (meaning && problem.detail && problem.code !== 'network_error') {
     nodes.push(h('p', { class: 'muted problem-detail' }, `Server: ${problem.detail}${problem.code ? ` (${problem.code})` : ''}`));
@@ -217,34 +217,10 @@ function problemOf(error) {
   return { detail: describe(error) };
 }
 
-/**
- * A table cell whose content is one box, with its column's name in `data-label`: on a phone
- * the tables become one card per row, each value under its name (see console.css).
- */
-function cell(label, attributes, ...children) {
-  return h('td', { ...attributes, dataset: { label } }, h('div', { class: 'cell-value' }, ...children));
-}
-
 /** An email address that may break before its @ rather than anywhere. */
 function emailText(email) {
   const at = email.lastIndexOf('@');
   return at > 0 ? [email.slice(0, at), h('wbr'), email.slice(at)] : email;
-}
-
-/** A date in a table: the day to read, the full time on hover and for assistive tech. */
-function dayElement(iso) {
-  const element = timeElement(iso, { dateOnly: true });
-  element.title = dateTime(iso);
-  return element;
-}
-
-/** An empty cell: a dash to see, words to hear. */
-function none(words = 'None') {
-  return h('span', { class: 'muted' }, h('span', { 'aria-hidden': 'true' }, '—'), h('span', { class: 'visually-hidden' }, words));
-}
-
-function plural(count, one, many) {
-  return `${count} ${count === 1 ? one : many}`;
 }
 
 // ---- The screen -----------------------------------------------------------------------------
@@ -272,7 +248,7 @@ export async function render(context) {
 
   // ---- Header ----
 
-  const statusBadge = h('span', { class: 'badge', id: 'position-status' });
+  let statusShown = positionBadge(position.status, 'position-status');
   const inviteToggle = h('button', {
     type: 'button', class: 'btn btn-primary', id: 'invite-toggle', 'aria-expanded': 'false', 'aria-controls': 'invite-panel',
   }, 'Invite a candidate');
@@ -283,7 +259,7 @@ export async function render(context) {
   const archivedNotice = h('div', { class: 'notice notice-warn', id: 'archived-notice', role: 'status' },
     h('p', {}, 'This position is archived: it takes no new invitations. Interviews already under way go on.'),
     h('p', { class: 'actions' }, reopenButton));
-  const headerError = h('div', { class: 'notice notice-error', role: 'alert', hidden: true });
+  const headerError = errorSlot('reopen-error');
 
   const meta = [];
   if (position.companyName) meta.push(h('span', { class: 'meta-item', dir: 'auto' }, position.companyName));
@@ -294,14 +270,15 @@ export async function render(context) {
     h('div', { class: 'candidates-heading' },
       h('nav', { 'aria-label': 'Breadcrumb' }, h('p', { class: 'breadcrumb' }, h('a', { href: '/app', 'data-link': true }, '← Positions'))),
       h('h1', { id: 'position-name', tabindex: '-1', dir: 'auto' }, position.name),
-      h('p', { class: 'candidates-meta muted' }, statusBadge, ...meta)),
+      h('p', { class: 'candidates-meta muted' }, statusShown, ...meta)),
     h('div', { class: 'actions' },
       h('a', { class: 'btn', href: `${basePath}/edit`, 'data-link': true, id: 'edit-position' }, 'Edit position'),
       inviteToggle, bulkToggle));
 
   function showArchived() {
-    statusBadge.className = `badge ${archived ? 'badge-archived' : 'badge-active'}`;
-    statusBadge.textContent = archived ? 'Archived' : 'Active';
+    const fresh = positionBadge(archived ? 'archived' : 'active', 'position-status');
+    statusShown.replaceWith(fresh);
+    statusShown = fresh;
     archivedNotice.hidden = !archived;
     for (const button of [inviteToggle, bulkToggle]) {
       button.disabled = archived;
@@ -316,13 +293,12 @@ export async function render(context) {
     try {
       const updated = await api('POST', `/v1/positions/${encodeURIComponent(positionId)}/unarchive`);
       archived = updated.status === 'archived';
-      headerError.hidden = true;
+      showError(headerError, null);
       showArchived();
       toast('The position is open again: you can invite candidates.');
       inviteToggle.focus();
     } catch (error) {
-      replace(headerError, ...describe(error).split('\n').map((line) => h('p', {}, line)));
-      headerError.hidden = false;
+      showError(headerError, error);
     }
   }));
 
@@ -361,24 +337,17 @@ export async function render(context) {
     };
     const sendEmail = h('input', { type: 'checkbox', id: 'invite-send-email', name: 'sendEmail' });
     sendEmail.checked = true;
-    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     const deadlineDefault = position.defaultDeadlineDays
       ? `Empty: the position's default, ${plural(position.defaultDeadlineDays, 'day', 'days')} from now.`
       : 'Empty: no deadline.';
     const hints = {
       phone: 'Optional. Used for the WhatsApp and SMS links.',
       externalId: 'Optional. Your own id for the candidate (e.g. from your ATS); one per candidate in this position.',
-      deadline: `Optional, in your time zone${zone ? ` (${zone})` : ''}. ${deadlineDefault}`,
+      deadline: `Optional, in your time zone (${timeZoneName()}). ${deadlineDefault}`,
     };
-    const fieldErrors = {};
-    const wrap = (name, label) => {
-      const box = field(label, inputs[name], hints[name]);
-      const message = h('p', { class: 'field-error', id: `${inputs[name].id}-error`, hidden: true });
-      box.append(message);
-      fieldErrors[name] = message;
-      return box;
-    };
-    const errorSlot = h('div', { class: 'notice notice-error', id: 'invite-error', role: 'alert', hidden: true });
+    const errors = new FieldErrors();
+    const wrap = (name, label) => errors.field(FIELD_PATHS[name], label, inputs[name], hints[name]);
+    const problemSlot = errorSlot('invite-error');
     const resultSlot = h('div', { class: 'notice notice-ok', id: 'invite-result', role: 'status', hidden: true });
     const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'invite-submit', 'data-invite-action': true }, 'Send invitation');
     const cancel = h('button', { type: 'button', class: 'btn', id: 'invite-cancel' }, 'Close');
@@ -390,7 +359,7 @@ export async function render(context) {
         wrap('externalId', 'External ID (optional)'), wrap('deadline', 'Deadline (optional)')),
       h('div', { class: 'checkbox' }, sendEmail, h('label', { for: sendEmail.id }, 'Email the candidate their link')),
       h('p', { class: 'hint invite-email-hint' }, 'Off: the interview is created and you pass its link on yourself.'),
-      errorSlot, resultSlot,
+      problemSlot, resultSlot,
       h('div', { class: 'actions' }, submit, cancel));
 
     // One key per invitation as typed: a retry of the same one (after a timeout) replays the
@@ -405,33 +374,14 @@ export async function render(context) {
       inviteToggle.focus();
     });
 
-    function setFieldError(name, message) {
-      const input = inputs[name];
-      const slot = fieldErrors[name];
-      const described = (input.getAttribute('aria-describedby') || '').split(' ').filter((id) => id && id !== slot.id);
-      if (message) {
-        slot.textContent = message;
-        slot.hidden = false;
-        input.setAttribute('aria-invalid', 'true');
-        described.push(slot.id);
-      } else {
-        slot.textContent = '';
-        slot.hidden = true;
-        input.removeAttribute('aria-invalid');
-      }
-      if (described.length) input.setAttribute('aria-describedby', described.join(' '));
-      else input.removeAttribute('aria-describedby');
-    }
-
     function clearErrors() {
-      for (const name of Object.keys(inputs)) setFieldError(name, null);
-      errorSlot.hidden = true;
-      errorSlot.replaceChildren();
+      errors.clear();
+      showError(problemSlot, null);
     }
 
     function showProblem(nodes) {
-      replace(errorSlot, ...nodes);
-      errorSlot.hidden = false;
+      replace(problemSlot, ...nodes);
+      problemSlot.hidden = false;
     }
 
     element.addEventListener('submit', async (event) => {
@@ -442,17 +392,15 @@ export async function render(context) {
       for (const name of COLUMNS) values[name] = inputs[name].value.trim();
       const missing = ['firstName', 'lastName', 'email'].filter((name) => !values[name]);
       if (missing.length) {
-        for (const name of missing) setFieldError(name, `Enter the candidate's ${COLUMN_LABELS[name].toLowerCase()}.`);
+        errors.place(missing.map((name) => ({ field: FIELD_PATHS[name], message: `Enter the candidate's ${COLUMN_LABELS[name].toLowerCase()}.` })));
         showProblem([h('p', {}, `Fill in: ${missing.map((name) => COLUMN_LABELS[name].toLowerCase()).join(', ')}.`)]);
-        inputs[missing[0]].focus();
         return;
       }
       let deadline = null;
       if (inputs.deadline.value) {
-        const date = new Date(inputs.deadline.value);
-        if (Number.isNaN(date.getTime())) {
-          setFieldError('deadline', 'Enter a date and time.');
-          inputs.deadline.focus();
+        const date = fromLocalInput(inputs.deadline.value);
+        if (!date) {
+          errors.place([{ field: 'deadline', message: 'Enter a date and time.' }]);
           return;
         }
         deadline = date.toISOString();
@@ -474,20 +422,14 @@ export async function render(context) {
             archived = true;
             showArchived();
           }
-          let placed = false;
-          for (const e of problem.errors || []) {
-            const input = e && FIELD_INPUTS[e.field];
-            if (input) {
-              setFieldError(input, `${FIELD_NAMES[e.field]} ${e.message}.`);
-              if (!placed) inputs[input].focus();
-              placed = true;
-            }
-          }
-          if (problem.code === 'interview_already_exists_in_position') setFieldError('email', 'This email already has an interview for this position.');
-          if (problem.code === 'external_id_already_exists_in_position') setFieldError('externalId', 'This external ID is already used in this position.');
-          showProblem(problemNodes(problem));
+          const listed = (problem.errors || []).filter((e) => e && e.message);
+          const rest = errors.place(listed);
+          // Conflicts name no field, but each belongs to one.
+          if (problem.code === 'interview_already_exists_in_position') errors.show(FIELD_PATHS.email, 'This email already has an interview for this position.');
+          if (problem.code === 'external_id_already_exists_in_position') errors.show(FIELD_PATHS.externalId, 'This external ID is already used in this position.');
+          showProblem(problemNodes({ ...problem, errors: rest }));
           // A refusal that concerns no one field: its words are where the eye already is.
-          if (!placed && !archived) submit.focus();
+          if (rest.length === listed.length && !archived) submit.focus();
         }
       });
       if (archived) submit.disabled = true;
@@ -524,7 +466,7 @@ export async function render(context) {
       placeholder: 'email,firstName,lastName,phone,externalId\nana@example.com,Ana,Silva,,ATS-1042' });
     const sendEmail = h('input', { type: 'checkbox', id: 'bulk-send-email' });
     sendEmail.checked = true;
-    const inputError = h('div', { class: 'notice notice-error', id: 'bulk-error', role: 'alert', hidden: true });
+    const inputError = errorSlot('bulk-error');
     const checkButton = h('button', { type: 'submit', class: 'btn btn-primary', id: 'bulk-check' }, 'Check the rows');
     const closeButton = h('button', { type: 'button', class: 'btn', id: 'bulk-close' }, 'Close');
 
@@ -557,8 +499,7 @@ export async function render(context) {
     }
 
     function fail(message) {
-      replace(inputError, ...[].concat(message).map((line) => h('p', {}, line)));
-      inputError.hidden = false;
+      showError(inputError, message);
       showStep(inputStep);
     }
 
@@ -645,16 +586,15 @@ export async function render(context) {
         h('p', {}, `${fileName ? `“${fileName}”: ` : ''}${plural(rows.length, 'row', 'rows')} read. `,
           h('strong', {}, `${ready.length} will be sent`),
           excluded.length ? `; ${plural(excluded.length, 'row has problems and is', 'rows have problems and are')} left out (marked below).` : '.'),
-        notes.map((note) => h('p', { class: 'bulk-note' }, note)));
+        notes.map((note) => h('p', {}, note)));
       const body = rows.map((row) => h('tr', { class: row.reasons.length ? 'row-invalid' : '', dataset: { line: String(row.line), valid: row.reasons.length ? 'false' : 'true' } },
         cell('Line', { class: 'num' }, String(row.line)),
-        ...shown.map((column) => cell(COLUMN_LABELS[column], {
-          class: [column === 'email' ? 'cell-email' : '', row.values[column] ? '' : 'cell-empty'].join(' ').trim(), dir: 'auto',
-        },
-          column === 'email' ? emailText(row.values.email) : (row.values[column] || ''))),
+        // An empty value leaves its cell empty, which a phone's card then leaves out.
+        ...shown.map((column) => cell(COLUMN_LABELS[column], { class: column === 'email' ? 'cell-email' : null, dir: 'auto' },
+          column === 'email' && row.values.email ? emailText(row.values.email) : (row.values[column] || null))),
         cell('Check', { class: 'bulk-check' }, row.reasons.length
-          ? [h('span', { class: 'badge badge-left-out' }, 'Left out'), h('ul', { class: 'reasons' }, row.reasons.map((reason) => h('li', {}, reason)))]
-          : h('span', { class: 'badge badge-ready' }, 'Ready'))));
+          ? [h('span', { class: 'badge badge-danger' }, 'Left out'), h('ul', { class: 'reasons' }, row.reasons.map((reason) => h('li', {}, reason)))]
+          : h('span', { class: 'badge badge-ok' }, 'Ready'))));
       replace(previewStep,
         heading, summary,
         h('div', { class: 'table-wrap' }, h('table', { id: 'bulk-preview-table', class: 'stack-table' },
@@ -739,14 +679,14 @@ export async function render(context) {
         let kind;
         if (outcome && outcome.interview) {
           kind = 'created';
-          outcomeNodes = [h('span', { class: 'badge badge-ready' }, 'Invited'), ' ',
+          outcomeNodes = [h('span', { class: 'badge badge-ok' }, 'Invited'), ' ',
             h('a', { href: `/app/interviews/${encodeURIComponent(outcome.interview.id)}`, 'data-link': true }, 'Open the interview')];
         } else if (outcome) {
           kind = 'failed';
-          outcomeNodes = [h('span', { class: 'badge badge-left-out' }, 'Not invited'), ...problemNodes(outcome.problem)];
+          outcomeNodes = [h('span', { class: 'badge badge-danger' }, 'Not invited'), ...problemNodes(outcome.problem)];
         } else {
           kind = 'excluded';
-          outcomeNodes = [h('span', { class: 'badge badge-left-out' }, 'Left out by the check'),
+          outcomeNodes = [h('span', { class: 'badge badge-danger' }, 'Left out by the check'),
             h('ul', { class: 'reasons' }, row.reasons.map((reason) => h('li', {}, reason)))];
         }
         return h('tr', { class: kind === 'created' ? '' : 'row-invalid', dataset: { line: String(row.line), outcome: kind } },
@@ -806,7 +746,7 @@ export async function render(context) {
   const filterForm = h('form', { class: 'filters', id: 'filters', role: 'search', 'aria-label': 'Filter candidates', novalidate: true },
     h('div', { class: 'field filters-search' },
       h('label', { for: searchInput.id }, 'Email or external ID'),
-      h('div', { class: 'search-row' }, searchInput, searchButton),
+      h('div', { class: 'input-row' }, searchInput, searchButton),
       h('p', { class: 'hint', id: 'filter-search-hint' }, 'Exact match: a whole email address (any case) or a whole external ID.')),
     field('Status', statusSelect), field('Stage', stageSelect), field('Minimum score', scoreSelect),
     field('Per page', sizeSelect));
@@ -939,10 +879,7 @@ export async function render(context) {
   }
 
   function showListError(error) {
-    const retry = h('button', { type: 'button', class: 'btn', id: 'list-retry' }, 'Try again');
-    retry.addEventListener('click', () => loadPage());
-    replace(listError, h('div', { class: 'notice notice-error', role: 'alert' },
-      describe(error).split('\n').map((line) => h('p', {}, line)), h('p', { class: 'actions' }, retry)));
+    replace(listError, errorBox(error, null, { retry: () => loadPage(), retryId: 'list-retry' }));
     listError.hidden = false;
     listSummary.textContent = '';
     tableWrap.hidden = true;
@@ -1021,14 +958,14 @@ export async function render(context) {
     const tr = h('tr', { dataset: { id: interview.id } },
       h('th', { scope: 'row', class: 'cell-name' }, link),
       cell('Email', { class: 'cell-email' }, emailText(interview.candidate.email)),
-      cell('External ID', { class: 'cell-external', dir: 'auto' }, interview.externalId || none()),
-      cell('Status', {}, h('span', { class: `badge badge-${interview.status}` }, statusLabel(interview.status))),
-      cell('Stage', {}, h('span', { class: `badge badge-${interview.stage}` }, stageLabel(interview.stage))),
+      cell('External ID', { class: 'cell-external', dir: 'auto' }, interview.externalId || emptyValue()),
+      cell('Status', {}, statusBadge(interview.status)),
+      cell('Stage', {}, stageBadge(interview.stage)),
       cell('Score', { class: 'num cell-score' }, interview.score === null || interview.score === undefined
-        ? none(scoreLabel(null))
+        ? emptyValue(scoreLabel(null))
         : scoreLabel(interview.score)),
-      cell('Invited', { class: 'cell-date' }, dayElement(interview.createdAt)),
-      cell('Completed', { class: 'cell-date' }, interview.completedAt ? dayElement(interview.completedAt) : none('Not completed')));
+      cell('Invited', { class: 'cell-date' }, timeElement(interview.createdAt, { dateOnly: true })),
+      cell('Completed', { class: 'cell-date' }, interview.completedAt ? timeElement(interview.completedAt, { dateOnly: true }) : emptyValue('Not completed')));
     // A click anywhere on the row opens it; the name link stays the one keyboard stop per row.
     tr.addEventListener('click', (event) => {
       if (event.target instanceof Element && event.target.closest('a, button, input, select, textarea')) return;

@@ -9,11 +9,13 @@
 // only update the fields they change; the answers come from GET /v1/interviews/{id} alone.
 
 import { api, apiText, ApiError, describe } from './api.js';
-import { h, replace, toast, errorBox, showError, busy, confirmDialog, copyButton, field } from './ui.js';
-import { statusLabel, stageLabel, scoreLabel, dateTime, timeElement, candidateName, STAGES } from './format.js';
+import { h, replace, toast, errorBox, errorSlot, showError, busy, confirmDialog, copyField, FieldErrors, cell } from './ui.js';
+import {
+  stageLabel, scoreLabel, dateTime, timeElement, candidateName, STAGES, SCORES, statusBadge, stageBadge, plural,
+  localInputValue, fromLocalInput, timeZoneName,
+} from './format.js';
 import { qrSvg } from './qr.js';
 
-const SCORES = [1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5];
 const KIND_LABELS = { video: 'Video answer', audio: 'Audio answer', text: 'Written answer' };
 const STAGE_BUTTONS = { to_evaluate: 'To evaluate', shortlisted: 'Shortlist', discarded: 'Discard' };
 // Fields a review response changes; `answers` and `evaluation` stay as GET gave them.
@@ -35,20 +37,6 @@ export async function render(context) {
 function formatSeconds(seconds) {
   const total = Math.max(0, Math.floor(seconds));
   return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
-}
-
-/** `YYYY-MM-DDTHH:MM` in the reader's time zone, for a datetime-local input. */
-function localInputValue(date) {
-  const p = (n) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}T${p(date.getHours())}:${p(date.getMinutes())}`;
-}
-
-function timeZoneName() {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'your time zone';
-  } catch {
-    return 'your time zone';
-  }
 }
 
 function present(value) {
@@ -243,8 +231,8 @@ class InterviewScreen {
     replace(this.el.contact, contact);
     this.el.contact.hidden = !contact.length;
     replace(this.el.badges,
-      h('span', { class: `badge badge-${iv.status}`, id: 'iv-status' }, statusLabel(iv.status)),
-      h('span', { class: `badge badge-${iv.stage}`, id: 'iv-stage' }, stageLabel(iv.stage)),
+      statusBadge(iv.status, 'iv-status'),
+      stageBadge(iv.stage, 'iv-stage'),
       h('span', { class: 'iv-score-badge', id: 'iv-score' }, `Score: ${scoreLabel(iv.score)}`));
     replace(this.el.dates,
       h('div', {}, h('dt', {}, 'Invited'), h('dd', {}, timeElement(iv.createdAt))),
@@ -342,15 +330,15 @@ class InterviewScreen {
     const active = document.activeElement;
     const refocus = active && this.el.answers.contains(active) ? active.id
       : active && this.el.questionList.contains(active) ? 'list' : null;
-    this.el.playerError = h('div', { class: 'notice notice-error', role: 'alert', id: 'iv-player-error', hidden: true });
+    this.el.playerError = errorSlot('iv-player-error');
     this.el.transcript = h('div', { class: 'iv-transcript', id: 'iv-transcript' });
 
     const prev = h('button', { type: 'button', class: 'btn', id: 'iv-prev-question', disabled: this.current === 0,
-      onclick: () => this.showQuestion(this.current - 1) }, '‹ Previous', h('span', { class: 'iv-wide-only' }, ' question'));
+      onclick: () => this.showQuestion(this.current - 1) }, '‹ Previous', h('span', { class: 'visually-hidden-narrow' }, ' question'));
     const next = h('button', { type: 'button', class: 'btn', id: 'iv-next-question', disabled: this.current === questions.length - 1,
-      onclick: () => this.showQuestion(this.current + 1) }, 'Next', h('span', { class: 'iv-wide-only' }, ' question'), ' ›');
+      onclick: () => this.showQuestion(this.current + 1) }, 'Next', h('span', { class: 'visually-hidden-narrow' }, ' question'), ' ›');
     const remove = question.answered
-      ? h('button', { type: 'button', class: 'btn iv-danger-text', id: 'iv-delete-answer', onclick: (e) => this.deleteAnswer(question, e.currentTarget) },
+      ? h('button', { type: 'button', class: 'btn text-danger', id: 'iv-delete-answer', onclick: (e) => this.deleteAnswer(question, e.currentTarget) },
         'Delete this answer')
       : null;
 
@@ -593,8 +581,7 @@ class InterviewScreen {
       });
     } catch (error) {
       if (button.isConnected) {
-        replace(this.el.playerError, ...describe(error).split('\n').map((line) => h('p', {}, line)));
-        this.el.playerError.hidden = false;
+        showError(this.el.playerError, error);
       } else {
         toast(describe(error), 'error');
       }
@@ -701,7 +688,7 @@ class InterviewScreen {
       onclick: (e) => this.setStage(stage, e.currentTarget),
     }, STAGE_BUTTONS[stage] || stageLabel(stage)));
     this.el.scoreValue = h('span', { id: 'iv-score-value', class: 'iv-score-value' });
-    this.el.judgeError = h('div', { class: 'notice notice-error', role: 'alert', id: 'iv-judge-error', hidden: true });
+    this.el.judgeError = errorSlot('iv-judge-error');
     this.el.help = h('details', { class: 'iv-shortcuts', id: 'iv-shortcuts' },
       h('summary', {}, 'Keyboard shortcuts'),
       h('dl', {},
@@ -769,8 +756,8 @@ class InterviewScreen {
   renderComments() {
     const box = this.el.comments;
     if (this.comments.error) {
-      replace(box, errorBox(this.comments.error, 'iv-comments-error'),
-        h('button', { type: 'button', class: 'btn btn-small', onclick: async (e) => {
+      replace(box, errorBox(this.comments.error, 'iv-comments-error', {
+        retry: async (e) => {
           try {
             const list = await busy(e.currentTarget, 'Loading…', () => api('GET', `${this.base}/comments`));
             this.comments = { items: list.items };
@@ -778,11 +765,13 @@ class InterviewScreen {
             this.comments = { error };
           }
           this.renderComments();
-        } }, 'Try again'));
+        },
+      }));
       return;
     }
     const list = h('ul', { class: 'iv-comments', id: 'iv-comments' });
-    const error = h('div', { class: 'notice notice-error', role: 'alert', id: 'iv-comment-error', hidden: true });
+    const error = errorSlot('iv-comment-error');
+    const errors = new FieldErrors();
     const fill = () => {
       replace(list, this.comments.items.length
         ? this.comments.items.map((comment) => this.commentItem(comment, error, fill))
@@ -793,22 +782,20 @@ class InterviewScreen {
     const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'iv-comment-add' }, 'Add comment');
     const add = async (event) => {
       event.preventDefault();
+      errors.clear();
+      showError(error, null);
       const value = text.value.trim();
       if (!value) {
-        showError(error, new ApiError(0, { detail: 'Write a comment first.' }));
-        text.setAttribute('aria-invalid', 'true');
-        text.focus();
+        errors.place([{ field: 'text', message: 'Write a comment first.' }]);
         return;
       }
-      text.removeAttribute('aria-invalid');
       try {
         const comment = await busy(submit, 'Adding…', () => api('POST', `${this.base}/comments`, { text: value }));
         this.comments.items.push(comment);
         text.value = '';
-        showError(error, null);
         fill();
       } catch (e) {
-        showError(error, e);
+        errors.report(e, error);
       }
     };
     // Ctrl/Cmd+Enter sends, as in most comment boxes.
@@ -817,7 +804,7 @@ class InterviewScreen {
     });
     replace(box, list,
       h('form', { class: 'iv-comment-form', novalidate: true, onsubmit: add },
-        field('Add a comment', text, `Signed with your key’s label (${this.context.session.label}). Only the key that wrote a comment can delete it.`),
+        errors.field('text', 'Add a comment', text, `Signed with your key’s label (${this.context.session.label}). Only the key that wrote a comment can delete it.`),
         error,
         h('div', { class: 'actions' }, submit)));
   }
@@ -915,7 +902,7 @@ class InterviewScreen {
     const box = this.el.link;
     const focused = box.contains(document.activeElement) ? document.activeElement.id : null;
     const email = iv.email || {};
-    const error = h('div', { class: 'notice notice-error', role: 'alert', id: 'iv-link-error', hidden: true });
+    const error = errorSlot('iv-link-error');
     const parts = [h('p', { class: 'hint' }, 'The candidate’s personal link: whoever has it can answer as them.')];
     if (present(iv.url)) {
       let qr = null;
@@ -925,16 +912,14 @@ class InterviewScreen {
       } catch {
         qr = null; // too long for a QR code: the link itself is still there
       }
-      parts.push(h('div', { class: 'iv-link-row' },
-        h('input', { type: 'text', readonly: true, value: iv.url, id: 'iv-link-url', 'aria-label': 'Candidate link', class: 'iv-link-url' }),
-        copyButton(iv.url, 'Copy link', { id: 'iv-link-copy' })));
+      parts.push(copyField({ label: 'Candidate link', hideLabel: true, value: iv.url, id: 'iv-link-url', copyId: 'iv-link-copy', copyLabel: 'Copy link' }));
       if (qr) parts.push(h('figure', { class: 'iv-qr-figure' }, qr, h('figcaption', { class: 'hint' }, 'Scan with a phone to open the link.')));
     } else {
       parts.push(h('p', { class: 'notice' }, 'The link cannot be shown here.'));
     }
     const opened = email.openedAt ? [' Opened ', timeElement(email.openedAt), '.'] : null;
     parts.push(h('p', { id: 'iv-email-status' }, h('span', { class: 'label' }, 'Invitation email: '), this.emailWords(),
-      email.attempts ? ` ${email.attempts} ${email.attempts === 1 ? 'email' : 'emails'} sent in all.` : '', opened));
+      email.attempts ? ` ${plural(email.attempts, 'email', 'emails')} sent in all.` : '', opened));
 
     if (iv.status === 'completed') {
       parts.push(h('p', { class: 'muted' }, 'The candidate has submitted; the link now only confirms that.'));
@@ -1004,37 +989,31 @@ class InterviewScreen {
     const now = new Date();
     const suggested = iv.deadline && new Date(iv.deadline) > now ? new Date(iv.deadline) : new Date(now.getTime() + 7 * 86400000);
     const input = h('input', { type: 'datetime-local', id: 'iv-deadline-input', value: localInputValue(suggested), min: localInputValue(now), required: true });
-    const error = h('div', { class: 'notice notice-error', role: 'alert', id: 'iv-deadline-error', hidden: true });
+    const error = errorSlot('iv-deadline-error');
+    const errors = new FieldErrors();
     const save = h('button', { type: 'submit', class: 'btn btn-primary', id: 'iv-deadline-save' }, iv.deadline ? 'Change the deadline' : 'Set a deadline');
     const submit = async (event) => {
       event.preventDefault();
-      const date = input.value ? new Date(input.value) : null;
-      if (!date || Number.isNaN(date.getTime())) {
-        input.setAttribute('aria-invalid', 'true');
-        showError(error, new ApiError(0, { detail: 'Choose a date and a time.' }));
-        input.focus();
+      errors.clear();
+      showError(error, null);
+      const date = fromLocalInput(input.value);
+      if (!date || date <= new Date()) {
+        errors.place([{ field: 'deadline', message: date ? 'Choose a date and time in the future.' : 'Choose a date and a time.' }]);
         return;
       }
-      if (date <= new Date()) {
-        input.setAttribute('aria-invalid', 'true');
-        showError(error, new ApiError(0, { detail: 'Choose a date and time in the future.' }));
-        input.focus();
-        return;
-      }
-      input.removeAttribute('aria-invalid');
       try {
         const fresh = await busy(save, 'Saving…', () => api('PUT', `${this.base}/deadline`, { deadline: date.toISOString() }));
         this.merge(fresh);
         toast(`Deadline set to ${dateTime(fresh.deadline)}.`);
       } catch (e) {
-        showError(error, e);
+        errors.report(e, error);
       }
     };
     const notes = [];
     if (iv.status === 'expired') notes.push(h('p', { class: 'notice notice-warn' }, 'The deadline has passed. A new one opens the interview again, with the same link.'));
     replace(box, current, ...notes,
       h('form', { class: 'iv-deadline-form', novalidate: true, onsubmit: submit },
-        field('New deadline', input, `In your time zone (${timeZoneName()}).`),
+        errors.field('deadline', 'New deadline', input, `In your time zone (${timeZoneName()}).`),
         error,
         h('div', { class: 'actions' }, save)));
   }
@@ -1056,25 +1035,24 @@ class InterviewScreen {
     this.el.shareCreated = h('div', { id: 'iv-share-created' });
     const days = h('input', { type: 'number', id: 'iv-share-days', min: '1', max: '365', step: '1', value: '30', inputmode: 'numeric', required: true });
     const hide = h('input', { type: 'checkbox', id: 'iv-share-hide', checked: true });
-    const error = h('div', { class: 'notice notice-error', role: 'alert', id: 'iv-share-error', hidden: true });
+    const error = errorSlot('iv-share-error');
+    const errors = new FieldErrors();
     const create = h('button', { type: 'submit', class: 'btn btn-primary', id: 'iv-share-create' }, 'Create share link');
     const submit = async (event) => {
       event.preventDefault();
+      errors.clear();
+      showError(error, null);
       const value = Number(days.value);
       if (!Number.isInteger(value) || value < 1 || value > 365) {
-        days.setAttribute('aria-invalid', 'true');
-        showError(error, new ApiError(0, { detail: 'The link can work for 1 to 365 days: enter a whole number.' }));
-        days.focus();
+        errors.place([{ field: 'expiresInDays', message: 'The link can work for 1 to 365 days: enter a whole number.' }]);
         return;
       }
-      days.removeAttribute('aria-invalid');
       try {
         const created = await busy(create, 'Creating…', () => api('POST', `${this.base}/shares`, { expiresInDays: value, hideContact: hide.checked }));
-        showError(error, null);
         this.showCreatedShare(created);
         await this.reloadShares();
       } catch (e) {
-        showError(error, e);
+        errors.report(e, error);
       }
     };
     replace(this.el.shares,
@@ -1083,7 +1061,7 @@ class InterviewScreen {
       this.el.shareCreated,
       h('form', { class: 'iv-share-form', novalidate: true, onsubmit: submit },
         h('h3', {}, 'New share link'),
-        field('Works for (days)', days, '1 to 365 days.'),
+        errors.field('expiresInDays', 'Works for (days)', days, '1 to 365 days.'),
         h('div', { class: 'checkbox' }, hide, h('label', { for: hide.id }, 'Hide the candidate’s email and phone')),
         error,
         h('div', { class: 'actions' }, create)));
@@ -1094,17 +1072,14 @@ class InterviewScreen {
     replace(this.el.shareCreated,
       h('div', { class: 'notice notice-ok iv-share-new', role: 'status', dataset: { shareId: created.shareId } },
         h('p', {}, h('strong', {}, 'Share link created. '), 'Copy it now: it cannot be shown again.'),
-        h('div', { class: 'iv-link-row' },
-          h('input', { type: 'text', readonly: true, value: created.url, id: 'iv-share-new-url', 'aria-label': 'New share link', class: 'iv-link-url' }),
-          copyButton(created.url, 'Copy link', { id: 'iv-share-copy' }))));
+        copyField({ label: 'New share link', hideLabel: true, value: created.url, id: 'iv-share-new-url', copyId: 'iv-share-copy', copyLabel: 'Copy link' })));
     this.el.shareCreated.querySelector('input').select();
   }
 
   renderShareList() {
     const box = this.el.shareList;
     if (this.shares.error) {
-      replace(box, errorBox(this.shares.error, 'iv-shares-error'),
-        h('button', { type: 'button', class: 'btn btn-small', onclick: () => this.reloadShares() }, 'Try again'));
+      replace(box, errorBox(this.shares.error, 'iv-shares-error', { retry: () => this.reloadShares() }));
       return;
     }
     const items = this.shares.items;
@@ -1112,9 +1087,9 @@ class InterviewScreen {
       replace(box, h('p', { class: 'muted', id: 'iv-no-shares' }, 'No share links.'));
       return;
     }
-    const error = h('div', { class: 'notice notice-error', role: 'alert', id: 'iv-revoke-error', hidden: true });
+    const error = errorSlot('iv-revoke-error');
     replace(box, h('div', { class: 'table-wrap' },
-      h('table', { id: 'iv-shares' },
+      h('table', { id: 'iv-shares', class: 'stack-table' },
         h('caption', { class: 'visually-hidden' }, 'Share links of this interview'),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Created'), h('th', { scope: 'col' }, 'Expires'),
           h('th', { scope: 'col' }, 'Contact'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
@@ -1122,9 +1097,9 @@ class InterviewScreen {
           const revoke = h('button', { type: 'button', class: 'btn btn-small iv-revoke', 'aria-label': `Revoke the share link created ${dateTime(share.createdAt)}` }, 'Revoke');
           revoke.addEventListener('click', () => this.revokeShare(share, revoke, error));
           return h('tr', { dataset: { shareId: share.shareId, expired: String(share.expired) } },
-            h('td', {}, timeElement(share.createdAt)),
-            h('td', {}, timeElement(share.expiresAt), share.expired ? [' ', h('span', { class: 'badge badge-expired' }, 'Expired')] : null),
-            h('td', {}, share.hideContact ? 'Hidden' : 'Shown'),
+            cell('Created', {}, timeElement(share.createdAt)),
+            cell('Expires', {}, timeElement(share.expiresAt), share.expired ? [' ', statusBadge('expired')] : null),
+            cell('Contact', {}, share.hideContact ? 'Hidden' : 'Shown'),
             h('td', {}, revoke));
         })))), error);
   }
@@ -1155,7 +1130,7 @@ class InterviewScreen {
 
   buildDelete() {
     const button = h('button', { type: 'button', class: 'btn btn-danger', id: 'iv-delete' }, 'Delete interview…');
-    const error = h('div', { class: 'notice notice-error', role: 'alert', id: 'iv-delete-error', hidden: true });
+    const error = errorSlot('iv-delete-error');
     button.addEventListener('click', async () => {
       const name = candidateName(this.iv.candidate);
       const ok = await confirmDialog({

@@ -6,9 +6,9 @@
 // `questions` replaces the whole list, and a question sent without `kind` or `rubric` would
 // silently become a video question without a rubric.
 
-import { api, ApiError, idempotencyKey, listAll } from './api.js';
-import { busy, confirmDialog, copyButton, h, replace, showError, toast } from './ui.js';
-import { stageLabel, statusLabel, timeElement } from './format.js';
+import { api, ApiError, endsSession, idempotencyKey, listAll } from './api.js';
+import { busy, cell, confirmDialog, copyButton, errorSlot, FieldErrors, h, replace, showError, toast, uid } from './ui.js';
+import { plural, positionBadge, sentence, stageLabel, statusLabel, timeElement } from './format.js';
 
 // The interview counts of a position (`counts` of PositionSummary), in the order shown.
 const STATUS_COUNTS = [
@@ -37,9 +37,6 @@ const KINDS = [
 
 const LANGUAGES = ['en-US', 'en-GB', 'es-ES', 'es-MX', 'fr-FR', 'de-DE', 'it-IT', 'pt-BR', 'pt-PT', 'nl-NL', 'pl-PL', 'sv-SE', 'ja-JP', 'zh-CN'];
 
-let uniqueCounter = 0;
-const uid = (prefix) => `${prefix}-${++uniqueCounter}`;
-
 const positionPath = (id) => `/v1/positions/${encodeURIComponent(id)}`;
 
 /** The public application page of a saved position: by its slug when it has one. */
@@ -50,8 +47,6 @@ export function applyUrl(position) {
 function interviewTotal(counts) {
   return STATUS_COUNTS.reduce((sum, [key]) => sum + ((counts && counts[key]) || 0), 0);
 }
-
-const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
 /** The words of the delete confirmation: exactly what goes. */
 function deleteBody(name, interviews) {
@@ -86,7 +81,7 @@ export async function renderList(context) {
   let showArchived = context.query.get('archived') === '1';
 
   const heading = h('h1', { id: 'positions-title' }, 'Positions');
-  const errorSlot = h('div', { class: 'notice notice-error', role: 'alert', id: 'positions-error', hidden: true });
+  const listError = errorSlot('positions-error', { tabindex: '-1' });
   const body = h('div', { id: 'positions-body' });
   const filter = h('input', { type: 'checkbox', id: 'show-archived', checked: showArchived });
   const filterBox = h('div', { class: 'checkbox pos-filter' }, filter, h('label', { for: 'show-archived' }, 'Show archived positions'));
@@ -107,7 +102,7 @@ export async function renderList(context) {
   context.view.append(h('section', { class: 'screen pos-list', 'aria-labelledby': 'positions-title' },
     h('div', { class: 'page-header' }, heading,
       h('a', { class: 'btn btn-primary', href: '/app/positions/new', 'data-link': true, id: 'new-position' }, 'New position')),
-    errorSlot,
+    listError,
     body));
 
   function draw(focusId) {
@@ -131,7 +126,7 @@ export async function renderList(context) {
         h('p', {}, `Every position of your team is archived (${archivedCount}). Show archived positions to reopen one, or create a new one.`)));
       return;
     }
-    replace(body, toolbar, h('div', { class: 'table-wrap pos-table-wrap' }, table(shown)));
+    replace(body, toolbar, h('div', { class: 'table-wrap' }, table(shown)));
     if (focusId) {
       const target = body.querySelector(`[data-focus-key="${CSS.escape(focusId)}"]`);
       if (target) target.focus();
@@ -140,7 +135,7 @@ export async function renderList(context) {
   }
 
   function table(shown) {
-    return h('table', { class: 'pos-table', id: 'positions-table' },
+    return h('table', { class: 'pos-table stack-table', id: 'positions-table' },
       h('caption', { class: 'visually-hidden' }, 'Positions, with their interviews by status and by review stage'),
       h('colgroup', {}, h('col', { span: 2 })),
       h('colgroup', { span: STATUS_COUNTS.length }),
@@ -162,7 +157,7 @@ export async function renderList(context) {
   function row(position) {
     const archived = position.status === 'archived';
     const counts = position.counts || {};
-    const countCell = (key, label) => h('td', { class: `num pos-count-cell${counts[key] ? '' : ' pos-zero'}`, dataset: { count: key, label } },
+    const countCell = (key, label) => cell(label, { class: `num pos-count-cell${counts[key] ? '' : ' pos-zero'}`, dataset: { count: key } },
       String(counts[key] || 0));
     const archiveButton = h('button', {
       type: 'button', class: 'btn btn-small', dataset: { action: archived ? 'unarchive' : 'archive', focusKey: `${position.id}:archive` },
@@ -170,7 +165,7 @@ export async function renderList(context) {
       onclick: () => setArchived(position, !archived, archiveButton),
     }, archived ? 'Unarchive' : 'Archive');
     const deleteButton = h('button', {
-      type: 'button', class: 'btn btn-small pos-delete', dataset: { action: 'delete' },
+      type: 'button', class: 'btn btn-small text-danger', dataset: { action: 'delete' },
       'aria-label': `Delete ${position.name}`,
       onclick: () => remove(position, deleteButton),
     }, 'Delete');
@@ -178,11 +173,11 @@ export async function renderList(context) {
       h('th', { scope: 'row', class: 'pos-name' },
         h('a', { href: `/app/positions/${encodeURIComponent(position.id)}`, 'data-link': true, dir: 'auto', class: 'pos-link', dataset: { focusKey: `${position.id}:link` } }, position.name),
         ' ',
-        h('span', { class: `badge ${archived ? 'badge-archived' : 'pos-badge-active'}` }, archived ? 'Archived' : 'Active'),
+        positionBadge(position.status),
         position.companyName ? h('span', { class: 'pos-sub muted', dir: 'auto' }, position.companyName) : null,
         h('span', { class: 'pos-sub muted pos-created' }, 'Created ', timeElement(position.createdAt, { dateOnly: true }),
           position.publicApply && !archived ? ' · public applications open' : '')),
-      h('td', { class: 'num', dataset: { count: 'questions', label: 'Questions' } }, String(position.questionCount)),
+      cell('Questions', { class: 'num', dataset: { count: 'questions' } }, String(position.questionCount)),
       STATUS_COUNTS.map(([key, status]) => countCell(key, statusLabel(status))),
       STAGE_COUNTS.map(([key, stage]) => countCell(key, stageLabel(stage))),
       h('td', { class: 'pos-actions' },
@@ -193,7 +188,7 @@ export async function renderList(context) {
   }
 
   async function setArchived(position, archive, button) {
-    showError(errorSlot, null);
+    showError(listError, null);
     try {
       const updated = await busy(button, archive ? 'Archiving…' : 'Reopening…',
         () => api('POST', `${positionPath(position.id)}/${archive ? 'archive' : 'unarchive'}`));
@@ -203,13 +198,13 @@ export async function renderList(context) {
         : `“${position.name}” is active again.`);
       draw(showArchived || !archive ? `${position.id}:archive` : 'none');
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) return;
-      showError(errorSlot, error);
+      if (endsSession(error)) return;
+      showError(listError, error);
     }
   }
 
   async function remove(position, button) {
-    showError(errorSlot, null);
+    showError(listError, null);
     if (!await confirmDelete(position.name, interviewTotal(position.counts))) {
       button.focus();
       return;
@@ -220,18 +215,17 @@ export async function renderList(context) {
       toast(`“${position.name}” is deleted.`);
       draw('none');
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) return;
+      if (endsSession(error)) return;
       if (error instanceof ApiError && error.status === 404) {
         // Someone else deleted it meanwhile: the list catches up.
         positions.splice(positions.indexOf(position), 1);
         draw('none');
       }
-      showError(errorSlot, error);
-      errorSlot.focus();
+      showError(listError, error);
+      listError.focus();
     }
   }
 
-  errorSlot.tabIndex = -1;
   draw();
   return {};
 }
@@ -276,12 +270,6 @@ function fieldWords(path) {
   return FIELD_NAMES[path] || path || '';
 }
 
-const sentence = (message) => {
-  const text = String(message || '').trim();
-  if (!text) return '';
-  return text[0].toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? '' : '.');
-};
-
 /**
  * A number typed in a field: null when empty, the integer when whole and not negative, or an
  * error message. The API refuses fractions and negative counts as malformed JSON (400), not
@@ -307,51 +295,6 @@ const trimmedOrNull = (value) => {
   const text = value.trim();
   return text === '' ? null : value;
 };
-
-/**
- * The error slots of a form: each field path maps to its input and the message under it, so
- * a server's `errors` show next to the field they name.
- */
-class FieldErrors {
-  constructor() {
-    this.slots = new Map();
-  }
-
-  /** A labelled field with a hint and an error slot, registered under `path`. */
-  field(path, label, input, hint, { className = 'field' } = {}) {
-    if (!input.id) input.id = uid('pf');
-    const hintEl = hint ? h('p', { class: 'hint', id: `${input.id}-hint` }, hint) : null;
-    const errorEl = h('p', { class: 'pos-field-error', id: `${input.id}-error`, hidden: true });
-    input.setAttribute('aria-describedby', [hintEl && hintEl.id, errorEl.id].filter(Boolean).join(' '));
-    if (path) this.slots.set(path, { input, errorEl });
-    return h('div', { class: className, dataset: { field: path || '' } },
-      h('label', { for: input.id }, label), input, errorEl, hintEl);
-  }
-
-  /** Registers an error slot for an element that is not a single input (a list, a group). */
-  slot(path, input, errorEl) {
-    this.slots.set(path, { input, errorEl });
-  }
-
-  clear() {
-    for (const { input, errorEl } of this.slots.values()) {
-      errorEl.hidden = true;
-      errorEl.textContent = '';
-      if (input.matches('input, textarea, select')) input.removeAttribute('aria-invalid');
-    }
-  }
-
-  /** Shows one message next to its field; answers the field's input, or null when unknown. */
-  show(path, message) {
-    const slot = this.slots.get(path);
-    if (!slot || !slot.input.isConnected) return null;
-    const text = sentence(message);
-    slot.errorEl.textContent = slot.errorEl.hidden ? text : `${slot.errorEl.textContent} ${text}`;
-    slot.errorEl.hidden = false;
-    if (slot.input.matches('input, textarea, select')) slot.input.setAttribute('aria-invalid', 'true');
-    return slot.input;
-  }
-}
 
 function questionState(q) {
   return {
@@ -395,19 +338,16 @@ export async function renderEditor(context) {
 
   const language = h('input', { type: 'text', name: 'language', id: 'position-language', list: 'position-languages', autocomplete: 'off', spellcheck: 'false', placeholder: 'en-US', value: saved && saved.language ? saved.language : '' });
   const evaluation = h('input', { type: 'checkbox', name: 'evaluation', id: 'position-evaluation', checked: Boolean(saved && saved.evaluation) });
-  const evaluationError = h('p', { class: 'pos-field-error', id: 'position-evaluation-error', hidden: true });
-  errors.slot('evaluation', evaluation, evaluationError);
-  const publicApplyError = h('p', { class: 'pos-field-error', id: 'position-public-apply-error', hidden: true });
-  errors.slot('publicApply', publicApply, publicApplyError);
+  const evaluationError = errors.slot('evaluation', evaluation);
+  const publicApplyError = errors.slot('publicApply', publicApply);
 
   const questionList = h('ol', { class: 'pos-questions', id: 'questions' });
-  const questionsError = h('p', { class: 'pos-field-error', id: 'questions-error', hidden: true });
   const questionsStatus = h('p', { class: 'visually-hidden', id: 'questions-status', 'aria-live': 'polite' });
   const addButton = h('button', { type: 'button', class: 'btn', id: 'add-question', onclick: () => addQuestion() }, 'Add a question');
   const addHint = h('p', { class: 'hint', id: 'add-question-hint', hidden: true }, `A position can have at most ${MAX_QUESTIONS} questions.`);
-  errors.slot('questions', addButton, questionsError);
+  const questionsError = errors.slot('questions', addButton, { id: 'questions-error' });
 
-  const summary = h('div', { class: 'notice notice-error pos-summary', id: 'editor-errors', role: 'alert', tabindex: '-1', hidden: true });
+  const summary = errorSlot('editor-errors', { class: 'notice notice-error pos-summary', tabindex: '-1' });
   const save = h('button', { type: 'submit', class: 'btn btn-primary', id: 'save-position' }, saved ? 'Save changes' : 'Create position');
   const cancel = h('button', { type: 'button', class: 'btn', id: 'cancel-edit', onclick: () => leaveEditor() }, 'Cancel');
 
@@ -425,7 +365,7 @@ export async function renderEditor(context) {
     const legend = h('legend', {});
     const text = h('textarea', { name: 'text', id: `${key}-text`, maxlength: 1000, rows: 3, class: 'pos-question-text' });
     text.value = state.text;
-    const kind = h('select', { name: 'kind', id: `${key}-kind` }, KINDS.map(([value, label]) => h('option', { value }, label)));
+    const kind = h('select', { name: 'kind', id: `${key}-kind`, class: 'pos-kind' }, KINDS.map(([value, label]) => h('option', { value }, label)));
     kind.value = state.kind;
     const number = (name, value, min, max) => h('input', { type: 'number', name, id: `${key}-${name}`, min, max, step: 1, inputmode: 'numeric', value: String(value) });
     const thinking = number('thinkingSeconds', state.thinkingSeconds, 0, 600);
@@ -435,16 +375,15 @@ export async function renderEditor(context) {
     const rubric = h('textarea', { name: 'rubric', id: `${key}-rubric`, maxlength: 2000, rows: 2 });
     rubric.value = state.rubric;
 
-    const item = {
-      key, id: state.id, text, kind, thinking, seconds, characters, retakes, rubric, fields: new FieldErrors(),
-    };
-    const f = item.fields;
+    const item = { key, id: state.id, text, kind, thinking, seconds, characters, retakes, rubric };
+    // Registered by the question's key, which stays with it when it moves (see showErrors).
+    const questionField = (name, ...rest) => errors.field(`${key}.${name}`, ...rest);
     const recordingFields = h('div', { class: 'pos-question-grid pos-recording-fields' },
-      f.field('thinkingSeconds', 'Thinking time (seconds)', thinking, 'Time to read the question before recording starts; 0 to 600.'),
-      f.field('maxAnswerSeconds', 'Longest answer (seconds)', seconds, '10 to 600.'),
-      f.field('retakes', 'Retakes', retakes, 'Recordings allowed after the first; 0 to 10.'));
+      questionField('thinkingSeconds', 'Thinking time (seconds)', thinking, 'Time to read the question before recording starts; 0 to 600.'),
+      questionField('maxAnswerSeconds', 'Longest answer (seconds)', seconds, '10 to 600.'),
+      questionField('retakes', 'Retakes', retakes, 'Recordings allowed after the first; 0 to 10.'));
     const writtenFields = h('div', { class: 'pos-question-grid pos-written-fields' },
-      f.field('maxCharacters', 'Longest answer (characters)', characters, '1 to 10,000.'));
+      questionField('maxCharacters', 'Longest answer (characters)', characters, '1 to 10,000.'));
     const showKind = () => {
       const written = kind.value === 'text';
       recordingFields.hidden = written;
@@ -455,16 +394,16 @@ export async function renderEditor(context) {
 
     item.up = h('button', { type: 'button', class: 'btn btn-small', dataset: { action: 'move-up' }, onclick: () => move(item, -1, item.up) }, 'Move up');
     item.down = h('button', { type: 'button', class: 'btn btn-small', dataset: { action: 'move-down' }, onclick: () => move(item, 1, item.down) }, 'Move down');
-    item.remove = h('button', { type: 'button', class: 'btn btn-small pos-remove', dataset: { action: 'remove' }, onclick: () => removeQuestion(item) }, 'Remove');
+    item.remove = h('button', { type: 'button', class: 'btn btn-small pos-remove text-danger', dataset: { action: 'remove' }, onclick: () => removeQuestion(item) }, 'Remove');
     item.legend = legend;
     item.element = h('li', { class: 'pos-question', id: key, dataset: { questionId: state.id || '' } },
       h('fieldset', {},
         legend,
-        f.field('text', 'Question text', text, 'What the candidate is asked. It may span several lines.'),
-        f.field('kind', 'Answered by', kind, null, { className: 'field pos-kind' }),
+        questionField('text', 'Question text', text, 'What the candidate is asked. It may span several lines.'),
+        questionField('kind', 'Answered by', kind, null),
         recordingFields,
         writtenFields,
-        f.field('rubric', 'Rubric (optional)', rubric, 'What a good answer covers, for the advisory evaluation. Never shown to candidates.'),
+        questionField('rubric', 'Rubric (optional)', rubric, 'What a good answer covers, for the advisory evaluation. Never shown to candidates.'),
         h('div', { class: 'actions pos-question-actions' }, item.up, item.down, item.remove)));
     return item;
   }
@@ -558,7 +497,7 @@ export async function renderEditor(context) {
 
   // --- archive and delete (an existing position only)
 
-  const statusBadge = h('span', { class: 'badge badge-archived', id: 'position-status' }, 'Archived');
+  const statusBadge = positionBadge('archived', 'position-status');
   const archivedNotice = h('p', { class: 'notice notice-warn', id: 'archived-notice' },
     'This position is archived: it takes no new invitations or applications. Interviews already under way go on.');
   const archiveButton = h('button', { type: 'button', class: 'btn', id: 'archive-position', onclick: () => toggleArchived() });
@@ -589,7 +528,7 @@ export async function renderEditor(context) {
       archiveButton.focus();
       toast(archive ? `“${saved.name}” is archived.` : `“${saved.name}” is active again.`);
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) return;
+      if (endsSession(error)) return;
       showError(dangerError, error);
     }
   }
@@ -613,7 +552,7 @@ export async function renderEditor(context) {
       toast(`“${saved.name}” is deleted.`);
       context.navigate('/app', { replace: true });
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) return;
+      if (endsSession(error)) return;
       showError(dangerError, error);
     }
   }
@@ -676,9 +615,7 @@ export async function renderEditor(context) {
 
   function clearErrors() {
     errors.clear();
-    for (const item of items) item.fields.clear();
-    summary.hidden = true;
-    summary.replaceChildren();
+    showError(summary, null);
   }
 
   /** Shows each error next to its field and all of them in the summary, which gets focus. */
@@ -687,14 +624,9 @@ export async function renderEditor(context) {
     const list = [];
     for (const e of error.errors) {
       if (!e || !e.message) continue;
-      const question = /^questions\[(\d+)\]\.(\w+)$/.exec(e.field || '');
-      let input = null;
-      if (question) {
-        const item = sentItems[Number(question[1])];
-        if (item) input = item.fields.show(question[2], e.message);
-      } else {
-        input = errors.show(e.field, e.message);
-      }
+      // The API names a question by its place in the list sent; the form knows it by its key.
+      const path = String(e.field || '').replace(/^questions\[(\d+)\]/, (whole, i) => (sentItems[Number(i)] ? sentItems[Number(i)].key : whole));
+      const input = errors.show(path, e.message);
       const words = `${fieldWords(e.field)}${e.field ? ': ' : ''}${e.message}`;
       list.push(h('li', {}, input
         ? h('a', { href: `#${input.id}`, onclick: (event) => { event.preventDefault(); input.focus(); } }, words)
@@ -733,7 +665,7 @@ export async function renderEditor(context) {
       // was opened from, not to a form that was already sent.
       context.navigate(`/app/positions/${encodeURIComponent(result.id)}`, { replace: true });
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) return;
+      if (endsSession(error)) return;
       if (error instanceof ApiError && error.code === 'idempotency_key_reused') lastCreate = null;
       showErrors(error instanceof ApiError ? error : new ApiError(0, { detail: 'Something went wrong in the console. Reload the page and try again.' }), sentItems);
     }
@@ -800,8 +732,8 @@ export async function renderEditor(context) {
       evaluationError),
     h('div', { class: 'actions pos-form-actions' }, save, cancel));
 
-  publicApply.setAttribute('aria-describedby', 'public-apply-hint position-public-apply-error');
-  evaluation.setAttribute('aria-describedby', 'evaluation-hint position-evaluation-error');
+  publicApply.setAttribute('aria-describedby', 'public-apply-hint');
+  evaluation.setAttribute('aria-describedby', 'evaluation-hint');
   applyDetails.append(h('div', { class: 'grid-2' },
     errors.field('slug', 'Link name (optional)', slug, 'Lower-case letters, digits and dashes, e.g. backend-engineer. Empty: the link uses the position’s id.'),
     errors.field('maxApplicationsPerDay', 'Applications per day', perDay, 'The most accepted in one day (UTC), 1 to 10,000.')));

@@ -4,8 +4,8 @@
 // screen shows each in a dialog that says so and offers to copy it, and keeps it nowhere else.
 // Everything else is read back from the API after a change, so what shows is what is stored.
 
-import { api, ApiError, SIGNED_OUT_EVENT } from './api.js';
-import { h, replace, toast, showError, busy, confirmDialog, openDialog, field } from './ui.js';
+import { api, ApiError, endsSession, SIGNED_OUT_EVENT } from './api.js';
+import { h, replace, toast, showError, errorSlot, busy, confirmDialog, openDialog, copyField, FieldErrors, cell, emptyValue } from './ui.js';
 import { dateTime, timeElement } from './format.js';
 
 /** The events a webhook can subscribe to (SubscribableEventType), in the API's order. */
@@ -22,16 +22,15 @@ const EVENTS = [
 ];
 const EVENT_LABEL = Object.fromEntries([...EVENTS.map(([type, label]) => [type, label]), ['ping', 'Test ping']]);
 const MAX_WEBHOOKS = 20;
-const DELIVERY_LABEL = { pending: 'Pending', delivered: 'Delivered', failed: 'Failed' };
+const DELIVERY = {
+  pending: { label: 'Pending', tone: 'warn' },
+  delivered: { label: 'Delivered', tone: 'ok' },
+  failed: { label: 'Failed', tone: 'danger' },
+};
 // How long "Send test" and "Retry" watch the log for the attempt's outcome; a receiver may
 // take up to 10 s to answer before the attempt counts as failed.
 const FOLLOW_MS = 25000;
 const FOLLOW_EVERY_MS = 700;
-
-/** Whether the app is already signing out because the key was refused (nothing else to say). */
-function signedOut(error) {
-  return error instanceof ApiError && (error.status === 401 || (error.status === 403 && error.problem.message === 'Forbidden'));
-}
 
 const hook = (id) => `/v1/webhooks/${encodeURIComponent(id)}`;
 
@@ -76,20 +75,20 @@ function apiKeysSection(context, initialKeys) {
   const self = context.session.keyId;
 
   const labelInput = h('input', { type: 'text', id: 'key-label', name: 'label', maxlength: '100', autocomplete: 'off', spellcheck: 'false', required: true });
-  const labelError = fieldError('key-label-error');
+  const errors = new FieldErrors();
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'key-create-submit' }, 'Create key');
-  const formError = h('div', { class: 'notice notice-error', id: 'key-create-error', role: 'alert', hidden: true });
+  const formError = errorSlot('key-create-error', { tabindex: '-1' });
   const form = h('form', { class: 'card settings-key-create', id: 'key-create', novalidate: true, 'aria-labelledby': 'key-create-title' },
     h('h3', { id: 'key-create-title' }, 'New key'),
     h('div', { class: 'settings-inline' },
-      withError(field('Label', labelInput, 'Who or what uses the key, e.g. “Ana (recruiter)” or “ATS sync”. It signs the comments written with the key.'), labelError),
+      errors.field('label', 'Label', labelInput, 'Who or what uses the key, e.g. “Ana (recruiter)” or “ATS sync”. It signs the comments written with the key.'),
       h('div', { class: 'settings-inline-action' }, submit)),
     formError);
 
-  const listError = h('div', { class: 'notice notice-error', id: 'keys-error', role: 'alert', hidden: true });
+  const listError = errorSlot('keys-error');
   const tbody = h('tbody', {});
   const table = h('div', { class: 'table-wrap' },
-    h('table', { id: 'keys-table', class: 'settings-stack' },
+    h('table', { id: 'keys-table', class: 'stack-table' },
       h('caption', { class: 'visually-hidden' }, 'The team’s API keys'),
       h('thead', {}, h('tr', {},
         h('th', { scope: 'col' }, 'Label'),
@@ -110,11 +109,11 @@ function apiKeysSection(context, initialKeys) {
       onclick: () => revokeKey(key, revoke),
     }, 'Revoke');
     return h('tr', { dataset: { keyId: key.keyId }, class: you ? 'settings-key-you' : '' },
-      h('td', { 'data-label': 'Label' }, h('bdi', { class: 'settings-key-label' }, key.label),
-        you ? [' ', h('span', { class: 'badge settings-badge-you', id: 'key-you' }, 'This is you')] : null),
-      h('td', { 'data-label': 'Key' }, h('code', { class: 'settings-mono' }, `${key.prefix}…`)),
-      h('td', { 'data-label': 'Created' }, timeElement(key.createdAt)),
-      h('td', { 'data-label': 'Last used' }, key.lastUsedAt ? timeElement(key.lastUsedAt) : h('span', { class: 'muted' }, 'Never')),
+      cell('Label', {}, h('bdi', { class: 'settings-key-label' }, key.label),
+        you ? [' ', h('span', { class: 'badge badge-ok', id: 'key-you' }, 'This is you')] : null),
+      cell('Key', {}, h('code', {}, `${key.prefix}…`)),
+      cell('Created', {}, timeElement(key.createdAt)),
+      cell('Last used', {}, key.lastUsedAt ? timeElement(key.lastUsedAt) : h('span', { class: 'muted' }, 'Never')),
       h('td', { class: 'settings-cell-action' }, revoke));
   }
 
@@ -129,7 +128,7 @@ function apiKeysSection(context, initialKeys) {
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    clearFieldError(labelInput, labelError);
+    errors.clear();
     showError(formError, null);
     await busy(submit, 'Creating…', async () => {
       try {
@@ -142,10 +141,8 @@ function apiKeysSection(context, initialKeys) {
         });
         showNewKey(created, labelInput);
       } catch (error) {
-        if (signedOut(error)) return;
-        const rest = placeFieldErrors(error, { label: [labelInput, labelError] });
-        showError(formError, rest);
-        (error.errors.some((e) => e.field === 'label') ? labelInput : formError).focus?.();
+        if (endsSession(error)) return;
+        if (!errors.report(error, formError)) formError.focus();
       }
     });
   });
@@ -174,7 +171,7 @@ function apiKeysSection(context, initialKeys) {
       try {
         await api('DELETE', `/v1/api-keys/${encodeURIComponent(key.keyId)}`);
       } catch (error) {
-        if (signedOut(error)) return;
+        if (endsSession(error)) return;
         if (!(error instanceof ApiError && error.code === 'api_key_not_found')) {
           showError(listError, error);
           return;
@@ -191,7 +188,7 @@ function apiKeysSection(context, initialKeys) {
       keys = keys.filter((k) => k.keyId !== key.keyId);
       draw();
       heading.focus();
-      reload().catch((error) => { if (!signedOut(error)) showError(listError, error); });
+      reload().catch((error) => { if (!endsSession(error)) showError(listError, error); });
     });
   }
 
@@ -311,7 +308,7 @@ function webhookCard(initial, { follow, removed }) {
   const status = h('span', {});
   const summary = h('div', { class: 'settings-webhook-summary' });
   const message = h('div', { class: 'settings-webhook-message', id: `webhook-${id}-message`, role: 'status', 'aria-live': 'polite' });
-  const actionsError = h('div', { class: 'notice notice-error', id: `webhook-${id}-error`, role: 'alert', hidden: true });
+  const actionsError = errorSlot(`webhook-${id}-error`);
 
   const editButton = h('button', { type: 'button', class: 'btn btn-small', id: `webhook-${id}-edit`, 'aria-expanded': 'false', 'aria-controls': `webhook-${id}-form` }, 'Edit');
   const testButton = h('button', { type: 'button', class: 'btn btn-small', id: `webhook-${id}-test` }, 'Send test');
@@ -342,8 +339,8 @@ function webhookCard(initial, { follow, removed }) {
     webhook = next;
     replace(heading, h('span', { class: 'visually-hidden' }, 'Webhook to '), h('span', { dir: 'ltr' }, webhook.url));
     replace(status, webhook.enabled
-      ? h('span', { class: 'badge settings-badge-on' }, 'Enabled')
-      : h('span', { class: 'badge settings-badge-off' }, 'Disabled'));
+      ? h('span', { class: 'badge badge-ok' }, 'Enabled')
+      : h('span', { class: 'badge badge-muted' }, 'Disabled'));
     const all = EVENTS.every(([type]) => webhook.events.includes(type));
     const rotatedUntil = webhook.previousSecretExpiresAt && new Date(webhook.previousSecretExpiresAt) > new Date()
       ? webhook.previousSecretExpiresAt : null;
@@ -373,7 +370,7 @@ function webhookCard(initial, { follow, removed }) {
   }
 
   function failed(error) {
-    if (signedOut(error)) return;
+    if (endsSession(error)) return;
     if (error instanceof ApiError && error.code === 'webhook_not_found') {
       toast('This webhook no longer exists; it was deleted elsewhere.', 'error');
       removed();
@@ -535,11 +532,11 @@ function attemptProblem(delivery) {
 function deliveryLog(webhookId, { pause, isAlive }, currentWebhook, retried) {
   const regionId = `webhook-${webhookId}-log`;
   const tbody = h('tbody', {});
-  const error = h('div', { class: 'notice notice-error', role: 'alert', hidden: true, id: `${regionId}-error` });
+  const error = errorSlot(`${regionId}-error`);
   const empty = h('p', { class: 'muted', id: `${regionId}-empty`, hidden: true }, 'Nothing delivered yet. Send a test ping to try the receiver.');
   const refresh = h('button', { type: 'button', class: 'btn btn-small', id: `${regionId}-refresh` }, 'Refresh');
   const table = h('div', { class: 'table-wrap', hidden: true },
-    h('table', { class: 'settings-deliveries settings-stack', id: `${regionId}-table` },
+    h('table', { class: 'settings-deliveries stack-table', id: `${regionId}-table` },
       h('caption', { class: 'visually-hidden' }, 'Deliveries, newest first'),
       h('thead', {}, h('tr', {},
         ['Event', 'Status', 'Attempts', 'Response', 'Created', 'Last attempt', 'Next attempt'].map((label) => h('th', { scope: 'col', class: label === 'Attempts' ? 'num' : '' }, label)),
@@ -570,19 +567,20 @@ function deliveryLog(webhookId, { pause, isAlive }, currentWebhook, retried) {
     if (retry) retry.addEventListener('click', () => retryDelivery(delivery, retry));
     const response = delivery.lastStatusCode
       ? h('span', { class: delivery.lastStatusCode < 300 ? 'settings-code-ok' : 'settings-code-bad' }, `HTTP ${delivery.lastStatusCode}`)
-      : (delivery.attempts ? h('span', { class: 'settings-code-bad' }, 'No answer') : h('span', { class: 'muted' }, '—'));
+      : (delivery.attempts ? h('span', { class: 'settings-code-bad' }, 'No answer') : emptyValue('Not attempted yet'));
+    const shown = DELIVERY[delivery.status] || { label: delivery.status, tone: 'muted' };
     return h('tr', { dataset: { deliveryId: delivery.id, status: delivery.status } },
-      h('td', { 'data-label': 'Event' }, h('code', { title: EVENT_LABEL[delivery.event] || '' }, delivery.event)),
-      h('td', { 'data-label': 'Status' }, h('span', { class: `badge settings-delivery-${delivery.status}` }, DELIVERY_LABEL[delivery.status] || delivery.status)),
-      h('td', { class: 'num', 'data-label': 'Attempts' }, String(delivery.attempts)),
-      h('td', { class: 'settings-response', 'data-label': 'Response' }, response,
+      cell('Event', {}, h('code', { title: EVENT_LABEL[delivery.event] || '' }, delivery.event)),
+      cell('Status', {}, h('span', { class: `badge badge-${shown.tone}` }, shown.label)),
+      cell('Attempts', { class: 'num' }, String(delivery.attempts)),
+      cell('Response', { class: 'settings-response' }, response,
         delivery.lastError ? h('p', { class: 'hint settings-break' }, delivery.lastError) : null,
         delivery.lastResponse
           ? h('details', {}, h('summary', {}, 'Response body'), h('pre', { class: 'settings-pre' }, delivery.lastResponse))
           : null),
-      h('td', { 'data-label': 'Created' }, timeElement(delivery.createdAt)),
-      h('td', { 'data-label': 'Last attempt' }, delivery.lastAttemptAt ? timeElement(delivery.lastAttemptAt) : h('span', { class: 'muted' }, '—')),
-      h('td', { 'data-label': 'Next attempt' }, delivery.nextAttemptAt ? timeElement(delivery.nextAttemptAt) : h('span', { class: 'muted' }, '—')),
+      cell('Created', {}, timeElement(delivery.createdAt)),
+      cell('Last attempt', {}, delivery.lastAttemptAt ? timeElement(delivery.lastAttemptAt) : emptyValue('Not attempted yet')),
+      cell('Next attempt', {}, delivery.nextAttemptAt ? timeElement(delivery.nextAttemptAt) : emptyValue('None')),
       h('td', { class: 'settings-cell-action' }, retry));
   }
 
@@ -605,7 +603,7 @@ function deliveryLog(webhookId, { pause, isAlive }, currentWebhook, retried) {
     try {
       await load();
     } catch (e) {
-      if (!signedOut(e)) showError(error, e);
+      if (!endsSession(e)) showError(error, e);
     }
   }
 
@@ -618,7 +616,7 @@ function deliveryLog(webhookId, { pause, isAlive }, currentWebhook, retried) {
       try {
         delivery = (await load()).find((d) => d.id === deliveryId);
       } catch (e) {
-        if (!signedOut(e)) showError(error, e);
+        if (!endsSession(e)) showError(error, e);
         return null;
       }
       if (!delivery) return null;
@@ -637,7 +635,7 @@ function deliveryLog(webhookId, { pause, isAlive }, currentWebhook, retried) {
         items = items.map((d) => (d.id === pending.id ? pending : d));
         return await follow(delivery.id, before);
       } catch (e) {
-        if (!signedOut(e)) showError(error, e);
+        if (!endsSession(e)) showError(error, e);
         return undefined;
       }
     });
@@ -680,11 +678,9 @@ function deliveryLog(webhookId, { pause, isAlive }, currentWebhook, retried) {
  * next to its fields (any error `failed` does not take shows above the buttons), else `done`.
  */
 function webhookForm({ idPrefix, title, webhook = null, submitLabel, busyLabel, save, done, cancel, failed = () => false }) {
+  const errors = new FieldErrors();
   const url = h('input', { type: 'url', id: `${idPrefix}-url`, name: 'url', inputmode: 'url', autocomplete: 'off', spellcheck: 'false', required: true, placeholder: 'https://ats.example.com/hooks/reelview' });
-  const urlError = fieldError(`${idPrefix}-url-error`);
   const description = h('input', { type: 'text', id: `${idPrefix}-description`, name: 'description', maxlength: '200', autocomplete: 'off' });
-  const descriptionError = fieldError(`${idPrefix}-description-error`);
-  const eventsError = fieldError(`${idPrefix}-events-error`);
   const boxes = EVENTS.map(([type, label, help]) => {
     const box = h('input', { type: 'checkbox', id: `${idPrefix}-event-${type.replace(/[._]/g, '-')}`, name: 'events', value: type, 'aria-describedby': `${idPrefix}-event-${type.replace(/[._]/g, '-')}-help` });
     return {
@@ -704,38 +700,31 @@ function webhookForm({ idPrefix, title, webhook = null, submitLabel, busyLabel, 
     h('legend', {}, 'Events'),
     h('p', { class: 'hint', id: `${idPrefix}-events-hint` }, 'Which events to deliver: at least one.'),
     h('div', { class: 'actions settings-events-bulk' }, all, none),
-    h('div', { class: 'settings-events-grid' }, boxes.map((b) => b.element)),
-    eventsError);
+    h('div', { class: 'settings-events-grid' }, boxes.map((b) => b.element)));
+  // An error about the events (or one of them, `events[2]`) is said in the group, and focuses its first box.
+  events.append(errors.slot('events', events, { focus: boxes[0].box }));
   const enabled = h('input', { type: 'checkbox', id: `${idPrefix}-enabled`, name: 'enabled' });
   const enabledHelp = webhook && webhook.disabledReason
     ? 'Turning it on again clears why Reelview turned it off, and failures count afresh.'
     : 'When off, no events are delivered to it (a test ping still is).';
-  const enabledError = fieldError(`${idPrefix}-enabled-error`);
   const enabledField = h('div', { class: 'checkbox' }, enabled,
     h('label', { for: enabled.id }, 'Enabled ', h('span', { class: 'hint', id: `${idPrefix}-enabled-help` }, `— ${enabledHelp}`)));
   enabled.setAttribute('aria-describedby', `${idPrefix}-enabled-help`);
-  const formError = h('div', { class: 'notice notice-error', id: `${idPrefix}-error`, role: 'alert', hidden: true, tabindex: '-1' });
+  const formError = errorSlot(`${idPrefix}-error`, { tabindex: '-1' });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: `${idPrefix}-submit` }, submitLabel);
   const cancelButton = h('button', { type: 'button', class: 'btn', id: `${idPrefix}-cancel` }, 'Cancel');
   const titleId = `${idPrefix}-title`;
   const form = h('form', { class: webhook ? 'settings-webhook-form' : 'card settings-webhook-form', novalidate: true, 'aria-labelledby': titleId },
     h(webhook ? 'h4' : 'h3', { id: titleId }, title),
-    withError(field('URL', url, 'Where Reelview POSTs the events: an https:// address your receiver answers on. Redirects are not followed.'), urlError),
-    withError(field('Description (optional)', description, webhook && webhook.description
+    errors.field('url', 'URL', url, 'Where Reelview POSTs the events: an https:// address your receiver answers on. Redirects are not followed.'),
+    errors.field('description', 'Description (optional)', description, webhook && webhook.description
       ? 'What the webhook is for. It can be changed but not removed.'
-      : 'What the webhook is for, e.g. “Our ATS”.'), descriptionError),
+      : 'What the webhook is for, e.g. “Our ATS”.'),
     events,
     enabledField,
-    enabledError,
+    errors.slot('enabled', enabled),
     formError,
     h('div', { class: 'actions' }, submit, cancelButton));
-
-  const fields = {
-    url: [url, urlError],
-    description: [description, descriptionError],
-    events: [events, eventsError],
-    enabled: [enabled, enabledError],
-  };
 
   function reset() {
     url.value = webhook ? webhook.url : '';
@@ -746,7 +735,7 @@ function webhookForm({ idPrefix, title, webhook = null, submitLabel, busyLabel, 
   }
 
   function clear() {
-    for (const [input, slot] of Object.values(fields)) clearFieldError(input, slot);
+    errors.clear();
     showError(formError, null);
   }
 
@@ -764,11 +753,8 @@ function webhookForm({ idPrefix, title, webhook = null, submitLabel, busyLabel, 
       try {
         answer = await save(values);
       } catch (error) {
-        if (signedOut(error) || failed(error)) return;
-        showError(formError, placeFieldErrors(error, fields));
-        const first = Object.values(fields).find(([, slot]) => !slot.hidden);
-        if (first) (first[0] === events ? boxes[0].box : first[0]).focus();
-        else formError.focus();
+        if (endsSession(error) || failed(error)) return;
+        if (!errors.report(error, formError)) formError.focus();
         return;
       }
       done(answer);
@@ -780,53 +766,7 @@ function webhookForm({ idPrefix, title, webhook = null, submitLabel, busyLabel, 
   return { form, reset, focus: () => url.focus() };
 }
 
-// ---- Shared pieces -----------------------------------------------------------------------------
-
-function fieldError(id) {
-  return h('p', { class: 'settings-field-error', id, hidden: true });
-}
-
-/** Puts a field's error slot inside its `.field`, under the hint. */
-function withError(fieldElement, slot) {
-  fieldElement.append(slot);
-  return fieldElement;
-}
-
-function clearFieldError(input, slot) {
-  slot.hidden = true;
-  slot.textContent = '';
-  input.removeAttribute('aria-invalid');
-  const described = (input.getAttribute('aria-describedby') || '').split(' ').filter((x) => x && x !== slot.id);
-  if (described.length) input.setAttribute('aria-describedby', described.join(' '));
-  else input.removeAttribute('aria-describedby');
-}
-
-/**
- * Shows each of a 422's field errors next to its field (`events[2]` belongs to `events`), and
- * answers what is left to show above the buttons: the error with only the unplaced fields, or
- * null when nothing is left.
- */
-function placeFieldErrors(error, fields) {
-  if (!(error instanceof ApiError) || error.code !== 'validation_failed' || !error.errors.length) return error;
-  const rest = [];
-  for (const e of error.errors) {
-    const name = String(e.field || '').replace(/\[\d+\]$/, '');
-    const target = fields[name];
-    if (!target) {
-      rest.push(e);
-      continue;
-    }
-    const [input, slot] = target;
-    const text = e.message ? `${e.message.charAt(0).toUpperCase()}${e.message.slice(1)}.` : 'Invalid.';
-    slot.textContent = slot.textContent ? `${slot.textContent} ${text}` : text;
-    slot.hidden = false;
-    input.setAttribute('aria-invalid', 'true');
-    const described = (input.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
-    if (!described.includes(slot.id)) input.setAttribute('aria-describedby', [...described, slot.id].join(' '));
-  }
-  if (!rest.length) return null;
-  return new ApiError(error.status, { ...error.problem, errors: rest });
-}
+// ---- Secrets ------------------------------------------------------------------------------------
 
 function showSecret(webhook, why, returnFocus) {
   const until = webhook.previousSecretExpiresAt;
@@ -855,35 +795,17 @@ function showSecret(webhook, why, returnFocus) {
 
 /**
  * Shows a secret once: read-only, selectable, with a copy button and the warning that it will
- * not be shown again. Its own copy button (not ui.js's link one) because when the clipboard is
- * refused, the secret is already in a field to select, and it is not a link.
+ * not be shown again.
  */
 function secretDialog({ title, id, intro, label, secret, warning, extra = [], returnFocus }) {
-  const input = h('input', { type: 'text', id: `${id}-value`, class: 'settings-secret-value', value: secret, readonly: true, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': `${id}-warning` });
-  const said = h('p', { class: 'hint', role: 'status', id: `${id}-copied` });
-  const copy = h('button', { type: 'button', class: 'btn btn-primary', id: `${id}-copy` }, 'Copy');
-  copy.addEventListener('click', async () => {
-    try {
-      await navigator.clipboard.writeText(secret);
-      said.textContent = 'Copied to the clipboard.';
-    } catch {
-      input.focus();
-      input.select();
-      said.textContent = 'The browser did not allow copying: the text is selected, press Ctrl+C (⌘C on a Mac).';
-    }
-  });
-  input.addEventListener('focus', () => input.select());
   const dialog = openDialog(title,
     intro,
-    h('div', { class: 'field' },
-      h('label', { for: input.id }, label),
-      h('div', { class: 'settings-secret' }, input, copy),
-      said),
+    copyField({ label, value: secret, id: `${id}-value`, copyId: `${id}-copy`, statusId: `${id}-copied`, primary: true, describedBy: `${id}-warning` }),
     h('p', { class: 'notice notice-warn', id: `${id}-warning` }, h('strong', {}, 'Shown only now. '), warning),
     ...extra);
   dialog.id = `${id}-dialog`;
   dialog.classList.add('settings-secret-dialog');
-  copy.focus();
+  document.getElementById(`${id}-copy`).focus();
   dialog.addEventListener('close', () => {
     if (returnFocus && returnFocus.isConnected) returnFocus.focus();
   });
