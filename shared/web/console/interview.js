@@ -192,9 +192,9 @@ class InterviewScreen {
   /** The header is built once (its heading keeps the focus app.js gives it); its parts change. */
   buildHeader() {
     this.el.prevCandidate = h('button', { type: 'button', class: 'btn btn-small', id: 'iv-prev-candidate', disabled: true,
-      title: 'Previous candidate (k)', onclick: () => this.moveCandidate(-1) }, '‹ Previous');
+      title: 'Previous candidate (k)', onclick: () => this.moveCandidate(-1) }, '‹ Previous', h('span', { class: 'visually-hidden' }, ' candidate'));
     this.el.nextCandidate = h('button', { type: 'button', class: 'btn btn-small', id: 'iv-next-candidate', disabled: true,
-      title: 'Next candidate (j)', onclick: () => this.moveCandidate(1) }, 'Next ›');
+      title: 'Next candidate (j)', onclick: () => this.moveCandidate(1) }, 'Next', h('span', { class: 'visually-hidden' }, ' candidate'), ' ›');
     this.el.orderText = h('span', { class: 'muted iv-order', id: 'iv-order' });
     this.el.crumbName = h('span', { 'aria-current': 'page', dir: 'auto' });
     this.el.title = h('h1', { id: 'iv-title', dir: 'auto' });

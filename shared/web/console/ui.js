@@ -58,7 +58,10 @@ export function toast(message, kind = 'info') {
   const box = document.getElementById('toasts');
   const item = h('p', { class: `toast toast-${kind}` }, message);
   box.append(item);
-  setTimeout(() => item.remove(), kind === 'error' ? 10000 : 4000);
+  // Quick work (scoring with the keyboard) makes many in a row: only the latest two stay, so
+  // they never pile up over what the reviewer is looking at.
+  while (box.children.length > 2) box.firstElementChild.remove();
+  setTimeout(() => item.remove(), kind === 'error' ? 10000 : 3000);
 }
 
 /**
