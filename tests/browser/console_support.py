@@ -8,6 +8,8 @@ one file per screen and size, so a person can look at each one.
 import base64
 
 import requests
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 from test_candidate_page import (
@@ -81,3 +83,82 @@ def no_console_errors(driver, *refused_statuses):
 
 def me(server, api_key):
     return check(requests.get(server.url("/v1/me"), headers=auth(api_key), timeout=10), 200)
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading and working the screens
+
+
+def js(driver, script, *args):
+    return driver.execute_script(script, *args)
+
+
+def by_id(driver, element_id):
+    return driver.find_element(By.ID, element_id)
+
+
+def visible(driver, element_id):
+    try:
+        found = driver.find_elements(By.ID, element_id)
+        return bool(found) and found[0].is_displayed()
+    except StaleElementReferenceException:
+        return False
+
+
+def text_of(driver, element_id):
+    # Parts of a screen are drawn anew after each change: read the current element.
+    for _ in range(5):
+        try:
+            return by_id(driver, element_id).text.strip()
+        except StaleElementReferenceException:
+            continue
+    return by_id(driver, element_id).text.strip()
+
+
+def click_id(driver, element_id):
+    """Waits until `#element_id` shows and is enabled, then clicks it."""
+
+    def ready(d):
+        try:
+            found = d.find_elements(By.ID, element_id)
+            return found[0] if found and found[0].is_displayed() and found[0].is_enabled() else False
+        except StaleElementReferenceException:
+            return False
+
+    element = wait_for(driver, ready, what=f"#{element_id} to be clickable")
+    js(driver, "arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
+def type_into(element, value):
+    element.clear()
+    element.send_keys(value)
+
+
+def press(driver, keys):
+    """Types `keys` into whatever has the focus (the screen's heading after a navigation)."""
+    ActionChains(driver).send_keys(keys).perform()
+
+
+def confirm(driver):
+    """Confirms the open dialog and waits for it to close."""
+    click_id(driver, "dialog-confirm")
+    wait_for(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog[open]"), what="the dialog to close")
+
+
+def wait_list_idle(driver):
+    wait_for(
+        driver,
+        lambda d: js(d, "const r = document.getElementById('list-region'); return !!r && !r.hasAttribute('aria-busy')"),
+        what="the candidates list to finish loading",
+    )
+
+
+def rows_of(driver, table_id):
+    """Each row of a table: its data attributes and its text."""
+    return js(
+        driver,
+        "return Array.from(document.querySelectorAll('#' + arguments[0] + ' tbody tr'))"
+        ".map(tr => ({...tr.dataset, text: tr.innerText}))",
+        table_id,
+    )

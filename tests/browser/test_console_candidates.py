@@ -17,7 +17,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from console_support import no_console_errors, shot, sign_in, wait_screen
+from console_support import no_console_errors, rows_of, shot, sign_in, visible, wait_list_idle, wait_screen
 from test_candidate_page import (  # noqa: F401 - fixtures
     api_key,
     auth,
@@ -70,12 +70,6 @@ def open_candidates(server, driver, api_key, position_id, query=""):
     wait_list_idle(driver)
 
 
-def wait_list_idle(driver):
-    wait_for(driver, lambda d: d.execute_script(
-        "const r = document.getElementById('list-region'); return r && !r.hasAttribute('aria-busy')"),
-        what="the list to finish loading")
-
-
 def shown_ids(driver):
     """The interview ids of the table's rows, in order (none when the table is hidden)."""
     return driver.execute_script(
@@ -102,26 +96,12 @@ def fill(driver, element_id, value):
     field.send_keys(value)
 
 
-def visible(driver, element_id):
-    found = driver.find_elements(By.ID, element_id)
-    return bool(found) and found[0].is_displayed()
-
-
 def set_textarea(driver, element_id, value):
     """Puts multi-line text into a textarea as a paste would (send_keys would type each line)."""
     driver.execute_script(
         "const t = document.getElementById(arguments[0]); t.value = arguments[1];"
         "t.dispatchEvent(new Event('input', {bubbles: true}));",
         element_id, value,
-    )
-
-
-def rows_of(driver, table_id):
-    """Each row of a bulk table: its dataset and its text."""
-    return driver.execute_script(
-        "return Array.from(document.querySelectorAll('#' + arguments[0] + ' tbody tr'))"
-        ".map(tr => ({...tr.dataset, text: tr.innerText}))",
-        table_id,
     )
 
 

@@ -25,9 +25,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import requests
-from console_support import me, no_console_errors, screen, shot, sign_in, wait_screen
+from console_support import by_id, click_id, js, me, no_console_errors, press, rows_of, screen, shot, sign_in, text_of, type_into, visible, wait_list_idle, wait_screen
 from selenium.common.exceptions import StaleElementReferenceException
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from test_candidate_page import (  # noqa: F401 - server, api_key and driver are fixtures
     QUESTIONS,
@@ -59,66 +58,6 @@ GOOD_EMAILS = ["ada.flow@example.com", "grace.flow@example.com", "linus.flow@exa
 
 # ------------------------------------------------------------------------------------------------
 # Helpers
-
-
-def js(driver, script, *args):
-    return driver.execute_script(script, *args)
-
-
-def by_id(driver, element_id):
-    return driver.find_element(By.ID, element_id)
-
-
-def visible(driver, element_id):
-    try:
-        found = driver.find_elements(By.ID, element_id)
-        return bool(found) and found[0].is_displayed()
-    except StaleElementReferenceException:
-        return False
-
-
-def text_of(driver, element_id):
-    # Parts of the interview screen are drawn anew after each change: read the current element.
-    for _ in range(5):
-        try:
-            return by_id(driver, element_id).text.strip()
-        except StaleElementReferenceException:
-            continue
-    return by_id(driver, element_id).text.strip()
-
-
-def click_id(driver, element_id):
-    def ready(d):
-        try:
-            found = d.find_elements(By.ID, element_id)
-            return found[0] if found and found[0].is_displayed() and found[0].is_enabled() else False
-        except StaleElementReferenceException:
-            return False
-
-    element = wait_for(driver, ready, what=f"#{element_id} to be clickable")
-    js(driver, "arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
-
-
-def type_into(element, value):
-    element.clear()
-    element.send_keys(value)
-
-
-def press(driver, keys):
-    """Types `keys` into whatever has the focus."""
-    ActionChains(driver).send_keys(keys).perform()
-
-
-def wait_list_idle(driver):
-    wait_for(driver, lambda d: js(d, "const r = document.getElementById('list-region'); return !!r && !r.hasAttribute('aria-busy')"),
-             what="the candidates list to finish loading")
-
-
-def rows_of(driver, table_id):
-    """Each row of one of the CSV tables: its data attributes and its text."""
-    return js(driver, "return Array.from(document.querySelectorAll('#' + arguments[0] + ' tbody tr'))"
-                      ".map(tr => ({...tr.dataset, text: tr.innerText}))", table_id)
 
 
 def candidate_row(driver, interview_id):

@@ -21,10 +21,8 @@ from pathlib import Path
 import pytest
 import requests
 import zxingcpp
-from console_support import me, no_console_errors, shot, sign_in, wait_screen
+from console_support import by_id, click_id, confirm, js, me, no_console_errors, press, shot, sign_in, text_of, wait_screen
 from PIL import Image
-from selenium.common.exceptions import StaleElementReferenceException
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from test_candidate_page import (  # noqa: F401 - api_key and driver are fixtures
     api_key,
@@ -133,44 +131,6 @@ def made(server, api_key, driver):
 
 # ------------------------------------------------------------------------------------------------
 # Helpers
-
-
-def js(driver, script, *args):
-    return driver.execute_script(script, *args)
-
-
-def by_id(driver, element_id):
-    return driver.find_element(By.ID, element_id)
-
-
-def text_of(driver, element_id):
-    # Parts of the screen are drawn anew when the interview changes: read the current element.
-    for _ in range(5):
-        try:
-            return by_id(driver, element_id).text.strip()
-        except StaleElementReferenceException:
-            continue
-    return by_id(driver, element_id).text.strip()
-
-
-def click_id(driver, element_id):
-    def ready(d):
-        found = d.find_elements(By.ID, element_id)
-        return found[0] if found and found[0].is_displayed() and found[0].is_enabled() else False
-
-    element = wait_for(driver, ready, what=f"#{element_id} to be clickable")
-    js(driver, "arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
-
-
-def press(driver, keys):
-    """Types `keys` into whatever has the focus (the screen's heading after a navigation)."""
-    ActionChains(driver).send_keys(keys).perform()
-
-
-def confirm(driver):
-    click_id(driver, "dialog-confirm")
-    wait_for(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog[open]"), what="the dialog to close")
 
 
 def focus_heading(driver):

@@ -10,9 +10,7 @@ screens and screenshots those of console_support.py.
 """
 
 import re
-import uuid
 
-import pytest
 import requests
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
