@@ -30,6 +30,11 @@ impl Deployment {
 
     /// With `extra` settings for every function (e.g. where a service's stand-in listens).
     async fn start_with(extra: &[(&str, String)]) -> Deployment {
+        Self::start_behind(Api::default(), extra).await
+    }
+
+    /// Behind `api` (e.g. a named stage).
+    async fn start_behind(api: Api, extra: &[(&str, String)]) -> Deployment {
         let aws = Resources::create(true).await;
         let template = template::template();
         let mut functions = HashMap::new();
@@ -43,7 +48,7 @@ impl Deployment {
             functions.insert(function.binary.clone(), process);
         }
         Deployment {
-            gateway: Gateway::new(Api::default(), &template, functions),
+            gateway: Gateway::new(api, &template, functions),
             aws,
             template,
         }
@@ -1978,4 +1983,65 @@ async fn webhook_events_flow_through_the_stream_and_internal_addresses_are_refus
         .invoke(&json!({ "version": "0", "detail-type": "Scheduled Event", "source": "aws.scheduler", "detail": {} }))
         .await;
     assert_eq!(scheduled, json!({ "attempted": 0 }));
+}
+
+/// Through a named stage's own URL (`/prod/…`) every function routes as on `$default`, and the
+/// links it makes lead back through the stage.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_named_stage_routes_like_the_default_stage() {
+    let api = Api {
+        stage: "prod".into(),
+        ..Api::default()
+    };
+    let d = Deployment::start_behind(api, &[]).await;
+    let domain = d.gateway.api.domain_name();
+
+    let tenant = d
+        .send(Request::new("POST", "/prod/admin/v1/tenants").json(&json!({ "name": "Acme" })))
+        .await;
+    let key = expect(&tenant, 201, "POST /prod/admin/v1/tenants")["apiKey"]
+        .as_str()
+        .expect("apiKey")
+        .to_string();
+    let position = d
+        .send(
+            Request::new("POST", "/prod/v1/positions")
+                .bearer(&key)
+                .json(&json!({
+                    "name": "Backend Engineer",
+                    "questions": [{ "text": "Tell us about a system you built." }],
+                })),
+        )
+        .await;
+    let position = expect(&position, 201, "POST /prod/v1/positions");
+    let position_id = position["id"].as_str().expect("position id");
+    let invited = d
+        .send(
+            Request::new(
+                "POST",
+                &format!("/prod/v1/positions/{position_id}/interviews"),
+            )
+            .bearer(&key)
+            .json(&candidate("ana@example.com")),
+        )
+        .await;
+    let invited = expect(&invited, 201, "POST /prod/v1/positions/{id}/interviews");
+    let url = invited["url"].as_str().expect("url");
+    assert!(
+        url.starts_with(&format!("https://{domain}/prod/i/")),
+        "the candidate link keeps the stage: {url}"
+    );
+    let token = token_of(url);
+    let page = d
+        .send(Request::new("GET", &format!("/prod/i/{token}")))
+        .await;
+    assert_eq!(page.status, 200, "GET /prod/i/{{token}}: {}", page.text());
+    let session = d
+        .send(Request::new("GET", &format!("/prod/v1/candidate/{token}")))
+        .await;
+    expect(&session, 200, "GET /prod/v1/candidate/{token}");
+    let listed = d
+        .send(Request::new("GET", "/prod/v1/positions").bearer(&key))
+        .await;
+    expect(&listed, 200, "GET /prod/v1/positions");
 }

@@ -15,6 +15,9 @@ pub struct Api {
     pub api_id: String,
     pub account_id: String,
     pub region: String,
+    /// `$default` (as deployed), or a named stage, reached through the API's own URL: the
+    /// client's path then starts with `/{stage}`.
+    pub stage: String,
 }
 
 impl Default for Api {
@@ -23,6 +26,7 @@ impl Default for Api {
             api_id: "abc123".into(),
             account_id: "123456789012".into(),
             region: "eu-west-1".into(),
+            stage: "$default".into(),
         }
     }
 }
@@ -33,12 +37,32 @@ impl Api {
         format!("{}.execute-api.{}.amazonaws.com", self.api_id, self.region)
     }
 
-    /// `routeArn` of an authorizer event (stage `$default`).
+    /// `routeArn` of an authorizer event.
     pub fn route_arn(&self, method: &str, raw_path: &str) -> String {
         format!(
-            "arn:aws:execute-api:{}:{}:{}/$default/{method}{raw_path}",
-            self.region, self.account_id, self.api_id
+            "arn:aws:execute-api:{}:{}:{}/{}/{method}{}",
+            self.region,
+            self.account_id,
+            self.api_id,
+            self.stage,
+            self.route_path(raw_path).unwrap_or(raw_path)
         )
+    }
+
+    /// The path API Gateway routes on: a named stage's prefix taken off. `None` when the path
+    /// does not name the stage (API Gateway answers 404).
+    pub fn route_path<'a>(&self, raw_path: &'a str) -> Option<&'a str> {
+        if self.stage == "$default" {
+            return Some(raw_path);
+        }
+        let rest = raw_path
+            .strip_prefix('/')?
+            .strip_prefix(self.stage.as_str())?;
+        match rest {
+            "" => Some("/"),
+            rest if rest.starts_with('/') => Some(rest),
+            _ => None,
+        }
     }
 }
 
@@ -172,7 +196,7 @@ fn request_context(
         },
         "requestId": format!("{}=", &STANDARD.encode(uuid::Uuid::new_v4().as_bytes())[..15]),
         "routeKey": route_key,
-        "stage": "$default",
+        "stage": api.stage,
         "time": now.format("%d/%b/%Y:%H:%M:%S %z").to_string(),
         "timeEpoch": now.timestamp_millis(),
     })
@@ -394,7 +418,8 @@ impl Gateway {
 
     /// The route (and path parameters) the template sends this request to.
     pub fn route(&self, request: &Request) -> Option<(&Event, BTreeMap<String, String>)> {
-        template::route(&self.events, &request.method, request.raw_path())
+        let path = self.api.route_path(request.raw_path())?;
+        template::route(&self.events, &request.method, path)
     }
 
     /// Invokes the route's Lambda authorizer: its simple response `{isAuthorized, context}`.

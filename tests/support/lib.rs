@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 pub fn workspace_root() -> PathBuf {
@@ -78,6 +78,9 @@ pub struct Options {
     pub broken_mail: bool,
     /// More settings for the process (e.g. the transcription and evaluation servers).
     pub env: Vec<(String, String)>,
+    /// Keeps everything the process writes (stdout and stderr) for [`Server::log`], instead
+    /// of passing its stderr through to the test's.
+    pub capture_log: bool,
 }
 
 pub struct Server {
@@ -89,6 +92,8 @@ pub struct Server {
     pub aws: Option<emulator::Resources>,
     options: Options,
     child: Option<Child>,
+    /// What the process wrote, line by line, when `Options::capture_log` is set.
+    log: Arc<Mutex<Vec<String>>>,
 }
 
 pub const MAIL_FROM: &str = "hiring@reelview.test";
@@ -112,6 +117,7 @@ impl Server {
             aws,
             options,
             child: None,
+            log: Arc::default(),
         };
         server.spawn();
         server
@@ -126,7 +132,11 @@ impl Server {
             .env("RUST_LOG", "warn")
             .env_remove("PUBLIC_BASE_URL")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .stderr(if self.options.capture_log {
+                Stdio::piped()
+            } else {
+                Stdio::inherit()
+            });
         if self.options.broken_mail && self.backend == Backend::Local {
             // A file where the outbox folder should be: every write fails.
             let blocker = self.data_dir.path().join("not-a-folder");
@@ -156,6 +166,11 @@ impl Server {
             command.env(name, value);
         }
         let mut child = command.spawn().expect("reelview-local starts");
+        let capture = self.options.capture_log.then(|| self.log.clone());
+        if let Some(stderr) = child.stderr.take() {
+            let log = capture.clone();
+            std::thread::spawn(move || keep_lines(BufReader::new(stderr).lines(), log));
+        }
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
         let base = loop {
@@ -163,12 +178,15 @@ impl Server {
                 .next()
                 .expect("reelview-local printed its address")
                 .expect("readable stdout");
+            if let Some(log) = &capture {
+                log.lock().unwrap().push(line.clone());
+            }
             if let Some(url) = line.strip_prefix("reelview-local listening on ") {
                 break url.trim().to_string();
             }
         };
         // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines.by_ref() {});
+        std::thread::spawn(move || keep_lines(lines, capture));
         self.base = base;
         self.child = Some(child);
     }
@@ -180,6 +198,11 @@ impl Server {
             let _ = child.wait();
         }
         self.spawn();
+    }
+
+    /// Every line the process has written so far (with `Options::capture_log`).
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -306,6 +329,18 @@ impl Server {
         match &self.aws {
             None => mail::read_outbox(&self.data_dir.path().join("outbox")),
             Some(aws) => emulator::sent_mail(&aws.mail_from).await,
+        }
+    }
+}
+
+/// Reads a pipe to its end, keeping the lines in `log` if there is one.
+fn keep_lines(
+    lines: impl Iterator<Item = std::io::Result<String>>,
+    log: Option<Arc<Mutex<Vec<String>>>>,
+) {
+    for line in lines.map_while(Result::ok) {
+        if let Some(log) = &log {
+            log.lock().unwrap().push(line);
         }
     }
 }

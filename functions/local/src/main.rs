@@ -35,8 +35,14 @@ async fn run() -> Result<(), String> {
         .map(PathBuf::from)
         .unwrap_or_else(|| data_dir.join("outbox"));
     let mail_from = env("REELVIEW_MAIL_FROM").unwrap_or_else(|| runtime::LOCAL_MAIL_FROM.into());
-    let admin_key = env("REELVIEW_ADMIN_KEY")
-        .unwrap_or_else(|| OsRandom.secret("rv_admin_").expose().to_string());
+    // A key the operator chose is theirs to know: only a generated one is printed.
+    let (admin_key, printable_key) = match env("REELVIEW_ADMIN_KEY") {
+        Some(key) => (key, "$REELVIEW_ADMIN_KEY".to_string()),
+        None => {
+            let key = OsRandom.secret("rv_admin_").expose().to_string();
+            (key.clone(), key)
+        }
+    };
 
     let (app, upload_routes) = match env("REELVIEW_BACKEND").as_deref().unwrap_or("local") {
         "local" => runtime::local_app(&data_dir, &base_url, outbox.clone(), mail_from)?,
@@ -64,7 +70,7 @@ async fn run() -> Result<(), String> {
     runtime::spawn_followup_runner(app.clone());
     let state = HttpState {
         app,
-        admin_key: Some(admin_key.clone()),
+        admin_key: Some(admin_key),
     };
     // The local stand-in for the scheduled purge function: resumes purges at start-up and
     // finishes whatever a deletion left.
@@ -99,7 +105,7 @@ async fn run() -> Result<(), String> {
         service = service.layer(axum::Extension(console::ConsoleDir(PathBuf::from(dir))));
     }
 
-    print_banner(&base_url, &admin_key, &data_dir, &outbox);
+    print_banner(&base_url, &printable_key, &data_dir, &outbox);
     match env("REELVIEW_TRANSCRIBE_URL") {
         Some(url) => println!("Answers are transcribed by {url}."),
         None => println!("Answers are not transcribed (REELVIEW_TRANSCRIBE_URL is not set)."),

@@ -131,7 +131,8 @@ async fn attempt(app: &App, mut delivery: Delivery, now: DateTime<Utc>) -> Resul
         .ok_or_else(|| Error::Internal("this function delivers no webhooks".into()))?;
     let outcome = sender.send(&request).await;
     let done = now + (app.clock.now() - started).max(Duration::zero());
-    tracing::info!(delivery = %delivery.id, event = ?delivery.event.event_type, outcome = %outcome.describe(), "webhook attempt");
+    // `delivered` feeds the template's webhook-failure metric (a filter on this line).
+    tracing::info!(delivery = %delivery.id, event = ?delivery.event.event_type, delivered = outcome.succeeded(), outcome = %outcome.describe(), "webhook attempt");
     // Recorded on the delivery as it is now: a retry asked for meanwhile must not make the
     // attempt's outcome disappear.
     let (tenant, webhook_id, id) = (delivery.tenant_id, delivery.webhook_id, delivery.id);

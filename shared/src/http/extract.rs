@@ -171,13 +171,17 @@ impl FromRequestParts<HttpState> for Caller {
         parts: &mut Parts,
         state: &HttpState,
     ) -> Result<Self, Self::Rejection> {
-        if let Some(caller) =
-            lambda_authorizer(parts).and_then(|a| super::authorizer::caller_from_context(&a.fields))
+        let caller = match lambda_authorizer(parts)
+            .and_then(|a| super::authorizer::caller_from_context(&a.fields))
         {
-            return Ok(caller);
-        }
-        let key = bearer(parts).ok_or(Error::Unauthorized)?;
-        app::tenants::authenticate(&state.app, key).await
+            Some(caller) => caller,
+            None => {
+                let key = bearer(parts).ok_or(Error::Unauthorized)?;
+                app::tenants::authenticate(&state.app, key).await?
+            }
+        };
+        super::request_log::TenantNote::record(&parts.extensions, caller.tenant_id);
+        Ok(caller)
     }
 }
 
@@ -228,7 +232,13 @@ impl FromRequestParts<HttpState> for RequestLinks {
                     && d.bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
             })
-            .map(|d| format!("https://{d}"));
+            // Through a named stage's own URL, links keep the stage in their path.
+            .map(
+                |d| match parts.extensions.get::<super::stage::StagePrefix>() {
+                    Some(stage) => format!("https://{d}{}", stage.0),
+                    None => format!("https://{d}"),
+                },
+            );
         let links = state.app.links()?.for_request(domain.as_deref());
         Ok(RequestLinks(links.into_owned()))
     }

@@ -18,9 +18,11 @@ pub mod pages;
 mod personal;
 pub mod positions;
 pub mod problem;
+mod request_log;
 pub mod resend;
 pub mod session;
 pub mod shares;
+pub mod stage;
 pub mod uploads;
 pub mod views;
 pub mod webhooks;
@@ -53,14 +55,19 @@ async fn nosniff(mut response: axum::response::Response) -> axum::response::Resp
     response
 }
 
-/// A servable router: `routes` with problem+json for unknown routes and methods, and
-/// `nosniff` on every response.
+/// A servable router: `routes` with problem+json for unknown routes and methods, `nosniff`
+/// on every response, one log line per request, and API Gateway's stage taken out of the
+/// path before routing (an outer router's layer runs before the inner one routes).
 pub fn finish<S: Clone + Send + Sync + 'static>(routes: Router<S>, state: S) -> Router {
-    routes
+    let routed = routes
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::map_response(nosniff))
-        .with_state(state)
+        .layer(axum::middleware::from_fn(request_log::log_request))
+        .with_state(state);
+    Router::new()
+        .fallback_service(routed)
+        .layer(axum::middleware::map_request(stage::without_stage))
 }
 
 /// Every route group, as `reelview-local` serves them.

@@ -10,11 +10,24 @@ use std::path::PathBuf;
 pub struct OutboxMailer {
     outbox: PathBuf,
     from: String,
+    announce_links: bool,
 }
 
 impl OutboxMailer {
     pub fn new(outbox: PathBuf, from: String) -> Self {
-        Self { outbox, from }
+        Self {
+            outbox,
+            from,
+            announce_links: false,
+        }
+    }
+
+    /// Also logs each message's recipient and first link: handy in a developer's terminal,
+    /// where opening the link is how one takes the interview. Never for logs that are kept
+    /// (JSON logs): a candidate link opens the interview, and an address is personal data.
+    pub fn announcing_links(mut self, announce: bool) -> Self {
+        self.announce_links = announce;
+        self
     }
 }
 
@@ -47,12 +60,16 @@ impl Mailer for OutboxMailer {
         write
             .await
             .map_err(|e| MailError(format!("could not write to the outbox: {e}")))?;
-        let link = email
-            .text
-            .split_whitespace()
-            .find(|w| w.starts_with("http://") || w.starts_with("https://"))
-            .unwrap_or("");
-        tracing::info!(to = %email.to, file = %path.display(), link, "email written to outbox");
+        if self.announce_links {
+            let link = email
+                .text
+                .split_whitespace()
+                .find(|w| w.starts_with("http://") || w.starts_with("https://"))
+                .unwrap_or("");
+            tracing::info!(to = %email.to, file = %path.display(), link, "email written to outbox");
+        } else {
+            tracing::info!(file = %path.display(), "email written to outbox");
+        }
         Ok(message_id)
     }
 }

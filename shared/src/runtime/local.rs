@@ -53,7 +53,9 @@ pub fn local_app(
             tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
         }
     });
-    app.mailer = Some(Arc::new(OutboxMailer::new(outbox, mail_from)));
+    app.mailer = Some(Arc::new(
+        OutboxMailer::new(outbox, mail_from).announcing_links(!super::json_logs()),
+    ));
     app.links = Some(Links::new(Some(public_base_url), local_link_key(data_dir)?));
     Ok((app, videos.routes()))
 }

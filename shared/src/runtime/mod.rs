@@ -48,17 +48,39 @@ pub fn link_key_from_secret(secret: &str) -> Result<LinkKey, String> {
     Ok(LinkKey::new(Sha256::digest(secret.as_bytes()).into()))
 }
 
-/// Logs as plain lines to stderr; `RUST_LOG` filters (default `info`).
+/// Logs to stderr; `RUST_LOG` filters (default `info`). JSON, one object per line with the
+/// event's fields at the top level (what CloudWatch Logs Insights queries), when
+/// `REELVIEW_LOG_FORMAT=json` or when the Lambda function's log format is JSON (its
+/// `LoggingConfig`, which Lambda passes on as `AWS_LAMBDA_LOG_FORMAT`); readable lines
+/// otherwise, for a developer's terminal.
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
-        .with_writer(std::io::stderr)
-        .without_time()
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = if json_logs() {
+        builder
+            .json()
+            .flatten_event(true)
+            // A request's id rides on its span, so every line logged while serving it says
+            // which request it belongs to.
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init()
+    } else {
+        builder
+            .without_time()
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init()
+    };
+}
+
+/// Whether logs are JSON lines (see [`init_tracing`]).
+pub fn json_logs() -> bool {
+    env("REELVIEW_LOG_FORMAT").is_some_and(|v| v.eq_ignore_ascii_case("json"))
+        || env("AWS_LAMBDA_LOG_FORMAT").is_some_and(|v| v.eq_ignore_ascii_case("json"))
 }
 
 /// Default sender for local runs.
