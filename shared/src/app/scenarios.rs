@@ -187,6 +187,7 @@ async fn the_apply_form_resends_a_known_link_at_most_hourly_and_caps_application
         name: crate::domain::Line::parse("Acme", 10).unwrap(),
         monthly_invite_limit: None,
         created_at: app.clock.now(),
+        retention_days: None,
     };
     let (key, _) = crate::app::tenants::new_key(&app, tenant.id, tenant.name.clone());
     app.tenants.create_tenant(&tenant, &key).await.unwrap();
