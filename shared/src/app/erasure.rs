@@ -64,8 +64,11 @@ pub async fn erase(app: &App, caller: &Caller, request: ErasureRequest) -> Resul
         else {
             continue;
         };
-        let same_candidate = |i: &crate::domain::Interview| i.candidate.email.normalized() == normalized;
-        if let Some((interview, held)) = delete_stored(app, tenant, found.id, same_candidate).await? {
+        let same_candidate =
+            |i: &crate::domain::Interview| i.candidate.email.normalized() == normalized;
+        if let Some((interview, held)) =
+            delete_stored(app, tenant, found.id, same_candidate).await?
+        {
             erased.interview_ids.push(interview.id);
             erased.removed.interviews += 1;
             erased.removed.held += held;

@@ -56,7 +56,11 @@ impl std::ops::AddAssign for Purged {
 /// guards and pending reminders. Each step can run again after a crash.
 pub(crate) async fn purge_interview(app: &App, interview: &Interview) -> Result<Purged> {
     let mut purged = Purged {
-        answers: interview.progress.values().filter(|p| p.is_answered()).count() as u32,
+        answers: interview
+            .progress
+            .values()
+            .filter(|p| p.is_answered())
+            .count() as u32,
         reminders: interview.pending_reminders().len() as u32,
         ..Purged::default()
     };
@@ -69,7 +73,10 @@ pub(crate) async fn purge_interview(app: &App, interview: &Interview) -> Result<
     }
     for upload in &interview.uploads {
         super::upload::release(videos, upload).await?;
-        purged.videos += 1;
+        // A completed attempt is the answer's recording, counted above.
+        if upload.state == crate::domain::UploadState::Pending {
+            purged.videos += 1;
+        }
     }
     let (tenant, id) = (interview.tenant_id, interview.id);
     for share in app.shares.shares_of(tenant, id).await? {

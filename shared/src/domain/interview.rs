@@ -924,7 +924,11 @@ mod tests {
         assert!(i.ended_by(deadline), "expired at its deadline");
         let done = now + Duration::days(1);
         assert_eq!(i.submit(&[], false, done), Ok(true));
-        assert_eq!(i.ends_at(), Some(done), "a submission ends it before the deadline");
+        assert_eq!(
+            i.ends_at(),
+            Some(done),
+            "a submission ends it before the deadline"
+        );
     }
 
     #[test]

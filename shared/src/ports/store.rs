@@ -28,8 +28,11 @@ pub trait TenantStore: Send + Sync {
     /// Sets (or with `None` clears) how long the tenant keeps ended interviews, and enters it
     /// in (or takes it off) the retention job's list in the same write. `false` if there is
     /// no such tenant.
-    async fn set_retention(&self, tenant: TenantId, days: Option<RetentionDays>)
-        -> PortResult<bool>;
+    async fn set_retention(
+        &self,
+        tenant: TenantId,
+        days: Option<RetentionDays>,
+    ) -> PortResult<bool>;
     /// Every tenant with a retention period, and that period (one query, no scan).
     async fn tenants_with_retention(&self) -> PortResult<Vec<(TenantId, RetentionDays)>>;
 }
