@@ -13,8 +13,12 @@ use super::delete_interview::delete_stored;
 use super::purge::Purged;
 use super::{App, Caller, Error, FieldError, Result};
 use crate::domain::{Email, InterviewId, PositionId};
+use futures::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+/// Guard reads in flight at once.
+const LOOKUPS_AT_ONCE: usize = 16;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ErasureRequest {
@@ -55,15 +59,28 @@ pub async fn erase(app: &App, caller: &Caller, request: ErasureRequest) -> Resul
     };
     let tenant = caller.tenant_id;
     let normalized = email.normalized();
+    // One guard read per position, a few at a time: a team with many positions is answered
+    // in reads that overlap rather than one after another.
+    let lookups = positions_of(app, caller)
+        .await?
+        .into_iter()
+        .map(|position| {
+            let normalized = &normalized;
+            async move {
+                app.interviews
+                    .interview_by_email(tenant, position, normalized)
+                    .await
+            }
+        });
+    let found: Vec<_> = futures::stream::iter(lookups)
+        .buffered(LOOKUPS_AT_ONCE)
+        .try_collect::<Vec<_>>()
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
     let mut erased = Erased::default();
-    for position in positions_of(app, caller).await? {
-        let Some(found) = app
-            .interviews
-            .interview_by_email(tenant, position, &normalized)
-            .await?
-        else {
-            continue;
-        };
+    for found in found {
         let same_candidate =
             |i: &crate::domain::Interview| i.candidate.email.normalized() == normalized;
         if let Some((interview, held)) =
