@@ -104,6 +104,18 @@ const REQUESTS: &[((&str, &str), Option<&str>)] = &[
     ),
 ];
 
+/// Routes that name no id but act on the caller's own team as a whole: tenant B calls each
+/// (with a body naming A's candidate where there is one), which must succeed for B and change
+/// nothing of A's.
+const TEAM_WIDE: &[((&str, &str), Option<&str>)] = &[
+    (("GET", "/v1/tenant"), None),
+    (("PATCH", "/v1/tenant"), Some(r#"{"retentionDays":1}"#)),
+    (
+        ("POST", "/v1/erasure"),
+        Some(r#"{"email":"ana@example.com"}"#),
+    ),
+];
+
 fn tenant_scoped(path: &str) -> bool {
     ["{positionId}", "{interviewId}", "{keyId}", "{webhookId}"]
         .iter()
@@ -236,6 +248,7 @@ async fn snapshot(
         format!("/v1/interviews/{}/comments", ids.interview),
         "/v1/api-keys".to_string(),
         "/v1/webhooks".to_string(),
+        "/v1/tenant".to_string(),
     ] {
         let reply = server.get(&path, key).await;
         assert_eq!(reply.status, 200, "A reads {path}: {:?}", reply.body);
@@ -372,6 +385,23 @@ async fn another_tenant_can_neither_see_nor_change_anything(backend: Backend) {
         "tenant-scoped routes that let another tenant in:\n{}",
         leaks.join("\n")
     );
+    // The team-wide routes act on B's team only: B erasing A's candidate's address finds
+    // nothing, B's settings are B's.
+    for ((method, path), body) in TEAM_WIDE {
+        assert!(
+            functions::ALL
+                .iter()
+                .any(|f| f.routes.contains(&(*method, *path))),
+            "{method} {path} is a route of the manifest"
+        );
+        let body: Option<Value> = body.map(|b| serde_json::from_str(b).expect("TEAM_WIDE body"));
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
+        let reply = server.call(method, path, Some(&key_b), body.as_ref()).await;
+        assert_eq!(reply.status, 200, "{path} as B: {:?}", reply.body);
+        if *path == "/v1/erasure" {
+            assert_eq!(reply.body["interviewIds"], json!([]), "{:?}", reply.body);
+        }
+    }
 
     // Nothing of A's changed, and no email went out.
     let after = snapshot(&server, &key_a, &ids, &share_token).await;

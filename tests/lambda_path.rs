@@ -2045,3 +2045,109 @@ async fn a_named_stage_routes_like_the_default_stage() {
         .await;
     expect(&listed, 200, "GET /prod/v1/positions");
 }
+
+/// The team's retention setting through the deployed team function, the scheduled retention
+/// function deleting an interview that ended longer ago than that, recordings included, from
+/// its scheduled event, and an erasure request through the interviews function. The deployed clock cannot be moved, so the test
+/// backdates the stored completion (and its place in the ended index) by two days.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scheduled_retention_function_deletes_what_the_team_no_longer_keeps() {
+    let d = Deployment::start().await;
+    let http = reqwest::Client::new();
+    let c = completed_interview(&d, &http).await;
+    let key = c.key.as_str();
+    let retention = d.gateway.function("reelview-retention");
+    let scheduled = json!({
+        "version": "0",
+        "detail-type": "Scheduled Event",
+        "source": "aws.scheduler",
+        "detail": {},
+    });
+    let idle = retention.invoke(&scheduled).await;
+    assert_eq!(
+        idle["tenants"], 0,
+        "no team keeps interviews for a limited time: {idle}"
+    );
+
+    let set = d
+        .send(
+            Request::new("PATCH", "/v1/tenant")
+                .bearer(key)
+                .json(&json!({ "retentionDays": 1 })),
+        )
+        .await;
+    let set = expect(&set, 200, "PATCH /v1/tenant (reelview-api-keys)");
+    assert_eq!(set["retentionDays"], 1, "{set}");
+    let shown = d.send(Request::new("GET", "/v1/tenant").bearer(key)).await;
+    assert_eq!(
+        expect(&shown, 200, "GET /v1/tenant (reelview-api-keys)")["retentionDays"],
+        1
+    );
+    let kept = retention.invoke(&scheduled).await;
+    assert_eq!(kept["deleted"], 0, "completed just now: {kept}");
+
+    let two_days_ago = chrono::Utc::now() - chrono::Duration::days(2);
+    aws_sdk_dynamodb::Client::new(&emulator::sdk_config().await)
+        .update_item()
+        .table_name(&d.aws.table)
+        .key(
+            "pk",
+            aws_sdk_dynamodb::types::AttributeValue::S(format!("TENANT#{}", c.tenant_id)),
+        )
+        .key(
+            "sk",
+            aws_sdk_dynamodb::types::AttributeValue::S(format!("INTERVIEW#{}", c.interview_id)),
+        )
+        .update_expression("SET completedAt = :at, gsi3sk = :sort")
+        .expression_attribute_values(
+            ":at",
+            aws_sdk_dynamodb::types::AttributeValue::S(two_days_ago.to_rfc3339()),
+        )
+        .expression_attribute_values(
+            ":sort",
+            aws_sdk_dynamodb::types::AttributeValue::S(format!(
+                "{:015}#{}",
+                two_days_ago.timestamp_millis(),
+                c.interview_id
+            )),
+        )
+        .send()
+        .await
+        .expect("backdate the completion");
+
+    let run = retention.invoke(&scheduled).await;
+    assert_eq!(run["deleted"], 1, "{run}");
+    assert_eq!(run["finished"], true, "{run}");
+    let interview = d
+        .send(Request::new("GET", &format!("/v1/interviews/{}", c.interview_id)).bearer(key))
+        .await;
+    expect(&interview, 404, "the interview past the team's retention");
+    let objects = emulator::s3_client()
+        .await
+        .list_objects_v2()
+        .bucket(&d.aws.bucket)
+        .prefix(&c.tenant_id)
+        .send()
+        .await
+        .expect("list the bucket");
+    assert!(
+        objects.contents().is_empty(),
+        "its recordings are gone: {:?}",
+        objects.contents()
+    );
+    assert_eq!(
+        retention.invoke(&scheduled).await["deleted"],
+        0,
+        "deleted once"
+    );
+    // The candidate's erasure request, routed to the interviews function, finds nothing left.
+    let erased = d
+        .send(
+            Request::new("POST", "/v1/erasure")
+                .bearer(key)
+                .json(&json!({ "email": "ana@example.com" })),
+        )
+        .await;
+    let erased = expect(&erased, 200, "POST /v1/erasure (reelview-interviews)");
+    assert_eq!(erased["interviewIds"], json!([]), "{erased}");
+}

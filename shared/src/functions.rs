@@ -155,8 +155,10 @@ deployed! {
             ("PUT", "/v1/interviews/{interviewId}/deadline"),
             ("DELETE", "/v1/interviews/{interviewId}/answers/{questionId}"),
             ("GET", "/v1/interviews/{interviewId}/answers/{questionId}/captions.vtt"),
+            // A candidate's erasure: the same deletion, for each of their interviews.
+            ("POST", "/v1/erasure"),
         ],
-        router: Some(http::interviews::routes),
+        router: Some(http::interview_routes),
         needs: Needs {
             videos: true,
             ..Needs::MAIL_AND_LINKS
@@ -295,12 +297,17 @@ deployed! {
             ("GET", "/v1/api-keys"),
             ("DELETE", "/v1/api-keys/{keyId}"),
             ("GET", "/v1/me"),
+            ("GET", "/v1/tenant"),
+            ("PATCH", "/v1/tenant"),
         ],
-        router: Some(http::api_keys::routes),
+        router: Some(http::team_routes),
         needs: Needs::STORE,
         aws_actions: &[
             "dynamodb:GetItem",
+            // A key; the team's entry in the retention job's list.
             "dynamodb:PutItem",
+            // The team's retention setting.
+            "dynamodb:UpdateItem",
             "dynamodb:DeleteItem",
             "dynamodb:Query",
         ],
@@ -316,8 +323,37 @@ deployed! {
         },
         aws_actions: &[
             "dynamodb:GetItem",
+            // A deleted interview's announcement to webhooks, written with the deletion.
+            "dynamodb:PutItem",
+            // The position's counts, which the deleted interview leaves.
+            "dynamodb:UpdateItem",
             "dynamodb:DeleteItem",
             "dynamodb:Query",
+            "s3:DeleteObject",
+            "s3:AbortMultipartUpload",
+        ],
+    };
+    /// Deletes interviews that ended longer ago than their team keeps them, on a schedule:
+    /// reads only the teams with a retention period and the ended index up to each cutoff.
+    Retention => Function {
+        name: "reelview-retention",
+        routes: &[],
+        router: None,
+        needs: Needs {
+            videos: true,
+            ..Needs::STORE
+        },
+        aws_actions: &[
+            "dynamodb:GetItem",
+            // A deleted interview's announcement to webhooks, written with the deletion.
+            "dynamodb:PutItem",
+            // The position's counts, which the deleted interview leaves.
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+            // The teams with a retention period; the ended index; an interview's shares,
+            // comments, transcripts, evaluations and queued work.
+            "dynamodb:Query",
+            // Recordings, transcripts and pending uploads.
             "s3:DeleteObject",
             "s3:AbortMultipartUpload",
         ],
@@ -488,7 +524,7 @@ deployed! {
 }
 
 /// Every deployed function.
-pub const ALL: [Function; 21] = [
+pub const ALL: [Function; 22] = [
     Admin::FUNCTION,
     Authorizer::FUNCTION,
     Positions::FUNCTION,
@@ -504,6 +540,7 @@ pub const ALL: [Function; 21] = [
     Comments::FUNCTION,
     ApiKeys::FUNCTION,
     Purge::FUNCTION,
+    Retention::FUNCTION,
     Reminders::FUNCTION,
     EmailEvents::FUNCTION,
     Followups::FUNCTION,

@@ -33,6 +33,7 @@ pub fn new_tenant(name: &str) -> (Tenant, ApiKey, Secret) {
         name: line(name),
         monthly_invite_limit: Some(100),
         created_at: now_seconds(),
+        retention_days: None,
     };
     let (key, secret) = new_key(&tenant, "Zoë's laptop");
     (tenant, key, secret)

@@ -25,6 +25,7 @@ contracts!(
     cursor,
     filtered_listing,
     selective_filters_read_a_bounded_page,
+    ended_index,
 );
 
 /// Ana's email as every lookup presents it: normalised.
@@ -762,4 +763,72 @@ async fn selective_filters_read_a_bounded_page(store: Store) {
     }
     assert_eq!(found, wanted, "every match once, newest first");
     assert!(pages >= 2, "230 interviews take more than one bounded page");
+}
+
+/// The ended index: a tenant's interviews by when they end (completion, else deadline), read
+/// up to a cutoff, earliest first, in pages; kept in step by every write; none without an end,
+/// none of another tenant, none once deleted.
+async fn ended_index(store: Store) {
+    let (tenant, position) = (TenantId::new(), PositionId::new());
+    let t0 = Utc::now();
+    let mut ids = Vec::new();
+    // Deadlines t0+7d, +8d, +9d (the fixture's is creation + 7 days).
+    for day in 0..3 {
+        let (interview, _) = new_interview(
+            tenant,
+            position,
+            &format!("c{day}@example.com"),
+            None,
+            t0 + TimeDelta::days(day),
+        );
+        store.create_interview(&interview, None).await.unwrap();
+        ids.push(interview);
+    }
+    let (mut open, _) = new_interview(tenant, position, "open@example.com", None, t0);
+    open.deadline = None;
+    store.create_interview(&open, None).await.unwrap();
+    let (elsewhere, _) = new_interview(TenantId::new(), position, "c0@example.com", None, t0);
+    store.create_interview(&elsewhere, None).await.unwrap();
+
+    let read = |cutoff: DateTime<Utc>, cursor: Option<String>, limit: usize| {
+        let store = &store;
+        async move {
+            store
+                .ended_interviews(tenant, cutoff, cursor.as_deref(), limit)
+                .await
+                .unwrap()
+        }
+    };
+    let all = read(t0 + TimeDelta::days(100), None, 10).await;
+    assert_eq!(
+        all.items,
+        vec![ids[0].id, ids[1].id, ids[2].id],
+        "earliest first, no open one"
+    );
+    assert_eq!(all.next_cursor, None);
+    let until_eight = read(t0 + TimeDelta::days(8), None, 10).await;
+    assert_eq!(
+        until_eight.items,
+        vec![ids[0].id, ids[1].id],
+        "the cutoff is inclusive"
+    );
+    let first = read(t0 + TimeDelta::days(100), None, 2).await;
+    assert_eq!(first.items, vec![ids[0].id, ids[1].id]);
+    let rest = read(t0 + TimeDelta::days(100), first.next_cursor, 2).await;
+    assert_eq!(rest.items, vec![ids[2].id]);
+
+    // A submission moves it to its completion; a deadline taken away takes it out.
+    let mut done = ids[2].clone();
+    assert_eq!(done.submit(&[], false, t0 + TimeDelta::hours(1)), Ok(true));
+    done.take_followups();
+    let done = store.update_interview(&done).await.unwrap();
+    let mut reopened = ids[0].clone();
+    reopened.deadline = None;
+    store.update_interview(&reopened).await.unwrap();
+    let after = read(t0 + TimeDelta::days(100), None, 10).await;
+    assert_eq!(after.items, vec![done.id, ids[1].id]);
+
+    store.delete_interview(&done).await.unwrap();
+    let left = read(t0 + TimeDelta::days(100), None, 10).await;
+    assert_eq!(left.items, vec![ids[1].id]);
 }

@@ -4,9 +4,9 @@
 use crate::fixtures::{new_key, new_tenant, now_seconds};
 use crate::Store;
 use chrono::Duration as TimeDelta;
-use reelview::domain::{ApiKeyId, SecretHash, TenantId};
+use reelview::domain::{ApiKeyId, RetentionDays, SecretHash, TenantId};
 
-contracts!(lookups, keys);
+contracts!(lookups, keys, retention);
 
 async fn lookups(store: Store) {
     let (acme, acme_key, acme_secret) = new_tenant("Acme");
@@ -98,4 +98,47 @@ async fn keys(store: Store) {
         None
     );
     assert_eq!(store.keys_of(acme.id).await.unwrap().len(), 1);
+}
+
+/// A retention period is set on the tenant and enters it in the retention job's list (one
+/// query); clearing it takes it off; an unknown tenant is refused and listed nowhere.
+async fn retention(store: Store) {
+    let (acme, acme_key, _) = new_tenant("Acme");
+    let (globex, globex_key, _) = new_tenant("Globex");
+    store.create_tenant(&acme, &acme_key).await.unwrap();
+    store.create_tenant(&globex, &globex_key).await.unwrap();
+    assert_eq!(store.tenants_with_retention().await.unwrap(), vec![]);
+
+    let month = RetentionDays::parse(30).unwrap();
+    assert!(store.set_retention(acme.id, Some(month)).await.unwrap());
+    let stored = store.get_tenant(acme.id).await.unwrap().unwrap();
+    assert_eq!(stored.retention_days, Some(month));
+    assert_eq!(stored.name, acme.name, "nothing else of the tenant changes");
+    assert_eq!(
+        store.tenants_with_retention().await.unwrap(),
+        vec![(acme.id, month)]
+    );
+    let year = RetentionDays::parse(365).unwrap();
+    assert!(store.set_retention(acme.id, Some(year)).await.unwrap());
+    assert_eq!(
+        store.tenants_with_retention().await.unwrap(),
+        vec![(acme.id, year)]
+    );
+
+    assert!(store.set_retention(acme.id, None).await.unwrap());
+    assert_eq!(
+        store
+            .get_tenant(acme.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .retention_days,
+        None
+    );
+    assert_eq!(store.tenants_with_retention().await.unwrap(), vec![]);
+
+    let unknown = TenantId::new();
+    assert!(!store.set_retention(unknown, Some(month)).await.unwrap());
+    assert_eq!(store.get_tenant(unknown).await.unwrap(), None);
+    assert_eq!(store.tenants_with_retention().await.unwrap(), vec![]);
 }

@@ -271,6 +271,20 @@ impl Server {
 
     /// Every item of the table and every object of the bucket, as `pk sk` and keys (moto only).
     pub async fn everything_stored(&self) -> (Vec<String>, Vec<String>) {
+        let (items, objects) = self.everything_stored_in_full().await;
+        let keys = items
+            .iter()
+            .map(|item| format!("{} {}", item["pk"], item["sk"]))
+            .collect();
+        (keys, objects)
+    }
+
+    /// Every item of the table, each as its attributes' text (`pk`, `sk` and every other
+    /// attribute, nested values in debug form, enough to search for a value), and every
+    /// object of the bucket (moto only).
+    pub async fn everything_stored_in_full(
+        &self,
+    ) -> (Vec<std::collections::BTreeMap<String, String>>, Vec<String>) {
         let aws = self.aws.as_ref().expect("the AWS backend");
         let config = emulator::sdk_config().await;
         let dynamodb = aws_sdk_dynamodb::Client::new(&config);
@@ -286,13 +300,17 @@ impl Server {
                 .await
                 .expect("scan");
             for item in page.items() {
-                let text = |k: &str| {
-                    item.get(k)
-                        .and_then(|v| v.as_s().ok())
-                        .cloned()
-                        .unwrap_or_default()
-                };
-                items.push(format!("{} {}", text("pk"), text("sk")));
+                items.push(
+                    item.iter()
+                        .map(|(name, value)| {
+                            let text = match value.as_s() {
+                                Ok(s) => s.clone(),
+                                Err(_) => format!("{value:?}"),
+                            };
+                            (name.clone(), text)
+                        })
+                        .collect(),
+                );
             }
             match page.last_evaluated_key {
                 Some(key) => start = Some(key),

@@ -97,6 +97,18 @@ async fn run() -> Result<(), String> {
             }
         }
     });
+    // The local stand-in for the scheduled retention function.
+    let retaining = state.app.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(300)).await;
+            let now = retaining.clock.now();
+            match reelview::app::retention::run(&retaining, now, None).await {
+                Ok(summary) => tracing::info!(?summary, "retention run"),
+                Err(e) => tracing::warn!(error = %e, "retention run failed"),
+            }
+        }
+    });
     // Local-only routes: uploads and downloads of the embedded video store, and scheduled
     // jobs on demand.
     let mut service = finish(all_routes().merge(jobs::local_routes()), state).merge(upload_routes);

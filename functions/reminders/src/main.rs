@@ -5,11 +5,6 @@
 use lambda_runtime::{service_fn, LambdaEvent};
 use reelview::app::reminders;
 use reelview::functions::Reminders;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-/// Time kept back at the end of a run to finish the interview at hand and answer: 20 s, or a
-/// fifth of the run if the function's timeout is short.
-const MARGIN: Duration = Duration::from_secs(20);
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
@@ -19,11 +14,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let links = app.links.as_ref().ok_or("the reminder job makes links")?;
     lambda_runtime::run(service_fn(
         |scheduled: LambdaEvent<serde_json::Value>| async move {
-            let now_ms = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_millis() as u64);
-            let left = Duration::from_millis(scheduled.context.deadline.saturating_sub(now_ms));
-            let stop_by = Instant::now() + left.saturating_sub(MARGIN.min(left / 5));
+            let stop_by = reelview::runtime::stop_by(scheduled.context.deadline);
             let summary = reminders::run(app, links, app.clock.now(), Some(stop_by)).await?;
             tracing::info!(
                 due = summary.due,

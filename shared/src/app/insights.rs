@@ -99,16 +99,25 @@ pub(crate) async fn forget_answer(
     Ok(())
 }
 
+/// What forgetting an interview's insights removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Forgotten {
+    pub transcripts: u32,
+    pub evaluations: u32,
+}
+
 /// Forgets every transcript and evaluation of an interview that is being deleted, including
 /// those of recordings replaced earlier.
-pub(crate) async fn forget_interview(app: &App, interview: &Interview) -> Result<()> {
+pub(crate) async fn forget_interview(app: &App, interview: &Interview) -> Result<Forgotten> {
     let (tenant, id) = (interview.tenant_id, interview.id);
     let videos = app.videos()?;
+    let mut forgotten = Forgotten::default();
     for (upload, _) in app.insights.transcripts_of(tenant, id).await? {
         app.insights.delete_transcript(tenant, id, upload).await?;
         videos
             .delete(&transcript_object_key(tenant, id, upload))
             .await?;
+        forgotten.transcripts += 1;
     }
     for progress in interview.progress.values() {
         if let Some(answer) = &progress.answer {
@@ -117,6 +126,6 @@ pub(crate) async fn forget_interview(app: &App, interview: &Interview) -> Result
                 .await?;
         }
     }
-    app.insights.delete_evaluation(tenant, id).await?;
-    Ok(())
+    forgotten.evaluations = app.insights.delete_evaluation(tenant, id).await?;
+    Ok(forgotten)
 }

@@ -12,6 +12,7 @@ pub mod delete_interview;
 mod delivery;
 pub mod email;
 pub mod email_events;
+pub mod erasure;
 mod error;
 pub mod evaluation;
 pub mod followups;
@@ -25,12 +26,14 @@ pub mod purge;
 pub mod reinvite;
 pub mod reminders;
 pub mod resend;
+pub mod retention;
 pub mod review;
 #[cfg(all(test, feature = "local"))]
 mod scenarios;
 pub mod session;
 pub mod shares;
 pub mod suppression;
+pub mod team;
 pub mod tenants;
 #[cfg(all(test, feature = "local"))]
 pub(crate) mod testing;

@@ -20,32 +20,82 @@ pub async fn delete_position(app: &App, caller: &Caller, position_id: &str) -> R
     .await
 }
 
+/// What purging one interview removed besides the interview itself, by kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Purged {
+    /// Answers, recorded or written.
+    pub answers: u32,
+    /// Recordings of answers, and uploads still pending.
+    pub videos: u32,
+    pub shares: u32,
+    pub comments: u32,
+    pub transcripts: u32,
+    pub evaluations: u32,
+    /// Reminders still to be sent.
+    pub reminders: u32,
+    /// Work still queued for it (a transcription, an evaluation).
+    pub followups: u32,
+}
+
+impl std::ops::AddAssign for Purged {
+    fn add_assign(&mut self, other: Purged) {
+        self.answers += other.answers;
+        self.videos += other.videos;
+        self.shares += other.shares;
+        self.comments += other.comments;
+        self.transcripts += other.transcripts;
+        self.evaluations += other.evaluations;
+        self.reminders += other.reminders;
+        self.followups += other.followups;
+    }
+}
+
 /// Removes one interview and everything it holds: videos, pending uploads, share links,
-/// comments, then the interview with its link and guards. Each step can run again after a
-/// crash.
-pub(crate) async fn purge_interview(app: &App, interview: &Interview) -> Result<()> {
+/// comments, transcripts, evaluations, queued work, then the interview with its link,
+/// guards and pending reminders. Each step can run again after a crash.
+pub(crate) async fn purge_interview(app: &App, interview: &Interview) -> Result<Purged> {
+    let mut purged = Purged {
+        answers: interview
+            .progress
+            .values()
+            .filter(|p| p.is_answered())
+            .count() as u32,
+        reminders: interview.pending_reminders().len() as u32,
+        ..Purged::default()
+    };
     let videos = app.videos()?;
     for progress in interview.progress.values() {
         if let Some(answer) = &progress.answer {
             videos.delete(&answer.object_key).await?;
+            purged.videos += 1;
         }
     }
     for upload in &interview.uploads {
         super::upload::release(videos, upload).await?;
+        // A completed attempt is the answer's recording, counted above.
+        if upload.state == crate::domain::UploadState::Pending {
+            purged.videos += 1;
+        }
     }
     let (tenant, id) = (interview.tenant_id, interview.id);
     for share in app.shares.shares_of(tenant, id).await? {
         app.shares.revoke_share(tenant, id, share.id).await?;
+        purged.shares += 1;
     }
     for comment in app.comments.comments_of(tenant, id).await? {
         app.comments.delete_comment(tenant, id, comment.id).await?;
+        purged.comments += 1;
     }
-    super::insights::forget_interview(app, interview).await?;
+    let forgotten = super::insights::forget_interview(app, interview).await?;
+    purged.transcripts = forgotten.transcripts;
+    purged.evaluations = forgotten.evaluations;
+    purged.followups = app.insights.drop_followups(tenant, id).await?;
     // Webhooks are told in the same write that deletes it.
     let mut deleted = interview.clone();
     deleted.announce_deleted(app.clock.now());
     app.interviews.delete_interview(&deleted).await?;
-    Ok(())
+    Ok(purged)
 }
 
 /// Purges up to `batches` batches of a deleted position. Returns whether it is gone for good.

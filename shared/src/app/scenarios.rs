@@ -11,11 +11,20 @@ use crate::domain::Position;
 use serde_json::json;
 
 async fn invited(app: &App, deadline_in: chrono::Duration) -> (String, Position) {
-    let caller = testing::caller();
+    invited_by(app, &testing::caller(), deadline_in).await
+}
+
+/// Ana, invited by `caller` to a new one-question position, with a deadline `deadline_in`
+/// from now.
+async fn invited_by(
+    app: &App,
+    caller: &crate::app::Caller,
+    deadline_in: chrono::Duration,
+) -> (String, Position) {
     let position: positions::NewPosition =
         serde_json::from_value(json!({ "name": "Engineer", "questions": [{ "text": "Why?" }] }))
             .unwrap();
-    let position = positions::create_position(app, &caller, position)
+    let position = positions::create_position(app, caller, position)
         .await
         .unwrap();
     let input: invite::InviteInput = serde_json::from_value(json!({
@@ -25,7 +34,7 @@ async fn invited(app: &App, deadline_in: chrono::Duration) -> (String, Position)
     }))
     .unwrap();
     let links = app.links().unwrap();
-    let invited = invite::invite(app, links, &caller, &position.id.to_string(), input)
+    let invited = invite::invite(app, links, caller, &position.id.to_string(), input)
         .await
         .unwrap();
     (
@@ -187,6 +196,7 @@ async fn the_apply_form_resends_a_known_link_at_most_hourly_and_caps_application
         name: crate::domain::Line::parse("Acme", 10).unwrap(),
         monthly_invite_limit: None,
         created_at: app.clock.now(),
+        retention_days: None,
     };
     let (key, _) = crate::app::tenants::new_key(&app, tenant.id, tenant.name.clone());
     app.tenants.create_tenant(&tenant, &key).await.unwrap();
@@ -287,4 +297,40 @@ async fn reminders_are_never_sent_to_an_address_that_bounced_or_complained() {
         .await
         .unwrap();
     assert_eq!(again.sent + again.skipped, 0, "{again:?}");
+}
+
+#[tokio::test]
+async fn a_retention_run_out_of_time_leaves_the_rest_to_the_next_run() {
+    use crate::app::retention;
+    let dir = tempfile::tempdir().unwrap();
+    let (app, clock) = testing::app(dir.path());
+    let caller = testing::caller();
+    let tenant = crate::domain::Tenant {
+        id: caller.tenant_id,
+        name: crate::domain::Line::parse("Acme", 10).unwrap(),
+        monthly_invite_limit: None,
+        created_at: app.clock.now(),
+        retention_days: None,
+    };
+    let (key, _) = crate::app::tenants::new_key(&app, tenant.id, tenant.name.clone());
+    app.tenants.create_tenant(&tenant, &key).await.unwrap();
+    invited_by(&app, &caller, chrono::Duration::hours(1)).await;
+    let days = crate::domain::RetentionDays::parse(1).unwrap();
+    assert!(app
+        .tenants
+        .set_retention(tenant.id, Some(days))
+        .await
+        .unwrap());
+    clock.advance(chrono::Duration::days(2));
+
+    // A run whose time is up when it starts deletes nothing and says it did not finish.
+    let now = app.clock.now();
+    let stopped = retention::run(&app, now, Some(std::time::Instant::now()))
+        .await
+        .unwrap();
+    assert_eq!((stopped.deleted, stopped.finished), (0, false));
+    let next = retention::run(&app, now, None).await.unwrap();
+    assert_eq!((next.tenants, next.deleted, next.finished), (1, 1, true));
+    let again = retention::run(&app, now, None).await.unwrap();
+    assert_eq!((again.deleted, again.finished), (0, true));
 }

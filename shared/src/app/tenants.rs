@@ -38,6 +38,7 @@ pub async fn create_tenant(app: &App, input: NewTenant) -> Result<CreatedTenant>
         name,
         monthly_invite_limit: input.monthly_invite_limit,
         created_at: now,
+        retention_days: None,
     };
     let (key, api_key) = new_key(
         app,

@@ -370,6 +370,22 @@ impl Interview {
         changed
     }
 
+    /// When the interview ended, or will end by itself: its completion, else its deadline
+    /// (it expires then unless submitted first). `None` while it can stay open forever. What
+    /// the team's retention counts from.
+    pub fn ends_at(&self) -> Option<DateTime<Utc>> {
+        match self.status {
+            InterviewStatus::Completed => self.completed_at,
+            _ => self.deadline,
+        }
+    }
+
+    /// Whether the interview had ended by `cutoff` (and so is past a retention period that
+    /// cut off there, `cutoff` being in the past).
+    pub fn ended_by(&self, cutoff: DateTime<Utc>) -> bool {
+        self.ends_at().is_some_and(|at| at <= cutoff)
+    }
+
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
         self.status == InterviewStatus::Expired
             || self.status != InterviewStatus::Completed && self.deadline.is_some_and(|d| now >= d)
@@ -892,6 +908,26 @@ mod tests {
         assert_eq!(
             i.status_at(now + Duration::hours(2)),
             InterviewStatus::Expired
+        );
+    }
+
+    #[test]
+    fn an_interview_ends_at_its_completion_else_at_its_deadline() {
+        let now = Utc::now();
+        let open_forever = interview(None, now);
+        assert_eq!(open_forever.ends_at(), None);
+        assert!(!open_forever.ended_by(now + Duration::days(10_000)));
+        let deadline = now + Duration::days(3);
+        let mut i = interview(Some(deadline), now);
+        assert_eq!(i.ends_at(), Some(deadline));
+        assert!(!i.ended_by(deadline - Duration::seconds(1)));
+        assert!(i.ended_by(deadline), "expired at its deadline");
+        let done = now + Duration::days(1);
+        assert_eq!(i.submit(&[], false, done), Ok(true));
+        assert_eq!(
+            i.ends_at(),
+            Some(done),
+            "a submission ends it before the deadline"
         );
     }
 

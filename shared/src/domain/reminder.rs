@@ -75,7 +75,7 @@ impl Interview {
     }
 
     /// The reminders that still apply, each with when it falls due.
-    fn pending_reminders(&self) -> Vec<(Reminder, DateTime<Utc>)> {
+    pub fn pending_reminders(&self) -> Vec<(Reminder, DateTime<Utc>)> {
         let Some(policy) = &self.reminder_policy else {
             return Vec::new();
         };

@@ -9,6 +9,7 @@ pub mod apply;
 pub mod authorizer;
 pub mod comments;
 pub mod console;
+pub mod erasure;
 pub mod extract;
 pub mod idempotency;
 pub mod interviews;
@@ -23,6 +24,7 @@ pub mod resend;
 pub mod session;
 pub mod shares;
 pub mod stage;
+pub mod team;
 pub mod uploads;
 pub mod views;
 pub mod webhooks;
@@ -70,6 +72,17 @@ pub fn finish<S: Clone + Send + Sync + 'static>(routes: Router<S>, state: S) -> 
         .layer(axum::middleware::map_request(stage::without_stage))
 }
 
+/// The team's routes: its API keys, `/v1/me` and its settings (one function serves them).
+pub fn team_routes() -> Router<HttpState> {
+    api_keys::routes().merge(team::routes())
+}
+
+/// The interview routes and the erasure of a candidate, which deletes interviews the same
+/// way (one function serves them).
+pub fn interview_routes() -> Router<HttpState> {
+    interviews::routes().merge(erasure::routes())
+}
+
 /// Every route group, as `reelview-local` serves them.
 pub fn all_routes() -> Router<HttpState> {
     admin::routes()
@@ -85,6 +98,8 @@ pub fn all_routes() -> Router<HttpState> {
         .merge(shares::routes())
         .merge(comments::routes())
         .merge(api_keys::routes())
+        .merge(team::routes())
+        .merge(erasure::routes())
         .merge(webhooks::routes())
 }
 

@@ -5,8 +5,8 @@
 use super::{PortResult, Unavailable};
 use crate::domain::{
     ApiKey, ApiKeyId, Comment, CommentId, Evaluation, Followup, Interview, InterviewCounts,
-    InterviewId, InterviewStatus, Position, PositionId, Score, SecretHash, ShareId, ShareLink,
-    Stage, Suppression, Tenant, TenantId, Transcript, UploadId,
+    InterviewId, InterviewStatus, Position, PositionId, RetentionDays, Score, SecretHash, ShareId,
+    ShareLink, Stage, Suppression, Tenant, TenantId, Transcript, UploadId,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -25,6 +25,16 @@ pub trait TenantStore: Send + Sync {
     async fn revoke_key(&self, tenant: TenantId, key: ApiKeyId) -> PortResult<bool>;
     /// Records that `key` was used at `at`.
     async fn touch_key(&self, key: &ApiKey, at: DateTime<Utc>) -> PortResult<()>;
+    /// Sets (or with `None` clears) how long the tenant keeps ended interviews, and enters it
+    /// in (or takes it off) the retention job's list in the same write. `false` if there is
+    /// no such tenant.
+    async fn set_retention(
+        &self,
+        tenant: TenantId,
+        days: Option<RetentionDays>,
+    ) -> PortResult<bool>;
+    /// Every tenant with a retention period, and that period (one query, no scan).
+    async fn tenants_with_retention(&self) -> PortResult<Vec<(TenantId, RetentionDays)>>;
 }
 
 #[async_trait]
@@ -223,6 +233,16 @@ pub trait InterviewStore: Send + Sync {
         cursor: Option<&str>,
         limit: usize,
     ) -> PortResult<Page<Interview>>;
+    /// The ids of the tenant's interviews that ended by `cutoff` (see `Interview::ends_at`),
+    /// earliest first: up to `limit`, after `cursor` (the `next_cursor` of the previous
+    /// page). Reads only what the cutoff reaches.
+    async fn ended_interviews(
+        &self,
+        tenant: TenantId,
+        cutoff: DateTime<Utc>,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> PortResult<Page<InterviewId>>;
     /// Interviews of a position, newest first: a page of those `query` selects. A page reads
     /// a bounded number of items, so a selective filter may give a short page with a cursor.
     async fn list_interviews(
@@ -395,11 +415,16 @@ pub trait InsightStore: Send + Sync {
     /// Stores an evaluation, unless one for the same completion is stored already (then
     /// returns `false`): each completion is evaluated, and paid for, once.
     async fn save_evaluation(&self, evaluation: &Evaluation) -> PortResult<bool>;
-    async fn delete_evaluation(&self, tenant: TenantId, interview: InterviewId) -> PortResult<()>;
+    /// Deletes every evaluation of an interview; returns how many there were.
+    async fn delete_evaluation(&self, tenant: TenantId, interview: InterviewId) -> PortResult<u32>;
     /// Queued followups, oldest first, at most `limit`.
     async fn queued_followups(&self, limit: usize) -> PortResult<Vec<QueuedFollowup>>;
     /// The followup stored under `key` (as a change stream names it), if it is still queued.
     async fn queued_followup(&self, pk: &str, sk: &str) -> PortResult<Option<QueuedFollowup>>;
     /// Removes a followup that ran.
     async fn finish_followup(&self, followup: &QueuedFollowup) -> PortResult<()>;
+    /// Removes the work still queued for an interview that is being deleted (transcriptions,
+    /// evaluations; not its announcements to webhooks, which tell of the deletion). Returns
+    /// how many were queued.
+    async fn drop_followups(&self, tenant: TenantId, interview: InterviewId) -> PortResult<u32>;
 }

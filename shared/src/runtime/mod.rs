@@ -48,6 +48,19 @@ pub fn link_key_from_secret(secret: &str) -> Result<LinkKey, String> {
     Ok(LinkKey::new(Sha256::digest(secret.as_bytes()).into()))
 }
 
+/// When a scheduled run should stop taking on more work, given its invocation's deadline
+/// (epoch milliseconds, as the Lambda context gives it): 20 s before it, or a fifth of the
+/// run if the function's timeout is short, to finish the item at hand and answer.
+pub fn stop_by(deadline_epoch_ms: u64) -> std::time::Instant {
+    use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+    const MARGIN: Duration = Duration::from_secs(20);
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    let left = Duration::from_millis(deadline_epoch_ms.saturating_sub(now_ms));
+    Instant::now() + left.saturating_sub(MARGIN.min(left / 5))
+}
+
 /// Logs to stderr; `RUST_LOG` filters (default `info`). JSON, one object per line with the
 /// event's fields at the top level (what CloudWatch Logs Insights queries), when
 /// `REELVIEW_LOG_FORMAT=json` or when the Lambda function's log format is JSON (its

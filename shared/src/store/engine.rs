@@ -170,7 +170,7 @@ impl Filter {
     }
 }
 
-/// The table's secondary indexes. Both are sparse: an item has a place in one only when it
+/// The table's secondary indexes. All are sparse: an item has a place in one only when it
 /// carries that index's key attributes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Index {
@@ -178,15 +178,20 @@ pub enum Index {
     Listing,
     /// `gsi2`: interviews that have something due (a reminder, an expiry), by due time.
     Due,
+    /// `gsi3`: each tenant's interviews that ended or will end by themselves, by that time,
+    /// so the retention job reads only what its cutoff reaches. It projects keys only: the
+    /// job reads each interview itself before deleting it.
+    Ended,
 }
 
 impl Index {
-    pub const ALL: [Index; 2] = [Index::Listing, Index::Due];
+    pub const ALL: [Index; 3] = [Index::Listing, Index::Due, Index::Ended];
 
     pub fn name(self) -> &'static str {
         match self {
             Index::Listing => "gsi1",
             Index::Due => "gsi2",
+            Index::Ended => "gsi3",
         }
     }
 
@@ -195,6 +200,7 @@ impl Index {
         match self {
             Index::Listing => "gsi1pk",
             Index::Due => "gsi2pk",
+            Index::Ended => "gsi3pk",
         }
     }
 
@@ -203,6 +209,7 @@ impl Index {
         match self {
             Index::Listing => "gsi1sk",
             Index::Due => "gsi2sk",
+            Index::Ended => "gsi3sk",
         }
     }
 }

@@ -93,8 +93,9 @@ impl<E: ItemEngine> InsightStore for Store<E> {
         Ok(self.engine.write(vec![write]).await?.is_ok())
     }
 
-    async fn delete_evaluation(&self, tenant: TenantId, interview: InterviewId) -> PortResult<()> {
+    async fn delete_evaluation(&self, tenant: TenantId, interview: InterviewId) -> PortResult<u32> {
         let (pk, _) = keys::tenant(tenant);
+        let mut deleted = 0;
         for item in self
             .engine
             .query_partition(&pk, &keys::evaluations_of_interview(interview))
@@ -103,8 +104,9 @@ impl<E: ItemEngine> InsightStore for Store<E> {
             let evaluation: Evaluation = from_item(item)?;
             let key = keys::evaluation(tenant, interview, evaluation.completed_at);
             self.engine.write(vec![Write::delete(key)]).await?.ok();
+            deleted += 1;
         }
-        Ok(())
+        Ok(deleted)
     }
 
     async fn queued_followups(&self, limit: usize) -> PortResult<Vec<QueuedFollowup>> {
@@ -135,5 +137,17 @@ impl<E: ItemEngine> InsightStore for Store<E> {
         );
         self.engine.write(vec![Write::delete(key)]).await?.ok();
         Ok(())
+    }
+
+    async fn drop_followups(&self, tenant: TenantId, interview: InterviewId) -> PortResult<u32> {
+        let (pk, _) = keys::tenant(tenant);
+        let prefix = format!("{}{interview}#", keys::FOLLOWUP_PREFIX);
+        let mut dropped = 0;
+        for item in self.engine.query_partition(&pk, &prefix).await? {
+            let followup: QueuedFollowup = from_item(item)?;
+            self.finish_followup(&followup).await?;
+            dropped += 1;
+        }
+        Ok(dropped)
     }
 }

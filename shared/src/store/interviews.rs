@@ -254,6 +254,45 @@ impl<E: ItemEngine> InterviewStore for Store<E> {
         Ok(Page { items, next_cursor })
     }
 
+    async fn ended_interviews(
+        &self,
+        tenant: TenantId,
+        cutoff: DateTime<Utc>,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> PortResult<Page<InterviewId>> {
+        let (pk, _) = keys::tenant(tenant);
+        // A cursor the job did not get from this tenant's listing starts from the beginning.
+        let after = cursor.and_then(|c| cursor::decode(c, &pk, keys::INTERVIEW_PREFIX, |_| true));
+        let until = keys::ended_until(cutoff);
+        let index_pk = keys::ended_interviews(tenant);
+        let page = self
+            .engine
+            .query_index(&IndexQuery {
+                index: Index::Ended,
+                index_pk: &index_pk,
+                until: Some(&until),
+                after: after.as_ref(),
+                newest_first: false,
+                filter: None,
+                want: limit,
+                max_reads: limit,
+            })
+            .await?;
+        // The index holds keys only; the interview id is the end of the item's sort key.
+        let items = page
+            .items
+            .iter()
+            .filter_map(|item| item.get("sk").and_then(Value::as_str))
+            .filter_map(|sk| sk.strip_prefix(keys::INTERVIEW_PREFIX))
+            .filter_map(InterviewId::parse)
+            .collect();
+        Ok(Page {
+            items,
+            next_cursor: page.stopped_at.as_ref().map(cursor::encode),
+        })
+    }
+
     async fn list_interviews(
         &self,
         tenant: TenantId,

@@ -75,6 +75,31 @@ pub fn due_until(now: chrono::DateTime<chrono::Utc>) -> String {
     format!("{:015}#\u{10FFFF}", now.timestamp_millis().max(0))
 }
 
+/// The ended index (`gsi3`) partition of a tenant's interviews that ended, or will end by
+/// themselves (see `Interview::ends_at`).
+pub fn ended_interviews(t: TenantId) -> String {
+    format!("TENANT#{t}#ENDED")
+}
+
+/// An interview's sort key in the ended index: when it ends (epoch milliseconds, zero-padded
+/// so text order is time order), then the interview.
+pub fn ended_sort(ends_at: chrono::DateTime<chrono::Utc>, i: InterviewId) -> String {
+    format!("{:015}#{i}", ends_at.timestamp_millis().max(0))
+}
+
+/// The largest ended sort key of an interview that ended by `cutoff`.
+pub fn ended_until(cutoff: chrono::DateTime<chrono::Utc>) -> String {
+    format!("{:015}#\u{10FFFF}", cutoff.timestamp_millis().max(0))
+}
+
+/// A tenant that keeps interviews for a limited time: one partition holds them all, so the
+/// retention job finds them with one query (no scan).
+pub fn retention(t: TenantId) -> Key {
+    (RETENTION_PARTITION.into(), format!("TENANT#{t}"))
+}
+
+pub const RETENTION_PARTITION: &str = "RETENTION";
+
 /// One interview per (position, normalised email).
 pub fn email_guard(t: TenantId, p: PositionId, normalized_email: &str) -> Key {
     (

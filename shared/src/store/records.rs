@@ -4,8 +4,8 @@
 use super::engine::{Index, Item};
 use super::keys::{self, Key};
 use crate::domain::{
-    ApiKey, Delivery, Interview, InterviewId, PositionId, ShareLink, Tenant, TenantId, Transcript,
-    UploadId,
+    ApiKey, Delivery, Interview, InterviewId, PositionId, RetentionDays, ShareLink, Tenant,
+    TenantId, Transcript, UploadId,
 };
 use crate::ports::{PortResult, QueuedFollowup, StoredResponse, Unavailable};
 use serde::de::DeserializeOwned;
@@ -58,6 +58,17 @@ pub fn interview_item(interview: &Interview) -> PortResult<Item> {
             Value::String(keys::due_sort(due, interview.tenant_id, interview.id)),
         );
     }
+    // In the ended index once it has an end (sparse: absent while it can stay open forever).
+    if let Some(ends_at) = interview.ends_at() {
+        item.insert(
+            Index::Ended.pk().into(),
+            Value::String(keys::ended_interviews(interview.tenant_id)),
+        );
+        item.insert(
+            Index::Ended.sk().into(),
+            Value::String(keys::ended_sort(ends_at, interview.id)),
+        );
+    }
     // The deadline as a number too, so listing filters can compare it exactly.
     if let Some(deadline) = interview.deadline {
         item.insert(DEADLINE_AT.into(), Value::from(deadline.timestamp_millis()));
@@ -74,6 +85,14 @@ pub struct KeyLookup {
     /// Kept up to date beside the key (see `TenantStore::touch_key`).
     #[serde(default)]
     pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A tenant with a retention period, in the retention job's partition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RetentionRecord {
+    pub tenant_id: TenantId,
+    pub retention_days: RetentionDays,
 }
 
 /// A position whose content is being purged.

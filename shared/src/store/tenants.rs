@@ -1,9 +1,9 @@
 //! Tenants and their API keys. The item under a key's hash carries the key and its tenant,
 //! so authenticating a request is one read; the tenant's list of keys sits in its partition.
 
-use super::records::{from_item, to_item, KeyLookup};
+use super::records::{from_item, to_item, KeyLookup, RetentionRecord};
 use super::{keys, Condition, ItemEngine, Op, Store, Write};
-use crate::domain::{ApiKey, ApiKeyId, SecretHash, Tenant, TenantId};
+use crate::domain::{ApiKey, ApiKeyId, RetentionDays, SecretHash, Tenant, TenantId};
 use crate::ports::{PortResult, TenantStore, Unavailable};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -111,5 +111,43 @@ impl<E: ItemEngine> TenantStore for Store<E> {
         ];
         let _revoked_meanwhile = self.engine.write(writes).await?;
         Ok(())
+    }
+
+    async fn set_retention(
+        &self,
+        tenant: TenantId,
+        days: Option<RetentionDays>,
+    ) -> PortResult<bool> {
+        let value = serde_json::to_value(days).map_err(|e| Unavailable::from_err("encoding", e))?;
+        // Only the one attribute: nothing else of the tenant is read or overwritten, so no
+        // version is needed.
+        let mut writes = vec![Write {
+            key: keys::tenant(tenant),
+            op: Op::set(vec![("retentionDays", value)]),
+            condition: Condition::Present,
+        }];
+        writes.push(match days {
+            Some(retention_days) => Write::put(
+                to_item(
+                    &keys::retention(tenant),
+                    &RetentionRecord {
+                        tenant_id: tenant,
+                        retention_days,
+                    },
+                )?,
+                Condition::Always,
+            ),
+            None => Write::delete(keys::retention(tenant)),
+        });
+        Ok(self.engine.write(writes).await?.is_ok())
+    }
+
+    async fn tenants_with_retention(&self) -> PortResult<Vec<(TenantId, RetentionDays)>> {
+        self.engine
+            .query_partition(keys::RETENTION_PARTITION, "TENANT#")
+            .await?
+            .into_iter()
+            .map(|item| from_item::<RetentionRecord>(item).map(|r| (r.tenant_id, r.retention_days)))
+            .collect()
     }
 }
