@@ -43,8 +43,14 @@ impl Deployment {
             let name = format!("reelview-{}-T3STSUFF1X", function.logical_id);
             let mut env = environment(&function, &aws);
             env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
-            let process =
-                LambdaProcess::start(&function.binary, &name, function.memory_size, &env).await;
+            let process = LambdaProcess::start(
+                &function.binary,
+                &name,
+                function.memory_size,
+                std::time::Duration::from_secs(function.timeout_seconds),
+                &env,
+            )
+            .await;
             functions.insert(function.binary.clone(), process);
         }
         Deployment {
@@ -1047,14 +1053,21 @@ async fn an_authorizer_that_cannot_read_the_table_fails_instead_of_denying() {
         &format!("Bearer {key}"),
     );
 
+    let timeout = std::time::Duration::from_secs(authorizer.timeout_seconds);
     let mut broken = environment(&authorizer, &aws);
     for (name, value) in broken.iter_mut() {
         if name == "REELVIEW_TABLE" {
             *value = "no-such-table".into();
         }
     }
-    let process =
-        LambdaProcess::start(&authorizer.binary, "reelview-Authorizer-T3ST", 256, &broken).await;
+    let process = LambdaProcess::start(
+        &authorizer.binary,
+        "reelview-Authorizer-T3ST",
+        256,
+        timeout,
+        &broken,
+    )
+    .await;
     process.ready().await.expect("the authorizer starts");
     let outcome = process.try_invoke(&event).await;
     assert!(
@@ -1066,6 +1079,7 @@ async fn an_authorizer_that_cannot_read_the_table_fails_instead_of_denying() {
         &authorizer.binary,
         "reelview-Authorizer-T3ST2",
         256,
+        timeout,
         &environment(&authorizer, &aws),
     )
     .await;

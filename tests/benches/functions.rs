@@ -95,13 +95,14 @@ struct Subject {
     binary: String,
     path: PathBuf,
     memory_size: u64,
+    timeout: std::time::Duration,
     env: Vec<(String, String)>,
 }
 
 impl Subject {
     async fn start(&self) -> LambdaProcess {
         let name = format!("{}-B3NCH", self.binary);
-        LambdaProcess::start_at(&self.path, &name, self.memory_size, &self.env).await
+        LambdaProcess::start_at(&self.path, &name, self.memory_size, self.timeout, &self.env).await
     }
 }
 
@@ -113,6 +114,7 @@ fn subjects(template: &serde_yaml::Value, aws: &Resources) -> Vec<Subject> {
             binary: f.binary.clone(),
             path: dir.join(&f.binary),
             memory_size: f.memory_size,
+            timeout: std::time::Duration::from_secs(f.timeout_seconds),
             env: quiet(environment(&f, aws)),
         })
         .collect();
@@ -120,6 +122,7 @@ fn subjects(template: &serde_yaml::Value, aws: &Resources) -> Vec<Subject> {
         binary: FLOOR.into(),
         path: dir.join(FLOOR),
         memory_size: 256,
+        timeout: std::time::Duration::from_secs(15),
         env: quiet(vec![]),
     });
     // The floor must be there; a function not built (a partial build) is left out, and the

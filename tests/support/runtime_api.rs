@@ -39,6 +39,8 @@ struct Pending {
 
 struct Shared {
     function_arn: String,
+    /// How long an invocation may run: its deadline is this long after it is handed out.
+    timeout: std::time::Duration,
     queue: tokio::sync::Mutex<mpsc::UnboundedReceiver<Pending>>,
     in_flight: Mutex<HashMap<String, oneshot::Sender<Outcome>>>,
     /// Set once the process asked for its first event: its init phase succeeded.
@@ -59,10 +61,11 @@ pub struct RuntimeApi {
 }
 
 impl RuntimeApi {
-    pub async fn start(function_arn: &str) -> RuntimeApi {
+    pub async fn start(function_arn: &str, timeout: std::time::Duration) -> RuntimeApi {
         let (events, queue) = mpsc::unbounded_channel();
         let shared = Arc::new(Shared {
             function_arn: function_arn.to_string(),
+            timeout,
             queue: tokio::sync::Mutex::new(queue),
             in_flight: Mutex::new(HashMap::new()),
             polled: watch::channel(false).0,
@@ -176,7 +179,7 @@ async fn next(State(shared): State<Arc<Shared>>) -> Response {
         .lock()
         .expect("in-flight lock")
         .insert(pending.request_id.clone(), pending.reply);
-    let deadline = chrono::Utc::now().timestamp_millis() + 15_000;
+    let deadline = chrono::Utc::now().timestamp_millis() + shared.timeout.as_millis() as i64;
     let mut headers = HeaderMap::new();
     let mut set = |name: &'static str, value: &str| {
         headers.insert(name, HeaderValue::from_str(value).expect("header value"));
@@ -265,6 +268,7 @@ impl LambdaProcess {
         binary: &str,
         function_name: &str,
         memory_size: u64,
+        timeout: std::time::Duration,
         env: &[(String, String)],
     ) -> LambdaProcess {
         let path = binary_path(binary);
@@ -273,7 +277,7 @@ impl LambdaProcess {
             "{} is missing: run `cargo build --workspace --bins` before these tests",
             path.display()
         );
-        Self::start_at(&path, function_name, memory_size, env).await
+        Self::start_at(&path, function_name, memory_size, timeout, env).await
     }
 
     /// Like [`LambdaProcess::start`], for the executable at `path` (e.g. a release build).
@@ -281,6 +285,7 @@ impl LambdaProcess {
         path: &std::path::Path,
         function_name: &str,
         memory_size: u64,
+        timeout: std::time::Duration,
         env: &[(String, String)],
     ) -> LambdaProcess {
         let binary = path
@@ -289,7 +294,7 @@ impl LambdaProcess {
             .unwrap_or_default();
         let binary = binary.as_str();
         let arn = format!("arn:aws:lambda:eu-west-1:123456789012:function:{function_name}");
-        let api = RuntimeApi::start(&arn).await;
+        let api = RuntimeApi::start(&arn, timeout).await;
         let mut command = Command::new(path);
         command.env_clear();
         for kept in ["PATH", "HOME"] {

@@ -177,6 +177,9 @@ pub struct Function {
     pub binary: String,
     /// `MemorySize`, the function's own or the global one.
     pub memory_size: u64,
+    /// `Timeout` in seconds, the function's own or the global one: the time an invocation
+    /// gets (its context's deadline).
+    pub timeout_seconds: u64,
     /// `Globals.Function.Environment.Variables` overlaid with the function's own
     /// `Properties.Environment.Variables`: name → the template's value (often a `!Ref`).
     pub environment: BTreeMap<String, Value>,
@@ -205,6 +208,10 @@ pub fn functions(template: &Value) -> Vec<Function> {
                     .as_u64()
                     .or_else(|| globals["MemorySize"].as_u64())
                     .unwrap_or(128),
+                timeout_seconds: properties["Timeout"]
+                    .as_u64()
+                    .or_else(|| globals["Timeout"].as_u64())
+                    .unwrap_or(3),
                 environment,
             }
         })
