@@ -6,12 +6,16 @@ ends on the sign-in screen. Webhooks: an invalid URL gets the API's words next t
 receiver on loopback (reelview-local delivers to loopback addresses, see `WebhookUrl` in
 infra/openapi.yaml) gets the console's test ping signed with the secret the console showed; a
 failed delivery is retried from the log; edit, rotate (both secrets sign for a day) and delete.
+Retention and erasure: the team's retention period is set, shortened only after asking, and
+turned off; a candidate is erased from every position, the API then has nothing of them, and
+asking again says so.
 """
 
 import base64
 import hashlib
 import hmac
 import threading
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -25,8 +29,10 @@ from test_candidate_page import (  # noqa: F401 - pytest fixtures
     auth,
     check,
     click,
+    create_position,
     driver,
     element,
+    invite,
     no_horizontal_scroll,
     phone,
     server,
@@ -153,6 +159,36 @@ def set_text(driver, element_id, value):
     field.send_keys(value)
 
 
+def retention(server, key):
+    return check(requests.get(server.url("/v1/tenant"), headers=auth(key), timeout=10), 200)["retentionDays"]
+
+
+def interviews_of(server, key, position_id, email):
+    return check(
+        requests.get(server.url(f"/v1/positions/{position_id}/interviews"), params={"email": email},
+                     headers=auth(key), timeout=10),
+        200,
+    )["items"]
+
+
+def save_retention(driver, days):
+    set_text(driver, "retention-days", str(days))
+    click(driver, "retention-save")
+
+
+def erasure_outcome(driver):
+    """What the last erasure removed, in the console's words ('' until it shows)."""
+    try:
+        found = driver.find_elements(By.ID, "erasure-outcome")
+        return found[0].text if found else ""
+    except StaleElementReferenceException:
+        return ""
+
+
+def retention_shows(driver, words):
+    wait_for(driver, lambda d: words in element(d, "retention-current").text, what=f"the retention to read {words!r}")
+
+
 # ------------------------------------------------------------------------------------------------
 # Tests
 
@@ -162,7 +198,8 @@ def test_api_keys_marked_created_once_and_revoked(server, api_key, driver):
     open_settings(server, driver, api_key)
 
     assert driver.find_element(By.CSS_SELECTOR, "#view h1").text == "Settings"
-    assert [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#view h2")] == ["API keys", "Webhooks"]
+    assert [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#view h2")] == [
+        "API keys", "Webhooks", "Data retention", "Erase a candidate"]
     assert driver.execute_script("return document.activeElement.tagName") == "H1"
     row = key_row(driver, own["keyId"])
     assert row is not None and own["label"] in row.text and "This is you" in row.text, row and row.text
@@ -379,4 +416,128 @@ def test_revoking_your_own_key_signs_you_out(server, api_key, driver):
     assert driver.execute_script("return sessionStorage.length") == 0, "the revoked key is forgotten"
     assert requests.get(server.url("/v1/me"), headers=auth(mine["apiKey"]), timeout=10).status_code == 401
     assert me(server, api_key)["key"]["label"] == "first key", "the team's other keys still work"
+    no_console_errors(driver, 422)
+
+
+def test_retention_is_set_shortened_after_asking_and_turned_off_and_a_candidate_is_erased(server, api_key, driver):
+    open_settings(server, driver, api_key)
+    assert retention(server, api_key) is None
+    assert "kept until you delete them" in element(driver, "retention-current").text
+    assert "next hourly run" in element(driver, "retention-explained").text
+    assert not element(driver, "retention-forever").is_displayed(), "nothing to turn off yet"
+
+    # Out of range: the API's words by the field, without asking first.
+    save_retention(driver, 0)
+    wait_for(driver, lambda d: element(d, "retention-days-error").is_displayed(), what="the period's error")
+    assert "3650" in element(driver, "retention-days-error").text
+    assert element(driver, "retention-days").get_attribute("aria-invalid") == "true"
+    assert not driver.find_elements(By.CSS_SELECTOR, "dialog")
+    assert retention(server, api_key) is None
+
+    # 30 days: old interviews may go within the hour, so the console asks first.
+    save_retention(driver, 30)
+    text = dialog_text(driver)
+    assert "30 days" in text and "cannot be undone" in text, text
+    click(driver, "dialog-confirm")
+    no_dialog(driver)
+    retention_shows(driver, "deleted 30 days after they end")
+    assert retention(server, api_key) == 30
+    assert not element(driver, "retention-days-error").is_displayed()
+    assert element(driver, "retention-forever").is_displayed()
+
+    # Shorter: asked again; cancelling keeps 30, confirming stores 7.
+    save_retention(driver, 7)
+    text = dialog_text(driver)
+    assert "7 days" in text and "30 days" in text and "cannot be undone" in text, text
+    click(driver, "dialog-cancel")
+    no_dialog(driver)
+    assert retention(server, api_key) == 30
+    assert "30 days" in element(driver, "retention-current").text
+    click(driver, "retention-save")
+    dialog_text(driver)
+    click(driver, "dialog-confirm")
+    no_dialog(driver)
+    retention_shows(driver, "deleted 7 days after they end")
+    assert retention(server, api_key) == 7
+    driver.execute_script("document.getElementById('retention-title').scrollIntoView()")
+    shot(driver, "settings-retention-desktop")
+
+    # Keeping interviews longer deletes nothing sooner: no question.
+    click(driver, "retention-forever")
+    retention_shows(driver, "kept until you delete them")
+    assert not driver.find_elements(By.CSS_SELECTOR, "dialog")
+    assert retention(server, api_key) is None
+    assert element(driver, "retention-days").get_attribute("value") == ""
+
+    # A candidate in two positions, with a comment on one; another candidate stays.
+    email = f"grace.{uuid.uuid4().hex[:8]}@example.com"
+    first = create_position(server, api_key, name="Support Lead")
+    second = create_position(server, api_key, name="Data Analyst")
+    ids = []
+    for position in (first, second):
+        ids.append(check(requests.post(
+            server.url(f"/v1/positions/{position['id']}/interviews"),
+            json={"candidate": {"email": email, "firstName": "Grace", "lastName": "Hopper"}, "sendEmail": False},
+            headers=auth(api_key), timeout=10), 201)["id"])
+    check(requests.post(server.url(f"/v1/interviews/{ids[0]}/comments"), json={"text": "Strong on SQL."},
+                        headers=auth(api_key), timeout=10), 201)
+    other_id, _ = invite(server, api_key, first["id"], first_name="Ada")
+
+    # What is not an address is refused before asking; what the API refuses shows by the field.
+    set_text(driver, "erasure-email", "grace hopper")
+    click(driver, "erasure-submit")
+    wait_for(driver, lambda d: element(d, "erasure-email-error").is_displayed(), what="the address's error")
+    assert not driver.find_elements(By.CSS_SELECTOR, "dialog")
+    set_text(driver, "erasure-email", "grace@example")
+    click(driver, "erasure-submit")
+    dialog_text(driver)
+    click(driver, "dialog-confirm")
+    wait_for(driver, lambda d: "valid email" in element(d, "erasure-email-error").text, what="the API's word on the address")
+    assert element(driver, "erasure-email").get_attribute("aria-invalid") == "true"
+
+    # Asked first, saying what goes; cancelling erases nothing.
+    set_text(driver, "erasure-email", f"  {email.upper()} ")
+    click(driver, "erasure-submit")
+    text = dialog_text(driver)
+    assert email.upper() in text and "all positions" in text and "cannot be undone" in text, text
+    assert "recordings" in text and "comments" in text and "share links" in text, text
+    click(driver, "dialog-cancel")
+    no_dialog(driver)
+    assert len(interviews_of(server, api_key, first["id"], email)) == 1
+
+    click(driver, "erasure-submit")
+    dialog_text(driver)
+    click(driver, "dialog-confirm")
+    no_dialog(driver)
+    outcome = wait_for(driver, erasure_outcome, what="the erasure's outcome")
+    assert "2 interviews" in outcome and "1 comment" in outcome and "removed" in outcome, outcome
+    assert not element(driver, "erasure-email-error").is_displayed()
+    assert not driver.find_elements(By.ID, "erasure-suppression")
+    assert interviews_of(server, api_key, first["id"], email) == []
+    assert interviews_of(server, api_key, second["id"], email) == []
+    for interview_id in ids:
+        assert requests.get(server.url(f"/v1/interviews/{interview_id}"), headers=auth(api_key), timeout=10).status_code == 404
+    assert check(requests.get(server.url(f"/v1/interviews/{other_id}"), headers=auth(api_key), timeout=10), 200)["id"] == other_id
+    driver.execute_script("document.getElementById('erasure-title').scrollIntoView()")
+    shot(driver, "settings-erasure-desktop")
+
+    # Phone: nothing wider than the screen; asking again says nothing was stored.
+    phone(driver)
+    driver.refresh()
+    wait_screen(driver, "settings")
+    assert no_horizontal_scroll(driver)
+    driver.execute_script("document.getElementById('retention-title').scrollIntoView()")
+    shot(driver, "settings-retention-phone")
+    set_text(driver, "erasure-email", email)
+    click(driver, "erasure-submit")
+    dialog_text(driver)
+    shot(driver, "settings-erasure-confirm-phone")
+    click(driver, "dialog-confirm")
+    no_dialog(driver)
+    wait_for(driver, lambda d: "Nothing of" in erasure_outcome(d), what="the second erasure's outcome")
+    assert "was stored" in element(driver, "erasure-outcome").text
+    assert no_horizontal_scroll(driver)
+    driver.execute_script("document.getElementById('erasure-title').scrollIntoView()")
+    shot(driver, "settings-erasure-phone")
+    assert check(requests.get(server.url(f"/v1/interviews/{other_id}"), headers=auth(api_key), timeout=10), 200)
     no_console_errors(driver, 422)

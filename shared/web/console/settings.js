@@ -1,4 +1,5 @@
-// The settings screen (/app/settings): the team's API keys and its webhooks.
+// The settings screen (/app/settings): the team's API keys, its webhooks, how long it keeps
+// interviews and erasing one candidate's data.
 //
 // Secrets (a new API key, a webhook's signing secret) exist in exactly one API answer, so the
 // screen shows each in a dialog that says so and offers to copy it, and keeps it nowhere else.
@@ -6,7 +7,7 @@
 
 import { api, ApiError, endsSession, SIGNED_OUT_EVENT } from './api.js';
 import { h, replace, toast, showError, errorSlot, busy, confirmDialog, openDialog, copyField, FieldErrors, cell, emptyValue } from './ui.js';
-import { dateTime, timeElement } from './format.js';
+import { dateTime, plural, timeElement } from './format.js';
 
 /** The events a webhook can subscribe to (SubscribableEventType), in the API's order. */
 const EVENTS = [
@@ -36,7 +37,7 @@ const hook = (id) => `/v1/webhooks/${encodeURIComponent(id)}`;
 
 export async function render(context) {
   context.setTitle('Settings');
-  const [keyList, webhookList] = await Promise.all([api('GET', '/v1/api-keys'), api('GET', '/v1/webhooks')]);
+  const [keyList, webhookList, team] = await Promise.all([api('GET', '/v1/api-keys'), api('GET', '/v1/webhooks'), api('GET', '/v1/tenant')]);
 
   const timers = new Set();
   let alive = true;
@@ -55,9 +56,11 @@ export async function render(context) {
     h('div', { class: 'page-header' },
       h('div', {},
         h('h1', {}, 'Settings'),
-        h('p', { class: 'lead' }, 'The API keys of ', h('bdi', {}, context.session.team), ' and the webhooks that tell your other systems what happens.'))),
+        h('p', { class: 'lead' }, 'The API keys of ', h('bdi', {}, context.session.team), ', the webhooks that tell your other systems what happens, how long interviews are kept, and erasing a candidate’s data.'))),
     keys,
-    webhooks));
+    webhooks,
+    retentionSection(team),
+    erasureSection(context)));
 
   return {
     leave() {
@@ -764,6 +767,244 @@ function webhookForm({ idPrefix, title, webhook = null, submitLabel, busyLabel, 
 
   reset();
   return { form, reset, focus: () => url.focus() };
+}
+
+// ---- Data retention -------------------------------------------------------------------------------
+
+const MAX_RETENTION_DAYS = 3650;
+
+/** The team's retention setting in words. */
+function retentionWords(days) {
+  return days === null || days === undefined
+    ? 'Interviews are kept until you delete them.'
+    : `Completed and expired interviews are deleted ${plural(days, 'day', 'days')} after they end, with their recordings, comments and share links.`;
+}
+
+function retentionSection(team) {
+  let current = team.retentionDays ?? null;
+
+  const errors = new FieldErrors();
+  const days = h('input', {
+    type: 'number', id: 'retention-days', name: 'retentionDays', min: '1', max: String(MAX_RETENTION_DAYS), step: '1',
+    inputmode: 'numeric', autocomplete: 'off', placeholder: 'e.g. 365',
+  });
+  const save = h('button', { type: 'submit', class: 'btn btn-primary', id: 'retention-save' }, 'Save');
+  const forever = h('button', { type: 'button', class: 'btn', id: 'retention-forever' }, 'Keep forever');
+  const formError = errorSlot('retention-error', { tabindex: '-1' });
+  const now = h('p', { class: 'notice settings-retention-now', id: 'retention-current' });
+  days.setAttribute('aria-describedby', 'retention-days-hint');
+  // The buttons sit beside the short number field, whatever the length of its label.
+  const form = h('form', { class: 'card', id: 'retention-form', novalidate: true, 'aria-labelledby': 'retention-form-title' },
+    h('h3', { id: 'retention-form-title' }, 'Delete interviews after a while'),
+    h('div', { class: 'field' },
+      h('label', { for: days.id }, 'Days to keep an interview after it ends'),
+      h('div', { class: 'settings-retention-row' }, days, save, forever),
+      errors.slot('retentionDays', days),
+      h('p', { class: 'hint', id: 'retention-days-hint' }, `From 1 to ${MAX_RETENTION_DAYS} (about ten years). 365 keeps a year of interviews.`)),
+    formError);
+
+  function draw() {
+    now.textContent = retentionWords(current);
+    days.value = current === null ? '' : String(current);
+    // Nothing to turn off while interviews are already kept for ever.
+    forever.hidden = current === null;
+  }
+
+  function clear() {
+    errors.clear();
+    showError(formError, null);
+  }
+
+  /** Asks before a period that deletes sooner than now; answers whether to go on. */
+  function shorterConfirmed(value) {
+    if (current !== null && value >= current) return Promise.resolve(true);
+    const ended = `Every interview that completed or expired more than ${plural(value, 'day', 'days')} ago`;
+    return confirmDialog({
+      title: current === null ? 'Start deleting old interviews?' : 'Shorten how long interviews are kept?',
+      body: [
+        current === null
+          ? h('p', {}, 'Now, interviews are kept until you delete them.')
+          : h('p', {}, `Now, interviews are kept ${plural(current, 'day', 'days')} after they end.`),
+        h('p', {}, ended, ' will be deleted at the next hourly run, within the hour: its answers, video and audio recordings, transcripts, evaluations, comments and share links, in every position.'),
+        h('p', {}, 'This cannot be undone. Interviews still open without a deadline are kept.'),
+      ],
+      confirmLabel: `Keep ${plural(value, 'day', 'days')}`,
+      danger: true,
+    });
+  }
+
+  async function store(value, button) {
+    const other = button === save ? forever : save;
+    other.disabled = true;
+    try {
+      await busy(button, 'Saving…', async () => {
+        try {
+          const saved = await api('PATCH', '/v1/tenant', { retentionDays: value });
+          current = saved.retentionDays ?? null;
+          draw();
+          toast(current === null ? 'Interviews are now kept until you delete them.' : `Interviews are now deleted ${plural(current, 'day', 'days')} after they end.`);
+        } catch (error) {
+          if (endsSession(error)) return;
+          if (!errors.report(error, formError)) formError.focus();
+        }
+      });
+    } finally {
+      other.disabled = false;
+    }
+  }
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clear();
+    const text = days.value.trim();
+    // The API takes whole days only; anything else would come back as a malformed request.
+    if (days.validity.badInput || !/^\d+$/.test(text)) {
+      errors.show('retentionDays', text || days.validity.badInput
+        ? `Enter a whole number of days, from 1 to ${MAX_RETENTION_DAYS}.`
+        : `Enter a number of days, from 1 to ${MAX_RETENTION_DAYS}, or choose Keep forever.`);
+      days.focus();
+      return;
+    }
+    const value = Number(text);
+    if (value === current) {
+      toast(retentionWords(current));
+      return;
+    }
+    // Out of range, the API says why by the field; no need to ask first.
+    const inRange = value >= 1 && value <= MAX_RETENTION_DAYS;
+    if (inRange && !(await shorterConfirmed(value))) {
+      save.focus();
+      return;
+    }
+    await store(value, save);
+  });
+
+  forever.addEventListener('click', async () => {
+    clear();
+    await store(null, forever);
+    if (current === null) days.focus();
+  });
+
+  draw();
+  return h('section', { class: 'settings-section', 'aria-labelledby': 'retention-title' },
+    h('h2', { id: 'retention-title', tabindex: '-1' }, 'Data retention'),
+    now,
+    h('p', { class: 'hint', id: 'retention-explained' },
+      'With a period set, Reelview deletes once an hour every interview that completed, or expired at its deadline, longer ago than that, in every position: its answers, video and audio recordings, transcripts, evaluations, comments and share links, as if you had deleted it yourself (webhooks hear ',
+      h('code', {}, 'interview.deleted'), '). Interviews still open without a deadline are kept. A change applies from the next hourly run.'),
+    form);
+}
+
+// ---- Erasure -------------------------------------------------------------------------------------
+
+/** What an erasure removed, in words (the kinds with none left out, interviews always said). */
+function removedWords(removed) {
+  const kinds = [
+    ['interviews', 'interview', 'interviews'],
+    ['answers', 'answer', 'answers'],
+    ['videos', 'recording', 'recordings'],
+    ['transcripts', 'transcript', 'transcripts'],
+    ['evaluations', 'evaluation', 'evaluations'],
+    ['comments', 'comment', 'comments'],
+    ['shares', 'share link', 'share links'],
+    ['reminders', 'pending reminder', 'pending reminders'],
+    ['followups', 'queued processing task', 'queued processing tasks'],
+  ];
+  const parts = kinds
+    .filter(([key], index) => index === 0 || (removed[key] || 0) > 0)
+    .map(([key, one, many]) => plural(removed[key] || 0, one, many));
+  const list = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0];
+  return `${list} removed`;
+}
+
+function erasureSection(context) {
+  const errors = new FieldErrors();
+  // A text field, not type=email: the browser would refuse (or rewrite, for a non-ASCII domain)
+  // some addresses a candidate may have been invited with, and this must match them as stored.
+  const email = h('input', { type: 'text', id: 'erasure-email', name: 'email', maxlength: '254', autocomplete: 'off', spellcheck: 'false', inputmode: 'email', placeholder: 'ana@example.com' });
+  const submit = h('button', { type: 'submit', class: 'btn btn-danger', id: 'erasure-submit' }, 'Erase…');
+  const formError = errorSlot('erasure-error', { tabindex: '-1' });
+  const result = h('div', { id: 'erasure-result', class: 'settings-erasure-result', role: 'status', 'aria-live': 'polite' });
+  const team = context.session.team;
+  const form = h('form', { class: 'card', id: 'erasure-form', novalidate: true, 'aria-labelledby': 'erasure-form-title' },
+    h('h3', { id: 'erasure-form-title' }, 'Erase everything of one candidate'),
+    h('div', { class: 'settings-inline' },
+      errors.field('email', 'Candidate’s email address', email, 'The address they were invited or applied with; capitals and spaces around it do not matter.'),
+      h('div', { class: 'settings-inline-action' }, submit)),
+    formError);
+
+  function confirmErasure(address) {
+    return confirmDialog({
+      title: 'Erase this candidate?',
+      body: [
+        h('p', {}, 'Every interview of ', h('strong', { class: 'settings-break' }, h('bdi', {}, address)), ' in ', h('bdi', {}, team), ' will be deleted, in all positions (archived ones included), with everything it holds:'),
+        h('ul', { class: 'settings-erasure-list' },
+          h('li', {}, 'the answers, with their video and audio recordings, transcripts and evaluations;'),
+          h('li', {}, 'the team’s comments, scores and stages;'),
+          h('li', {}, 'its share links, which stop working;'),
+          h('li', {}, 'pending reminders, queued processing and the record of the emails sent.')),
+        h('p', {}, 'The candidate’s interview links stop working at once. This cannot be undone.'),
+      ],
+      confirmLabel: 'Erase for good',
+      danger: true,
+    });
+  }
+
+  function showResult(address, erasure) {
+    const removed = erasure.removed || {};
+    const nothing = !Object.values(removed).some((n) => n > 0);
+    replace(result,
+      h('div', { class: nothing ? 'notice' : 'notice notice-ok', id: 'erasure-outcome' },
+        nothing
+          ? h('p', {}, 'Nothing of ', h('strong', { class: 'settings-break' }, h('bdi', {}, address)), ' was stored: no position of the team has an interview of this address.')
+          : h('p', {}, 'Erased ', h('strong', { class: 'settings-break' }, h('bdi', {}, address)), `: ${removedWords(removed)}.`),
+        erasure.interviewIds && erasure.interviewIds.length
+          ? h('details', { class: 'settings-erasure-ids' },
+            h('summary', {}, 'Ids of the deleted interviews, for your records'),
+            h('ul', {}, erasure.interviewIds.map((id) => h('li', {}, h('code', {}, id)))))
+          : null),
+      erasure.suppressionKept
+        ? h('p', { class: 'notice notice-warn', id: 'erasure-suppression' },
+          'The address stays on the team’s do-not-email list, because an email to it bounced or was reported as spam. Keeping it there is what makes sure Reelview never emails this person again; nothing else about them is kept.')
+        : null);
+  }
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    errors.clear();
+    showError(formError, null);
+    const address = email.value.trim();
+    // Only an address worth erasing is asked about; the API has the last word on the rest.
+    if (!/^[^\s@]+@[^\s@]+$/.test(address)) {
+      errors.show('email', address ? 'Enter a whole email address, such as ana@example.com.' : 'Enter the candidate’s email address.');
+      email.focus();
+      return;
+    }
+    if (!(await confirmErasure(address))) {
+      submit.focus();
+      return;
+    }
+    replace(result);
+    await busy(submit, 'Erasing…', async () => {
+      try {
+        const erasure = await api('POST', '/v1/erasure', { email: address });
+        email.value = '';
+        showResult(address, erasure);
+        // The candidates list's order (j/k on the interview screen) may name interviews that are gone.
+        if (erasure.interviewIds && erasure.interviewIds.length) delete context.shared.candidateOrder;
+      } catch (error) {
+        if (endsSession(error)) return;
+        if (!errors.report(error, formError)) formError.focus();
+      }
+    });
+  });
+
+  return h('section', { class: 'settings-section', 'aria-labelledby': 'erasure-title' },
+    h('h2', { id: 'erasure-title', tabindex: '-1' }, 'Erase a candidate'),
+    h('p', { class: 'hint' },
+      'When a candidate asks for their data to be deleted: everything Reelview stores about them in this team goes at once, in every position, whatever the retention period. Other teams are not affected.'),
+    form,
+    result);
 }
 
 // ---- Secrets ------------------------------------------------------------------------------------
