@@ -27,15 +27,7 @@ async fn interview_answered(
     server
         .answer(&token, question, &video(1200, seed), None)
         .await;
-    let submitted = server
-        .call(
-            Method::POST,
-            &format!("/v1/candidate/{token}/submit"),
-            None,
-            None,
-        )
-        .await;
-    assert_eq!(submitted.status, 200, "{:?}", submitted.body);
+    server.submit(&token).await;
     (invited.body["id"].as_str().unwrap().to_string(), token)
 }
 

@@ -66,15 +66,7 @@ async fn complete(server: &Server, position: &Value, token: &str, seed: u8) {
     server
         .answer(token, question, &video(900, seed), None)
         .await;
-    let submitted = server
-        .call(
-            Method::POST,
-            &format!("/v1/candidate/{token}/submit"),
-            None,
-            None,
-        )
-        .await;
-    assert_eq!(submitted.status, 200, "{:?}", submitted.body);
+    server.submit(token).await;
 }
 
 async fn status_of(server: &Server, key: &str, interview: &str) -> u16 {

@@ -396,6 +396,12 @@ async fn an_interview_runs_end_to_end_through_the_deployed_functions() {
     );
     assert!(!script.body.is_empty());
 
+    // Who the console is signed in as: the key's label and team, from the authorizer's context.
+    let me = d.send(Request::new("GET", "/v1/me").bearer(&key)).await;
+    let me = expect(&me, 200, "GET /v1/me (reelview-api-keys)");
+    assert!(me["key"]["label"].is_string(), "{me}");
+    assert_eq!(me["tenant"]["name"], "Acme", "{me}");
+
     // The recruiter console's shell and one of its fingerprinted assets.
     let console = d.send(Request::new("GET", "/app/positions/new")).await;
     expect(&console, 200, "GET /app/{proxy+} (reelview-console)");

@@ -493,4 +493,18 @@ impl Server {
         assert_eq!(done.status, 200, "upload confirmation: {:?}", done.body);
         done
     }
+
+    /// Submits the interview as the candidate holding `token`, checked to be 200.
+    pub async fn submit(&self, token: &str) -> Reply {
+        let submitted = self
+            .call(
+                reqwest::Method::POST,
+                &format!("/v1/candidate/{token}/submit"),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(submitted.status, 200, "submit: {:?}", submitted.body);
+        submitted
+    }
 }
