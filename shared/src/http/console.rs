@@ -10,12 +10,14 @@
 
 use super::pages::secured;
 use crate::app::Error;
+use axum::body::Body;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use std::path::PathBuf;
+use std::sync::LazyLock;
 
 /// Every file of the console: name, content type, contents.
 const FILES: &[(&str, &str, &[u8])] = &[
@@ -147,28 +149,56 @@ fn version(dir: Option<&ConsoleDir>) -> String {
     }
 }
 
+/// A compiled-in file or one read from the working copy.
+enum Contents {
+    Compiled(&'static [u8]),
+    Read(Vec<u8>),
+}
+
+impl Contents {
+    fn body(self) -> Body {
+        match self {
+            Contents::Compiled(bytes) => Body::from(bytes),
+            Contents::Read(bytes) => Body::from(bytes),
+        }
+    }
+}
+
 /// One of the console's files, from the binary or the working copy.
-fn contents(dir: Option<&ConsoleDir>, name: &str) -> Option<(&'static str, Vec<u8>)> {
+fn contents(dir: Option<&ConsoleDir>, name: &str) -> Option<(&'static str, Contents)> {
     let (_, content_type, compiled) = FILES.iter().find(|(file, _, _)| *file == name)?;
     match dir {
         Some(ConsoleDir(dir)) => std::fs::read(dir.join(name))
             .ok()
-            .map(|read| (*content_type, read)),
-        None => Some((*content_type, compiled.to_vec())),
+            .map(|read| (*content_type, Contents::Read(read))),
+        None => Some((*content_type, Contents::Compiled(compiled))),
     }
 }
 
+/// The shell naming the assets of `dir`'s version.
+fn shell_html(dir: Option<&ConsoleDir>) -> Option<String> {
+    let html = match contents(dir, "index.html")? {
+        (_, Contents::Compiled(bytes)) => String::from_utf8_lossy(bytes).into_owned(),
+        (_, Contents::Read(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    Some(html.replace(ASSETS_PLACEHOLDER, &format!("/app/assets/{}", version(dir))))
+}
+
+/// The compiled-in shell, made once per process.
+static SHELL: LazyLock<Option<String>> = LazyLock::new(|| shell_html(None));
+
 /// The app's shell, for `/app` and for each of its deep links (the app routes in the page).
 async fn shell(dir: Option<Extension<ConsoleDir>>) -> Response {
-    let dir = dir.as_ref().map(|Extension(dir)| dir);
-    let Some((content_type, html)) = contents(dir, "index.html") else {
+    let html = match dir.as_ref() {
+        Some(Extension(dir)) => shell_html(Some(dir)),
+        None => SHELL.clone(),
+    };
+    let Some(html) = html else {
         return Error::RouteNotFound.into_response();
     };
-    let assets = format!("/app/assets/{}", version(dir));
-    let html = String::from_utf8_lossy(&html).replace(ASSETS_PLACEHOLDER, &assets);
     secured(
         (StatusCode::OK, html).into_response(),
-        content_type,
+        HTML,
         CSP,
         "no-cache",
         PERMISSIONS,
@@ -192,7 +222,7 @@ async fn asset(
         None => "public, max-age=31536000, immutable",
     };
     secured(
-        (StatusCode::OK, body).into_response(),
+        (StatusCode::OK, body.body()).into_response(),
         content_type,
         CSP,
         cache,
@@ -206,8 +236,10 @@ mod tests {
 
     #[test]
     fn the_shell_names_its_assets_through_the_placeholder() {
-        let (_, shell) = contents(None, "index.html").unwrap();
-        let shell = String::from_utf8(shell).unwrap();
+        let Some((_, Contents::Compiled(shell))) = contents(None, "index.html") else {
+            panic!("the shell is compiled in");
+        };
+        let shell = String::from_utf8_lossy(shell);
         assert!(shell.contains(&format!("{ASSETS_PLACEHOLDER}/app.js")));
         assert!(shell.contains(&format!("{ASSETS_PLACEHOLDER}/console.css")));
     }
