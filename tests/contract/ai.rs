@@ -213,6 +213,7 @@ const BEDROCK_MODEL: &str = "anthropic.claude-3-5-haiku-20241022-v1:0";
 
 async fn bedrock_evaluator(server: &AiServer) -> BedrockEvaluator {
     let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(reelview::aws::http_client())
         .endpoint_url(&server.base_url)
         .region(aws_config::Region::new("eu-west-1"))
         .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(

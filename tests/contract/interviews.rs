@@ -1,7 +1,7 @@
 //! `InterviewStore`: interviews with their lookups (token, email), the per-position guards,
 //! the monthly quota, version-checked updates and link rotation, and the paged listing.
 
-use crate::fixtures::{line, new_interview, random_secret};
+use crate::fixtures::{line, new_interview, new_position, random_secret};
 use crate::Store;
 use chrono::{DateTime, Duration as TimeDelta, Utc};
 use reelview::domain::{
@@ -26,6 +26,7 @@ contracts!(
     filtered_listing,
     selective_filters_read_a_bounded_page,
     ended_index,
+    a_link_reads_its_position_too,
 );
 
 /// Ana's email as every lookup presents it: normalised.
@@ -58,7 +59,8 @@ async fn by_email(
 }
 
 async fn by_token(store: &Store, token: &Secret) -> Option<Interview> {
-    store.interview_by_token(&token.hash()).await.unwrap()
+    let found = store.interview_by_token(&token.hash()).await.unwrap();
+    found.map(|(interview, _position)| interview)
 }
 
 /// Asserts every lookup finds `expected` as it is: by id, by link `token` and by `email`.
@@ -166,7 +168,8 @@ async fn lookups_and_guards(store: Store) {
         store
             .interview_by_token(&SecretHash::of("not-a-token"))
             .await
-            .unwrap(),
+            .unwrap()
+            .map(|(interview, _position)| interview),
         None
     );
 
@@ -831,4 +834,37 @@ async fn ended_index(store: Store) {
     store.delete_interview(&done).await.unwrap();
     let left = read(t0 + TimeDelta::days(100), None, 10).await;
     assert_eq!(left.items, vec![ids[1].id]);
+}
+
+/// A candidate link's lookup brings the interview's position with it (every request on the
+/// link needs both); once the position is deleted, the link finds the interview but no
+/// position, which closes the link.
+async fn a_link_reads_its_position_too(store: Store) {
+    let tenant = TenantId::new();
+    let position = new_position(tenant, "Engineer", None);
+    store.create_position(&position).await.unwrap();
+    let (ana, token) = new_interview(tenant, position.id, ANA, None, Utc::now());
+    store.create_interview(&ana, None).await.unwrap();
+
+    let (found, its_position) = store
+        .interview_by_token(&token.hash())
+        .await
+        .unwrap()
+        .expect("the link finds its interview");
+    assert_eq!(found, ana);
+    assert_eq!(its_position.map(|p| p.id), Some(position.id));
+
+    let stored = store
+        .get_position(tenant, position.id)
+        .await
+        .unwrap()
+        .unwrap();
+    store.delete_position(&stored).await.unwrap();
+    let (found, its_position) = store
+        .interview_by_token(&token.hash())
+        .await
+        .unwrap()
+        .expect("the interview is still there while its purge runs");
+    assert_eq!(found.id, ana.id);
+    assert!(its_position.is_none(), "a deleted position is not read");
 }

@@ -35,16 +35,13 @@ pub async fn load(app: &App, token: &str) -> Result<Session> {
     if !looks_like_token(token) {
         return Err(Error::LinkNotFound);
     }
-    let interview = app
+    let (interview, position) = app
         .interviews
         .interview_by_token(&SecretHash::of(token))
         .await?
         .ok_or(Error::LinkNotFound)?;
-    let position = app
-        .positions
-        .get_position(interview.tenant_id, interview.position_id)
-        .await?
-        .ok_or(Error::LinkNotFound)?;
+    // A deleted position closes its links at once.
+    let position = position.ok_or(Error::LinkNotFound)?;
     Ok(Session {
         interview,
         position,

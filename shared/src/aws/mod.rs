@@ -26,9 +26,48 @@ pub use ses::SesMailer;
 pub use transcribe::TranscribeJobs;
 
 /// The shared SDK configuration from the standard AWS environment (region, credentials and,
-/// for emulators, `AWS_ENDPOINT_URL`).
+/// for emulators, `AWS_ENDPOINT_URL`), over [`http_client`].
 pub async fn sdk_config() -> aws_config::SdkConfig {
-    aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(http_client())
+        .load()
+        .await
+}
+
+/// The HTTPS client of every SDK client in the process (one connection pool per connector
+/// settings): rustls on ring, the crypto the webhook client (reqwest) links too, so a function
+/// carries one TLS stack. It trusts the Mozilla roots compiled into the binary rather than the
+/// system's store: reading and parsing that from disk was most of a cold start, and a Lambda
+/// image's store holds the same roots.
+pub fn http_client() -> aws_sdk_dynamodb::config::SharedHttpClient {
+    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
+    let trust = TrustStore::empty()
+        .with_native_roots(false)
+        .with_pem_certificate(mozilla_roots_pem());
+    let context = TlsContext::builder()
+        .with_trust_store(trust)
+        .build()
+        .expect("a trust store of well-formed certificates");
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+        .tls_context(context)
+        .build_https()
+}
+
+/// The compiled-in roots as one PEM bundle: the client's trust store takes PEM only.
+fn mozilla_roots_pem() -> Vec<u8> {
+    use base64::Engine;
+    let mut pem = String::with_capacity(256 * 1024);
+    for cert in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
+        let body = base64::engine::general_purpose::STANDARD.encode(cert.as_ref());
+        pem.push_str("-----BEGIN CERTIFICATE-----\n");
+        for line in body.as_bytes().chunks(64) {
+            pem.push_str(std::str::from_utf8(line).expect("base64 is ASCII"));
+            pem.push('\n');
+        }
+        pem.push_str("-----END CERTIFICATE-----\n");
+    }
+    pem.into_bytes()
 }
 
 pub fn dynamodb(shared: &aws_config::SdkConfig) -> aws_sdk_dynamodb::Client {
@@ -89,4 +128,32 @@ pub fn bedrock(shared: &aws_config::SdkConfig) -> aws_sdk_bedrockruntime::Client
         .timeout_config(timeouts)
         .build();
     aws_sdk_bedrockruntime::Client::from_conf(config)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every compiled-in root goes into the bundle, and the roots that AWS endpoints'
+    /// certificates chain to (Amazon Trust Services, and Starfield's root that cross-signs
+    /// them) are among them.
+    #[test]
+    fn the_trust_store_holds_every_compiled_in_root_and_amazons() {
+        let pem = String::from_utf8(super::mozilla_roots_pem()).unwrap();
+        let blocks = pem.matches("-----BEGIN CERTIFICATE-----").count();
+        assert_eq!(blocks, webpki_root_certs::TLS_SERVER_ROOT_CERTS.len());
+        assert!(blocks > 100, "{blocks} roots");
+        let holds = |subject: &str| {
+            webpki_root_certs::TLS_SERVER_ROOT_CERTS
+                .iter()
+                .any(|cert| cert.windows(subject.len()).any(|w| w == subject.as_bytes()))
+        };
+        for root in [
+            "Amazon Root CA 1",
+            "Amazon Root CA 2",
+            "Amazon Root CA 3",
+            "Amazon Root CA 4",
+            "Starfield Services Root Certificate Authority - G2",
+        ] {
+            assert!(holds(root), "{root} is trusted");
+        }
+    }
 }

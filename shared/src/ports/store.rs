@@ -203,7 +203,12 @@ pub trait InterviewStore: Send + Sync {
         tenant: TenantId,
         id: InterviewId,
     ) -> PortResult<Option<Interview>>;
-    async fn interview_by_token(&self, token_hash: &SecretHash) -> PortResult<Option<Interview>>;
+    /// The interview a candidate link opens, with its position (`None` once the position is
+    /// deleted): only the interview's current token opens it.
+    async fn interview_by_token(
+        &self,
+        token_hash: &SecretHash,
+    ) -> PortResult<Option<(Interview, Option<Position>)>>;
     async fn interview_by_email(
         &self,
         tenant: TenantId,

@@ -61,17 +61,24 @@ pub fn stop_by(deadline_epoch_ms: u64) -> std::time::Instant {
     Instant::now() + left.saturating_sub(MARGIN.min(left / 5))
 }
 
-/// Logs to stderr; `RUST_LOG` filters (default `info`). JSON, one object per line with the
-/// event's fields at the top level (what CloudWatch Logs Insights queries), when
-/// `REELVIEW_LOG_FORMAT=json` or when the Lambda function's log format is JSON (its
-/// `LoggingConfig`, which Lambda passes on as `AWS_LAMBDA_LOG_FORMAT`); readable lines
-/// otherwise, for a developer's terminal.
+/// Logs to stderr; `RUST_LOG` filters by level per target (`info`, or e.g.
+/// `info,reelview=debug`; default `info`). JSON, one object per line with the event's fields
+/// at the top level (what CloudWatch Logs Insights queries), when `REELVIEW_LOG_FORMAT=json`
+/// or when the Lambda function's log format is JSON (its `LoggingConfig`, which Lambda passes
+/// on as `AWS_LAMBDA_LOG_FORMAT`); readable lines otherwise, for a developer's terminal.
+///
+/// The filter is `Targets`, not `EnvFilter`: span and field filters are not needed, and
+/// `EnvFilter` would link a regex engine into every function.
 pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let filter = env("RUST_LOG")
+        .and_then(|directives| directives.parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(LevelFilter::INFO));
     let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
         .with_target(false)
+        .with_max_level(LevelFilter::TRACE)
         .with_writer(std::io::stderr);
     let _ = if json_logs() {
         builder
@@ -81,11 +88,15 @@ pub fn init_tracing() {
             // which request it belongs to.
             .with_current_span(true)
             .with_span_list(false)
+            .finish()
+            .with(filter)
             .try_init()
     } else {
         builder
             .without_time()
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .finish()
+            .with(filter)
             .try_init()
     };
 }

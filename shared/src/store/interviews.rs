@@ -1,6 +1,7 @@
 //! Interviews with their link-token pointer, the one-interview-per-email and per-externalId
 //! guards, the monthly invite counter and the listing index.
 
+use super::positions::readable_position;
 use super::records::{
     followup_item, from_item, interview_item, to_item, InterviewPointer, DEADLINE_AT, QUOTA_COUNT,
 };
@@ -8,10 +9,12 @@ use super::{
     counts, cursor, keys, Condition, Filter, Index, IndexPosition, IndexQuery, ItemEngine, Op,
     Store, Write,
 };
-use crate::domain::{Interview, InterviewId, InterviewStatus, PositionId, SecretHash, TenantId};
+use crate::domain::{
+    Interview, InterviewId, InterviewStatus, Position, PositionId, SecretHash, TenantId,
+};
 use crate::ports::{
     CreateInterviewError, InterviewQuery, InterviewStore, ListError, Page, PortResult,
-    QueuedFollowup, QuotaCharge, UpdateError,
+    PositionStore, QueuedFollowup, QuotaCharge, UpdateError,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -140,10 +143,42 @@ impl<E: ItemEngine> InterviewStore for Store<E> {
         Ok(interview.filter(|i| i.tenant_id == tenant))
     }
 
-    async fn interview_by_token(&self, token_hash: &SecretHash) -> PortResult<Option<Interview>> {
-        let interview = self.interview_at(&keys::token(token_hash)).await?;
+    async fn interview_by_token(
+        &self,
+        token_hash: &SecretHash,
+    ) -> PortResult<Option<(Interview, Option<Position>)>> {
+        let Some(item) = self.engine.get(&keys::token(token_hash)).await? else {
+            return Ok(None);
+        };
+        let pointer: InterviewPointer = from_item(item)?;
+        let tenant = pointer.tenant_id;
+        let (interview, position) = match pointer.position_id {
+            // Every request on a candidate link reads both, so they come in one batch.
+            Some(position_id) => {
+                let keys = [
+                    keys::interview(tenant, pointer.interview_id),
+                    keys::position(tenant, position_id),
+                ];
+                let mut items = self.engine.get_many(&keys).await?.into_iter();
+                let interview: Option<Interview> =
+                    items.next().flatten().map(from_item).transpose()?;
+                let position = readable_position(items.next().flatten(), tenant)?;
+                let interview = interview.filter(|i| i.position_id == position_id);
+                (interview, position)
+            }
+            None => {
+                let interview = self.get_interview(tenant, pointer.interview_id).await?;
+                let position = match &interview {
+                    Some(i) => self.get_position(tenant, i.position_id).await?,
+                    None => None,
+                };
+                (interview, position)
+            }
+        };
         // Only the current token opens the interview; a rotated one may still have its pointer.
-        Ok(interview.filter(|i| &i.token_hash == token_hash))
+        Ok(interview
+            .filter(|i| i.tenant_id == tenant && &i.token_hash == token_hash)
+            .map(|i| (i, position)))
     }
 
     async fn interview_by_email(
@@ -410,4 +445,69 @@ fn filter_of(query: &InterviewQuery) -> Filter {
         all.push(Filter::Eq("externalId", text(external_id)));
     }
     Filter::All(all)
+}
+
+#[cfg(all(test, feature = "local"))]
+mod tests {
+    use super::keys;
+    use crate::app::{invite, positions, testing};
+    use crate::domain::SecretHash;
+    use crate::local::LocalStore;
+    use crate::ports::InterviewStore;
+    use crate::store::{Condition, ItemEngine, Write};
+    use serde_json::json;
+
+    /// A link sent before token pointers named the position still opens its interview (read
+    /// one item after another), position included.
+    #[tokio::test]
+    async fn a_pointer_without_the_position_still_opens_the_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let (app, _clock) = testing::app(dir.path());
+        let caller = testing::caller();
+        let position: positions::NewPosition = serde_json::from_value(
+            json!({ "name": "Engineer", "questions": [{ "text": "Why?" }] }),
+        )
+        .unwrap();
+        let position = positions::create_position(&app, &caller, position)
+            .await
+            .unwrap();
+        let input: invite::InviteInput = serde_json::from_value(json!({
+            "candidate": { "email": "ana@example.com", "firstName": "Ana", "lastName": "Silva" },
+            "sendEmail": false,
+        }))
+        .unwrap();
+        let invited = invite::invite(
+            &app,
+            app.links().unwrap(),
+            &caller,
+            &position.id.to_string(),
+            input,
+        )
+        .await
+        .unwrap();
+        let token = invited.url.rsplit('/').next().unwrap().to_string();
+        drop(app);
+
+        let store = LocalStore::open(dir.path()).unwrap();
+        let key = keys::token(&SecretHash::of(&token));
+        let mut pointer = store.engine.get(&key).await.unwrap().expect("the pointer");
+        assert!(
+            pointer.remove("positionId").is_some(),
+            "new pointers name it"
+        );
+        store
+            .engine
+            .write(vec![Write::put(pointer, Condition::Present)])
+            .await
+            .unwrap()
+            .unwrap();
+
+        let (interview, its_position) = store
+            .interview_by_token(&SecretHash::of(&token))
+            .await
+            .unwrap()
+            .expect("the link still opens");
+        assert_eq!(interview.position_id, position.id);
+        assert_eq!(its_position.map(|p| p.id), Some(position.id));
+    }
 }

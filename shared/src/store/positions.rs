@@ -20,6 +20,17 @@ impl<E: ItemEngine> Store<E> {
     }
 }
 
+/// A position item as its readers see it. Defence in depth: the key already scopes by
+/// tenant. A deleted position is gone for every reader, though its item stays until its
+/// purge ends.
+pub(super) fn readable_position(
+    item: Option<super::Item>,
+    tenant: TenantId,
+) -> PortResult<Option<Position>> {
+    let position: Option<Position> = item.map(from_item).transpose()?;
+    Ok(position.filter(|p| p.tenant_id == tenant && !p.is_deleted()))
+}
+
 fn pointer_of(position: &Position) -> PositionPointer {
     PositionPointer {
         tenant_id: position.tenant_id,
@@ -89,15 +100,8 @@ impl<E: ItemEngine> PositionStore for Store<E> {
     }
 
     async fn get_position(&self, tenant: TenantId, id: PositionId) -> PortResult<Option<Position>> {
-        let position: Option<Position> = self
-            .engine
-            .get(&keys::position(tenant, id))
-            .await?
-            .map(from_item)
-            .transpose()?;
-        // Defence in depth: the key already scopes by tenant. A deleted position is gone for
-        // every reader, though its item stays until its purge ends.
-        Ok(position.filter(|p| p.tenant_id == tenant && !p.is_deleted()))
+        let item = self.engine.get(&keys::position(tenant, id)).await?;
+        readable_position(item, tenant)
     }
 
     async fn delete_position(&self, position: &Position) -> Result<(), PositionWriteError> {

@@ -112,6 +112,10 @@ pub const DEADLINE_AT: &str = "deadlineAt";
 pub struct InterviewPointer {
     pub tenant_id: TenantId,
     pub interview_id: InterviewId,
+    /// The interview's position (it never changes), so a link's interview and position are
+    /// read in one batch. Absent on pointers written before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position_id: Option<PositionId>,
 }
 
 impl InterviewPointer {
@@ -119,6 +123,7 @@ impl InterviewPointer {
         Self {
             tenant_id: interview.tenant_id,
             interview_id: interview.id,
+            position_id: Some(interview.position_id),
         }
     }
 }
