@@ -90,6 +90,30 @@ fn the_template_deploys_exactly_the_manifest() {
     }
 }
 
+/// `sam build` runs `cargo lambda build --bin <Binary>` in the function's `CodeUri`. From the
+/// workspace root cargo would resolve the features of every member together and link every
+/// adapter into every function; from the function's own member directory it resolves that
+/// function's alone.
+#[test]
+fn each_function_is_built_in_its_own_workspace_member() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for function in deployed::functions(&template()) {
+        let code_uri = function.code_uri.as_deref().unwrap_or_else(|| {
+            panic!("{} has no CodeUri", function.binary);
+        });
+        let manifest =
+            std::fs::read_to_string(root.join("infra").join(code_uri).join("Cargo.toml"))
+                .unwrap_or_else(|e| {
+                    panic!("{}: {code_uri} is not a package: {e}", function.binary)
+                });
+        assert!(
+            manifest.contains(&format!("name = \"{}\"", function.binary)),
+            "{}: {code_uri} holds another package",
+            function.binary
+        );
+    }
+}
+
 #[test]
 fn each_function_gets_exactly_the_settings_it_needs() {
     let template = deployed::functions(&template());

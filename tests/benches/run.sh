@@ -29,9 +29,9 @@ if [ $# -gt 0 ] && [[ " $* " != *" functions "* ]]; then
   exec cargo bench -p reelview-local --bench benchmarks -- "$@"
 fi
 
-# One cargo invocation per function, as `sam build` runs one per function (`--bin`): cargo
-# unifies the features of the packages built together, so building them all at once would
-# give every function the adapters of all of them and measure binaries nobody deploys.
+# One cargo invocation per function, as `sam build` runs one per function: cargo unifies the
+# features of the packages built together, so building them all at once would give every
+# function the adapters of all of them and measure binaries nobody deploys.
 say "release build, x86_64 (the binaries the benchmarks start)"
 for name in $functions reelview-floor; do
   cargo build --release --quiet -p "$name"
@@ -42,9 +42,15 @@ say "release build, arm64 (cargo-lambda, as sam build does)"
 for name in $functions reelview-floor; do rm -rf "$target/lambda/$name"; done
 arm64=yes
 if ! rustup target add aarch64-unknown-linux-gnu >/dev/null 2>&1; then arm64=no; fi
+# In the function's own directory, as `sam build` does (the template's CodeUri): from the
+# workspace root, `--bin` alone would resolve the features of every member.
+member_dir() {
+  if [ "$1" = reelview-floor ]; then echo tests/benches/floor; else echo "functions/${1#reelview-}"; fi
+}
 for name in $functions reelview-floor; do
   [ "$arm64" = yes ] || break
-  if ! PATH="$(pwd)/.venv/bin:$PATH" cargo lambda build --release --arm64 --quiet --bin "$name"; then
+  if ! (cd "$(member_dir "$name")" \
+    && PATH="$OLDPWD/.venv/bin:$PATH" cargo lambda build --release --arm64 --quiet --bin "$name"); then
     arm64=no
   fi
 done

@@ -175,6 +175,9 @@ pub struct Function {
     pub logical_id: String,
     /// `Metadata.BuildProperties.Binary`, e.g. `reelview-invite`.
     pub binary: String,
+    /// `CodeUri`, the function's own or the global one: where `sam build` runs cargo-lambda,
+    /// relative to the template's directory.
+    pub code_uri: Option<String>,
     /// `MemorySize`, the function's own or the global one.
     pub memory_size: u64,
     /// `Timeout` in seconds, the function's own or the global one: the time an invocation
@@ -204,6 +207,10 @@ pub fn functions(template: &Value) -> Vec<Function> {
             Function {
                 logical_id: id.to_string(),
                 binary: binary_of(resource),
+                code_uri: properties["CodeUri"]
+                    .as_str()
+                    .or_else(|| globals["CodeUri"].as_str())
+                    .map(str::to_string),
                 memory_size: properties["MemorySize"]
                     .as_u64()
                     .or_else(|| globals["MemorySize"].as_u64())
