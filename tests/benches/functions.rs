@@ -270,14 +270,21 @@ fn sizes(report: &mut Report) {
             });
         }
     }
+    const HOW: &str = "Each function built on its own, as `sam build` does; release profile \
+         of the workspace, stripped; zipped with deflate as SAM packages them. MB = 10⁶ bytes.";
+    let arm64_count = names.iter().filter(|n| arm.contains_key(*n)).count();
     let note = if arm64_built {
-        "arm64: `cargo lambda build --release --arm64` (what `sam build` deploys); x86_64: \
-         `cargo build --release` (the binaries timed below). Release profile of the workspace, \
-         stripped; zipped with deflate as SAM packages them. MB = 10⁶ bytes."
+        format!(
+            "arm64: `cargo lambda build --release --arm64` in the function's directory (what \
+             `sam build` deploys); x86_64: `cargo build --release -p` (the binaries timed \
+             below). {HOW}"
+        )
     } else {
-        "arm64 did not build here (cargo-lambda or the aarch64 target missing): the targets \
-         are checked on x86_64 (`cargo build --release`). Release profile of the workspace, \
-         stripped; zipped with deflate as SAM packages them. MB = 10⁶ bytes."
+        format!(
+            "arm64 built for {arm64_count} of {} binaries in this run, so the targets are \
+             checked on x86_64 (`cargo build --release -p`). {HOW}",
+            names.len()
+        )
     };
     report.section(
         "Binary and zip size",
@@ -487,6 +494,7 @@ fn representative(binary: &str, i: usize, f: &Fixture) -> Option<(&'static str, 
         "reelview-api-keys" => ("GET /v1/api-keys", Input::Http(get("/v1/api-keys".into()))),
         "reelview-webhooks" => ("GET /v1/webhooks", Input::Http(get("/v1/webhooks".into()))),
         "reelview-purge" => ("scheduled run", Input::Event(scheduled())),
+        "reelview-retention" => ("scheduled run", Input::Event(scheduled())),
         "reelview-reminders" => ("scheduled run (nothing due)", Input::Event(scheduled())),
         "reelview-webhook-delivery" => ("scheduled run", Input::Event(scheduled())),
         "reelview-email-events" => ("empty SNS batch", Input::Event(json!({ "Records": [] }))),
