@@ -11,36 +11,7 @@ use crate::domain::Position;
 use serde_json::json;
 
 async fn invited(app: &App, deadline_in: chrono::Duration) -> (String, Position) {
-    invited_by(app, &testing::caller(), deadline_in).await
-}
-
-/// Ana, invited by `caller` to a new one-question position, with a deadline `deadline_in`
-/// from now.
-async fn invited_by(
-    app: &App,
-    caller: &crate::app::Caller,
-    deadline_in: chrono::Duration,
-) -> (String, Position) {
-    let position: positions::NewPosition =
-        serde_json::from_value(json!({ "name": "Engineer", "questions": [{ "text": "Why?" }] }))
-            .unwrap();
-    let position = positions::create_position(app, caller, position)
-        .await
-        .unwrap();
-    let input: invite::InviteInput = serde_json::from_value(json!({
-        "candidate": { "email": "ana@example.com", "firstName": "Ana", "lastName": "Silva" },
-        "sendEmail": false,
-        "deadline": (app.clock.now() + deadline_in).to_rfc3339(),
-    }))
-    .unwrap();
-    let links = app.links().unwrap();
-    let invited = invite::invite(app, links, caller, &position.id.to_string(), input)
-        .await
-        .unwrap();
-    (
-        invited.url.rsplit('/').next().unwrap().to_string(),
-        position,
-    )
+    testing::invited_by(app, &testing::caller(), deadline_in).await
 }
 
 #[tokio::test]
@@ -314,7 +285,7 @@ async fn a_retention_run_out_of_time_leaves_the_rest_to_the_next_run() {
     };
     let (key, _) = crate::app::tenants::new_key(&app, tenant.id, tenant.name.clone());
     app.tenants.create_tenant(&tenant, &key).await.unwrap();
-    invited_by(&app, &caller, chrono::Duration::hours(1)).await;
+    testing::invited_by(&app, &caller, chrono::Duration::hours(1)).await;
     let days = crate::domain::RetentionDays::parse(1).unwrap();
     assert!(app
         .tenants

@@ -1,10 +1,12 @@
 //! An `App` on the embedded adapters with a clock the test moves, for use-case tests.
 
-use super::{App, Caller, Links};
+use super::{invite, positions, App, Caller, Links};
 use crate::domain::LinkKey;
+use crate::domain::Position;
 use crate::local::{DiskVideos, LocalStore, OutboxMailer};
 use crate::ports::Clock;
 use chrono::{DateTime, Utc};
+use serde_json::json;
 use std::sync::{Arc, Mutex};
 
 pub struct TestClock(Mutex<DateTime<Utc>>);
@@ -54,4 +56,33 @@ pub fn caller() -> Caller {
         key_id: Some(crate::domain::ApiKeyId::new()),
         key_label: "Ana (recruiter)".into(),
     }
+}
+
+/// Ana, invited by `caller` to a new one-question position, with a deadline `deadline_in`
+/// from now.
+pub async fn invited_by(
+    app: &App,
+    caller: &Caller,
+    deadline_in: chrono::Duration,
+) -> (String, Position) {
+    let position: positions::NewPosition =
+        serde_json::from_value(json!({ "name": "Engineer", "questions": [{ "text": "Why?" }] }))
+            .unwrap();
+    let position = positions::create_position(app, caller, position)
+        .await
+        .unwrap();
+    let input: invite::InviteInput = serde_json::from_value(json!({
+        "candidate": { "email": "ana@example.com", "firstName": "Ana", "lastName": "Silva" },
+        "sendEmail": false,
+        "deadline": (app.clock.now() + deadline_in).to_rfc3339(),
+    }))
+    .unwrap();
+    let links = app.links().unwrap();
+    let invited = invite::invite(app, links, caller, &position.id.to_string(), input)
+        .await
+        .unwrap();
+    (
+        invited.url.rsplit('/').next().unwrap().to_string(),
+        position,
+    )
 }

@@ -450,12 +450,11 @@ fn filter_of(query: &InterviewQuery) -> Filter {
 #[cfg(all(test, feature = "local"))]
 mod tests {
     use super::keys;
-    use crate::app::{invite, positions, testing};
+    use crate::app::testing;
     use crate::domain::SecretHash;
     use crate::local::LocalStore;
     use crate::ports::InterviewStore;
     use crate::store::{Condition, ItemEngine, Write};
-    use serde_json::json;
 
     /// A link sent before token pointers named the position still opens its interview (read
     /// one item after another), position included.
@@ -463,29 +462,8 @@ mod tests {
     async fn a_pointer_without_the_position_still_opens_the_link() {
         let dir = tempfile::tempdir().unwrap();
         let (app, _clock) = testing::app(dir.path());
-        let caller = testing::caller();
-        let position: positions::NewPosition = serde_json::from_value(
-            json!({ "name": "Engineer", "questions": [{ "text": "Why?" }] }),
-        )
-        .unwrap();
-        let position = positions::create_position(&app, &caller, position)
-            .await
-            .unwrap();
-        let input: invite::InviteInput = serde_json::from_value(json!({
-            "candidate": { "email": "ana@example.com", "firstName": "Ana", "lastName": "Silva" },
-            "sendEmail": false,
-        }))
-        .unwrap();
-        let invited = invite::invite(
-            &app,
-            app.links().unwrap(),
-            &caller,
-            &position.id.to_string(),
-            input,
-        )
-        .await
-        .unwrap();
-        let token = invited.url.rsplit('/').next().unwrap().to_string();
+        let (token, position) =
+            testing::invited_by(&app, &testing::caller(), chrono::Duration::days(7)).await;
         drop(app);
 
         let store = LocalStore::open(dir.path()).unwrap();
